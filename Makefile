@@ -1,0 +1,46 @@
+# The two commands a fresh clone needs: `make run` (the portal with LOTI's data) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install browser services check bench chaos clean-db
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+## The portal on http://127.0.0.1:8000 with the reference data (embedded PostgreSQL unless DATABASE_URL is set).
+run: install
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Debian's Chromium for browser tests (never a downloaded browser), and poppler to read PDFs back.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium, chromium-driver and poppler-utils"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
+	  else \
+	    echo "Missing /usr/bin/chromium or pdftotext: run 'sudo apt-get install -y chromium chromium-driver poppler-utils'"; exit 1; \
+	  fi; \
+	fi
+
+## PostgreSQL and Redis must answer; say which is missing rather than hang.
+services: install
+	$(PY) -m loti.preflight
+
+## The whole test suite, on the machine's PostgreSQL and Redis, with a real Celery worker and Chromium.
+test: install browser services
+	$(PY) manage.py makemigrations --check --dry-run --settings=loti.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(PY) manage.py check --deploy --settings=loti.settings.production

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from budget.models import BudgetLine
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "year", "section", "amount", "status", "pillar", "position"]
+    list_filter = ["year", "section", "status", "pillar"]
+    search_fields = ["name"]
+    list_select_related = ["year", "pillar"]
+    list_editable = ["position"]

@@ -1,0 +1,300 @@
+"""The money side: fee schedules, invoices and payments, funders' agreements, the budget, and the reports."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from loti.models import FinancialYear
+from members.models import MembershipTier, Organisation
+from projects.models import Pillar, Project
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+class FeeSchedule(models.Model):
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="fee_schedules")
+    tier = models.CharField(max_length=20, choices=MembershipTier.choices)
+    annual_fee = models.DecimalField("annual fee (net)", **MONEY, validators=NON_NEGATIVE)
+    vat_rate = models.DecimalField(
+        "VAT rate", max_digits=5, decimal_places=4, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="A fraction: 0.20 for 20%",
+    )
+    pro_rata = models.BooleanField(
+        default=False, help_text="Charge an organisation that joins part way through the year by whole months"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__start_date", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "tier"], name="one_fee_schedule_per_year_and_tier"),
+            models.CheckConstraint(condition=models.Q(annual_fee__gte=0), name="fee_not_negative"),
+            models.CheckConstraint(condition=models.Q(vat_rate__gte=0, vat_rate__lte=1), name="vat_rate_is_a_fraction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_tier_display()}: £{self.annual_fee:,.2f} + VAT"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
+class Invoice(models.Model):
+    """A membership fee invoice, or a credit note against one. Never deleted: credited instead."""
+
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="invoices")
+    sequence = models.PositiveIntegerField(help_text="Gapless within the year")
+    number = models.CharField(max_length=30, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invoices")
+    membership = models.ForeignKey("members.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    credits = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes", help_text="The invoice a credit note cancels"
+    )
+    description = models.CharField(max_length=255)
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    net = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    vat = models.DecimalField("VAT", **MONEY, validators=NON_NEGATIVE)
+    gross = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__start_date", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_sequence_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(kind="invoice"),
+                name="one_fee_invoice_per_organisation_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["credits"], condition=models.Q(kind="credit_note"), name="one_credit_note_per_invoice"
+            ),
+            models.CheckConstraint(condition=models.Q(net__gte=0, vat__gte=0, gross__gte=0), name="invoice_amounts_not_negative"),
+            models.CheckConstraint(condition=models.Q(gross=models.F("net") + models.F("vat")), name="invoice_gross_is_net_plus_vat"),
+            models.CheckConstraint(
+                condition=models.Q(kind="invoice", credits__isnull=True) | models.Q(kind="credit_note", credits__isnull=False),
+                name="credit_note_names_its_invoice",
+            ),
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("issued_on")), name="invoice_due_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    IMPORT = "import", "Imported from finance"
+
+
+class Payment(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(**MONEY)
+    received_on = models.DateField()
+    reference = models.CharField(max_length=100, blank=True, help_text="The finance system's reference")
+    source = models.CharField(max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} on {self.invoice}"
+
+
+class AgreementKind(models.TextChoices):
+    GRANT = "grant", "Grant"
+    CONTRIBUTION = "contribution", "Contribution"
+
+
+class FundingAgreement(models.Model):
+    """A funder's grant or contribution with its schedule of instalments."""
+
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funding_agreements")
+    name = models.CharField(max_length=200, unique=True)
+    reference = models.CharField(max_length=60, blank=True, help_text="e.g. the Mayoral Decision MD2373")
+    kind = models.CharField(max_length=12, choices=AgreementKind.choices)
+    total_amount = models.DecimalField("total (up to)", **MONEY, validators=NON_NEGATIVE)
+    signed_on = models.DateField(null=True, blank=True)
+    projects = models.ManyToManyField(Project, blank=True, related_name="funding_agreements", help_text="Named projects it funds")
+    termination_right = models.TextField(blank=True, help_text="The funder's right to terminate, as the agreement words it")
+    termination_year = models.ForeignKey(
+        FinancialYear, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The year in which the right to terminate may be exercised",
+    )
+    terminated_on = models.DateField(null=True, blank=True)
+    terminated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["funder__name", "name"]
+        constraints = [models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="agreement_total_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstalmentStatus(models.TextChoices):
+    EXPECTED = "expected", "Expected"
+    CLAIMED = "claimed", "Claimed"
+    RECEIVED = "received", "Received"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Instalment(models.Model):
+    agreement = models.ForeignKey(FundingAgreement, on_delete=models.PROTECT, related_name="instalments")
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="instalments")
+    amount = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    status = models.CharField(max_length=10, choices=InstalmentStatus.choices, default=InstalmentStatus.EXPECTED)
+    claimed_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    received_amount = models.DecimalField(**MONEY, null=True, blank=True, validators=NON_NEGATIVE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "year__start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="one_instalment_per_agreement_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="instalment_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(received_amount__isnull=True) | models.Q(received_amount__gte=0),
+                name="instalment_received_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.year}: £{self.amount:,.2f}"
+
+
+class FundingCondition(models.Model):
+    agreement = models.ForeignKey(FundingAgreement, on_delete=models.CASCADE, related_name="conditions")
+    description = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    met_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class BudgetSection(models.TextChoices):
+    INCOME = "income", "Income"
+    EXPENDITURE = "expenditure", "Expenditure"
+    ALLOCATION = "allocation", "Allocation"
+
+
+class ExpenditureStatus(models.TextChoices):
+    ESTIMATED = "estimated", "Estimated"
+    COMMITTED = "committed", "Committed"
+    PAID = "paid", "Paid"
+
+
+class BudgetLine(models.Model):
+    """One line of a year's budget: income, expenditure (with its status) or a rough allocation to a pillar."""
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="budget_lines")
+    section = models.CharField(max_length=12, choices=BudgetSection.choices)
+    name = models.CharField(max_length=120)
+    amount = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
+    status = models.CharField(max_length=10, choices=ExpenditureStatus.choices, blank=True)
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__start_date", "section", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "section", "name"], name="budget_line_unique_per_year_section"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=(models.Q(section="expenditure") & ~models.Q(status=""))
+                | (~models.Q(section="expenditure") & models.Q(status="")),
+                name="only_expenditure_has_a_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(section="allocation") | models.Q(pillar__isnull=False),
+                name="allocation_names_a_pillar",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_section_display()}: {self.name}"
+
+
+class ReportKind(models.TextChoices):
+    BUDGET = "budget", "Annual Budget Report"
+    EVALUATION = "evaluation", "Evaluation Report"
+
+
+class ReportRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReportRun(models.Model):
+    """One request to produce a CELC report, and what it produced."""
+
+    kind = models.CharField(max_length=12, choices=ReportKind.choices)
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="report_runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ReportRunStatus.choices, default=ReportRunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    data_as_of = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # The same request twice while one is pending does not produce two runs.
+            models.UniqueConstraint(
+                fields=["kind", "year"], condition=models.Q(status__in=["queued", "running"]), name="one_pending_run_per_report"
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} ({self.get_status_display()})"
+
+
+class ReportRecipient(models.Model):
+    """The CELC distribution list: who is emailed a link when a report is ready."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(unique=True)
+    role = models.CharField(max_length=120, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

@@ -1,0 +1,24 @@
+"""Prepare the demo: migrate, load LOTI's reference data, make the demo accounts, and say how to sign in."""
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from loti.demo import DEMO_PASSWORD, ensure_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the reference data and create the demo accounts (safe to run again)."
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_reference_data", verbosity=1)
+        accounts = ensure_demo_accounts()
+        host = "http://127.0.0.1:8000"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"The LOTI Portal is starting at {host}/"))
+        self.stdout.write(f"  Admin (LOTI staff): {host}/admin/")
+        self.stdout.write(f"  Database: {settings.DATABASES['default'].get('NAME')} on {settings.DATABASES['default'].get('HOST') or 'a local socket'}")
+        self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for role, email in accounts:
+            self.stdout.write(f"    {role:<32} {email}")
+        self.stdout.write("")

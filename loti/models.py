@@ -1,0 +1,73 @@
+"""The small shared core: financial years and the record of every import."""
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.db import models
+
+from .years import parse_year_label, year_label_for
+
+
+class DateRange(models.Func):
+    """daterange(start, end, '[]'): both days included."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+    def __init__(self, start, end, bounds="[]"):
+        super().__init__(start, end, models.Value(bounds))
+
+
+class FinancialYearQuerySet(models.QuerySet):
+    def for_label(self, label: str) -> "FinancialYear":
+        """The year named by a label like 2031/32, created on first use."""
+        start, end = parse_year_label(label)
+        year, _ = self.get_or_create(label=label.strip(), defaults={"start_date": start, "end_date": end})
+        return year
+
+    def containing(self, day) -> "FinancialYear":
+        return self.for_label(year_label_for(day))
+
+
+class FinancialYear(models.Model):
+    label = models.CharField(max_length=7, unique=True, help_text="Written 2020/21")
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    objects = FinancialYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gt=models.F("start_date")), name="financial_year_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(label__regex=r"^\d{4}/\d{2}$"), name="financial_year_label_format"),
+            ExclusionConstraint(
+                name="financial_years_do_not_overlap",
+                expressions=[(DateRange("start_date", "end_date"), RangeOperators.OVERLAPS)],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def previous(self) -> "FinancialYear | None":
+        return FinancialYear.objects.filter(end_date__lt=self.start_date).order_by("-start_date").first()
+
+
+class ImportRecord(models.Model):
+    """Who imported which file, when, and what it wrote."""
+
+    kind = models.CharField(max_length=40)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    via = models.CharField(max_length=20, choices=[("admin", "Admin"), ("command", "Command")])
+    imported_at = models.DateTimeField(auto_now_add=True)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.filename} at {self.imported_at:%Y-%m-%d %H:%M}"

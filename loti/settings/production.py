@@ -1,0 +1,28 @@
+"""Production: everything from the environment; refuses to start without the essentials."""
+from .base import *  # noqa: F401,F403
+from .base import DATABASE_URL, REDIS_URL, SECRET_KEY, env, env_bool
+
+if not DATABASE_URL:
+    raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
+if not REDIS_URL:
+    raise RuntimeError("REDIS_URL must be set in production (the Celery broker).")
+if SECRET_KEY.startswith("insecure-"):
+    raise RuntimeError("SECRET_KEY must be set in production.")
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+"""Tests run on the machine's real PostgreSQL (never SQLite) and, where a test asks, its real Redis."""
+from .base import *  # noqa: F401,F403
+from .base import env
+
+import dj_database_url
+
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti"))}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"

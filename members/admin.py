@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Invitation, Membership, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organisation"
+    extra = 0
+    fields = ["tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with"]
+    autocomplete_fields = ["shared_with"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "gss_code", "domains"]
+    list_filter = ["kind"]
+    search_fields = ["name", "gss_code", "email_domains"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    @admin.display(description="Email domains")
+    def domains(self, obj):
+        return ", ".join(obj.email_domains)
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed"]
+    list_filter = ["tier", "organisation__kind"]
+    search_fields = ["organisation__name", "organisation__gss_code"]
+    autocomplete_fields = ["organisation", "shared_with"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["email", "first_name", "last_name", "organisation", "organisation_approved_at", "is_staff"]
+    list_filter = ["is_staff", "is_active", "organisation__kind"]
+    search_fields = ["email", "first_name", "last_name", "organisation__name"]
+    ordering = ["email"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Organisation", {"fields": ["organisation", "organisation_approved_at", "job_title"]}),
+    )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["token", "invited_by", "created_at", "accepted_at"]

@@ -1,0 +1,144 @@
+"""Organisations (boroughs, the GLA, London Councils, funders), their memberships, and the people in them."""
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+from loti.models import DateRange
+
+
+class OrganisationKind(models.TextChoices):
+    LONDON_BOROUGH = "london_borough", "London local authority"
+    GLA = "gla", "Greater London Authority"
+    LONDON_COUNCILS = "london_councils", "London Councils"
+    FUNDER = "funder", "Other funder"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    gss_code = models.CharField(
+        "GSS code", max_length=9, unique=True, null=True, blank=True, help_text="E09000001–E09000033 for London authorities"
+    )
+    email_domains = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True, help_text="Officers with these email domains belong here"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gss_code__isnull=True) | models.Q(gss_code__regex=r"^E090000(0[1-9]|[12][0-9]|3[0-3])$"),
+                name="organisation_gss_code_is_london",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="london_borough") | models.Q(gss_code__isnull=False),
+                name="london_borough_has_gss_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipTier(models.TextChoices):
+    CORE = "core", "Core"
+    SHARED_SERVICE = "shared_service", "Shared service"
+    FUNDING_PARTNER = "funding_partner", "Funding partner"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current_on(self, day):
+        return self.filter(start_date__lte=day).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=day))
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=start))
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    tier = models.CharField(max_length=20, choices=MembershipTier.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while the membership goes on")
+    local_digital_declaration_signed = models.DateField(
+        "Local Digital Declaration signed", null=True, blank=True, help_text="Core membership needs the declaration signed"
+    )
+    shared_with = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a shared service: the council sharing the IT service",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+            ExclusionConstraint(
+                name="one_membership_per_organisation_at_a_time",
+                expressions=[
+                    ("organisation", RangeOperators.EQUAL),
+                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end_date.isoformat() if self.end_date else "now"
+        return f"{self.organisation} — {self.get_tier_display()} ({self.start_date.isoformat()} to {end})"
+
+
+class User(AbstractUser):
+    """A person who signs in: a borough officer or LOTI staff. Signs in by email."""
+
+    email = models.EmailField("email address", unique=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
+    )
+    organisation_approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When LOTI staff confirmed this person speaks for the organisation"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def approved_organisation(self):
+        return self.organisation if self.organisation_approved_at else None
+
+
+class Invitation(models.Model):
+    """LOTI staff invite a named person to join an organisation on the portal."""
+
+    email = models.EmailField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"

@@ -1,0 +1,118 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Benefit,
+    Output,
+    Participant,
+    Pillar,
+    PrioritisationScore,
+    ProgressUpdate,
+    Project,
+    Survey,
+    SurveyResponse,
+    Workstream,
+)
+
+
+class WorkstreamInline(admin.TabularInline):
+    model = Workstream
+    extra = 0
+    fields = ["name", "slug", "objective", "introduced", "active", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "previously", "position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [WorkstreamInline]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "pillar", "introduced", "active"]
+    list_filter = ["pillar", "active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["pillar"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "invited_at", "accepted_at"]
+
+
+class PrioritisationScoreInline(admin.TabularInline):
+    model = PrioritisationScore
+    extra = 0
+    fields = ["criterion", "score", "note", "scored_by"]
+    readonly_fields = ["scored_by"]
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["date", "phase", "rag", "text", "author"]
+    readonly_fields = ["author"]
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "status", "phase", "pillar", "workstream", "funding_requested", "funding_approved", "funder"]
+    list_filter = ["status", "phase", "pillar", "workstream", "is_data_project", "dpia_status"]
+    search_fields = ["title", "summary", "outcome", "participants__organisation__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["pillar", "workstream", "funder"]
+    autocomplete_fields = ["funder", "proposed_by", "year"]
+    readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
+    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["project", "organisation", "role", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["project__title", "organisation__name"]
+    list_select_related = ["project", "organisation"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["project", "date", "phase", "rag", "author"]
+    list_filter = ["rag", "phase"]
+    search_fields = ["project__title", "text"]
+    list_select_related = ["project", "author"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "year", "kind", "amount", "hours", "organisation"]
+    list_filter = ["kind", "year"]
+    search_fields = ["project__title", "description"]
+    list_select_related = ["project", "year", "organisation"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["year", "opens_on", "closes_on"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["survey", "organisation", "workstream", "rating", "loti_added_value", "respondent_email"]
+    list_filter = ["survey", "workstream", "rating", "loti_added_value"]
+    search_fields = ["respondent_email", "organisation__name", "comment"]
+    list_select_related = ["survey__year", "organisation", "workstream"]
+    autocomplete_fields = ["organisation", "workstream"]

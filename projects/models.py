@@ -1,0 +1,286 @@
+"""LOTI's strategy (pillars, workstreams), its projects, and how they are evaluated."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from loti.models import FinancialYear
+from members.models import Organisation
+
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+class Pillar(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    objective = models.TextField(blank=True)
+    previously = models.CharField(max_length=80, blank=True, help_text="The Year 1 area this pillar grew from")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workstream(models.Model):
+    """An area of a pillar, or one of the six original workstreams of 2019 (which have no pillar)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="workstreams")
+    objective = models.TextField(blank=True)
+    introduced = models.CharField(max_length=7, blank=True, help_text="Financial year it began, e.g. 2019/20")
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pillar__position", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.TextChoices):
+    DIRECT = "direct", "1 – Direct"
+    DISCOVER = "discover", "2 – Discover"
+    DEFINE = "define", "3 – Define"
+    DEVELOP = "develop", "4 – Develop"
+    DELIVER = "deliver", "5 – Deliver"
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed"
+    UNDER_REVIEW = "under_review", "Under review"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DpiaStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    NEEDED = "needed", "Needed"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Project(models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, help_text="Which people will be better off in which ways")
+    problems = models.TextField(blank=True)
+    hypotheses = models.TextField(blank=True)
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.DIRECT)
+    status = models.CharField(max_length=15, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
+    year = models.ForeignKey(
+        FinancialYear, null=True, blank=True, on_delete=models.PROTECT, related_name="projects", help_text="Year it began"
+    )
+    is_data_project = models.BooleanField(default=False)
+    dpia_status = models.CharField("DPIA status", max_length=12, choices=DpiaStatus.choices, default=DpiaStatus.NOT_NEEDED)
+    funding_requested = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
+    funding_approved = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
+    funder = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="funded_projects",
+        help_text="Who funds it; empty when LOTI funds it from its own budget",
+    )
+    aligned_with_objectives = models.BooleanField(default=False)
+    replicable = models.BooleanField(default=False, help_text="Designed for wider adoption by other boroughs")
+    outputs_gifted = models.BooleanField(default=False, help_text="Outputs gifted to LOTI for dissemination")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposed_projects"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="The document it is named in")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funding_requested__isnull=True) | models.Q(funding_requested__gte=0),
+                name="project_funding_requested_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funding_approved__isnull=True) | models.Q(funding_approved__gte=0),
+                name="project_funding_approved_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    DELIVERY_PARTNER = "delivery_partner", "Delivery partner"
+    SUPPORTER = "supporter", "Supporter"
+    ADOPTER = "adopter", "Adopter"
+
+
+class Participant(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=ParticipantRole.choices)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="When the organisation agreed to take part")
+
+    class Meta:
+        ordering = ["project__title", "role", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="one_participation_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}) in {self.project}"
+
+
+class PrioritisationCriterion(models.TextChoices):
+    MATTERS = "matters", "The work matters"
+    EXPERTISE = "expertise", "It plays to LOTI's expertise"
+    POWER = "power", "Power to make progress"
+    COLLABORATION = "collaboration", "Added value from collaboration"
+    FINANCIAL_REALITY = "financial_reality", "Compatible with members' financial reality"
+
+
+class PrioritisationScore(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField(max_length=20, choices=PrioritisationCriterion.choices)
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_between_1_and_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()}: {self.score}"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class ProgressUpdate(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    rag = models.CharField("RAG status", max_length=5, choices=Rag.choices)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project} on {self.date}"
+
+
+class Output(models.Model):
+    """Something a project made and gifted to LOTI: a toolkit, guidance, code."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    gifted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BenefitKind(models.TextChoices):
+    CASHABLE_SAVING = "cashable_saving", "Cashable saving (£)"
+    TIME_SAVED = "time_saved", "Time saved (hours)"
+    OTHER = "other", "Other"
+
+
+class Benefit(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="benefits")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    kind = models.CharField(max_length=20, choices=BenefitKind.choices)
+    description = models.TextField()
+    amount = models.DecimalField(
+        "saving (£)", max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    hours = models.DecimalField("hours saved", max_digits=10, decimal_places=1, null=True, blank=True, validators=NON_NEGATIVE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__start_date", "project__title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="benefit_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(hours__isnull=True) | models.Q(hours__gte=0), name="benefit_hours_not_negative"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="cashable_saving") | models.Q(amount__isnull=False),
+                name="cashable_saving_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.project}"
+
+
+class Survey(models.Model):
+    """The annual member satisfaction survey."""
+
+    year = models.OneToOneField(FinancialYear, on_delete=models.PROTECT, related_name="survey")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+
+    class Meta:
+        ordering = ["-year__start_date"]
+        constraints = [models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_opening")]
+
+    def __str__(self) -> str:
+        return f"Satisfaction survey {self.year}"
+
+
+class SurveyResponse(models.Model):
+    """One officer's rating of one workstream's value in one year's survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_responses")
+    respondent_email = models.EmailField(help_text="Kept so imported answers stay unique per person")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="survey_responses")
+    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="survey_responses")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    loti_added_value = models.BooleanField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "workstream", "organisation"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "respondent_email", "workstream"], name="one_answer_per_person_per_workstream"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workstream}: {self.rating}"
