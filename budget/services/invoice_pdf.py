@@ -1,8 +1,6 @@
 """An invoice or credit note as an A4 PDF (WeasyPrint), showing what the admin shows."""
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-
 from budget.models import Invoice
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 
@@ -22,4 +20,6 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
         "issuer": getattr(settings, "LOTI_INVOICE_ISSUER", "London Office of Technology and Innovation (LOTI), hosted by London Councils"),
     }
     html = render_to_string("budget/invoice_pdf.html", context)
+    from weasyprint import HTML  # imported when needed: loading it costs every command and request otherwise
+
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
