@@ -17,7 +17,7 @@ def agreement_terminate(*, agreement: FundingAgreement, on: datetime.date, by) -
     Returns the instalments cancelled. Who and when are in the history of the agreement and of each instalment.
     """
     with transaction.atomic():
-        agreement = FundingAgreement.objects.select_for_update().select_related("termination_year").get(pk=agreement.pk)
+        agreement = FundingAgreement.objects.select_for_update(of=("self",)).select_related("termination_year").get(pk=agreement.pk)
         if agreement.terminated_on:
             raise ValidationError(f"{agreement} was already terminated on {agreement.terminated_on:%d %B %Y}.")
         window = agreement.termination_year
@@ -29,7 +29,7 @@ def agreement_terminate(*, agreement: FundingAgreement, on: datetime.date, by) -
         year = FinancialYear.objects.containing(on)
         reason = f"Termination option exercised on {on.isoformat()}"
         cancelled = list(
-            Instalment.objects.select_for_update()
+            Instalment.objects.select_for_update(of=("self",))
             .filter(agreement=agreement, year__start_date__gt=year.end_date)
             .exclude(status__in=[InstalmentStatus.RECEIVED, InstalmentStatus.CANCELLED])
             .select_related("year")
