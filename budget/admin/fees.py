@@ -115,7 +115,7 @@ class CreditForm(forms.Form):
 @admin.register(Invoice)
 class InvoiceAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [InvoiceResource]
-    change_list_template = "admin/budget/invoice/change_list.html"
+    import_export_change_list_template = "admin/budget/invoice/change_list.html"
     list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
                     "status_label", "balance_amount", "pdf_link"]
     list_filter = [StatusFilter, "year", OverdueFilter, "kind"]
