@@ -168,14 +168,17 @@ class InvoiceAdmin(ExportMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:
             return super().save_formset(request, form, formset, change)
+        recorded = []
         for payment_form in formset.forms:
             if payment_form.instance.pk or not payment_form.has_changed():
                 continue
             data = payment_form.cleaned_data
-            payment_record(
+            recorded.append(payment_record(
                 invoice=form.instance, amount=data["amount"], received_on=data["received_on"],
                 reference=data.get("reference", ""), by=request.user, source=PaymentSource.MANUAL,
-            )
+            ))
+        # What the admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
 
     def get_urls(self):
         own = [
