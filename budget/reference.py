@@ -149,11 +149,13 @@ def budget_reference_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> Non
     budget_lines_load(tally=tally, data_dir=data_dir)
 
 
-def reference_data_load() -> LoadTally:
+def reference_data_load(
+    *, members_dir: Path | None = None, projects_dir: Path | None = None, budget_dir: Path | None = None
+) -> LoadTally:
     """All of LOTI's reference data, app by app in dependency order, in one transaction: all of it or none."""
     tally = LoadTally()
     with transaction.atomic():
-        members_reference_load(tally=tally)
-        projects_reference_load(tally=tally)
-        budget_reference_load(tally=tally)
+        members_reference_load(tally=tally, **({"data_dir": members_dir} if members_dir else {}))
+        projects_reference_load(tally=tally, **({"data_dir": projects_dir} if projects_dir else {}))
+        budget_reference_load(tally=tally, data_dir=budget_dir or DATA_DIR)
     return tally
