@@ -236,6 +236,29 @@ def test_a_budget_line_that_does_not_add_up_to_the_published_total_is_refused(tm
         reference_data_load(budget_dir=tmp_path)
 
 
+def copy_members_data(tmp_path):
+    for name in ["organisations.json", "memberships.json"]:
+        (tmp_path / name).write_text((MEMBERS_DATA / name).read_text())
+    return tmp_path
+
+
+def test_a_membership_of_an_unknown_organisation_is_named_and_nothing_is_written(tmp_path):
+    memberships = json.loads((copy_members_data(tmp_path) / "memberships.json").read_text())
+    memberships["memberships"][11]["organisation"] = "Kingston"  # the strategy's spelling, not the ONS name
+    (tmp_path / "memberships.json").write_text(json.dumps(memberships))
+    with pytest.raises(ReferenceDataError, match=r"membership 12 \(Kingston\): no organisation is called 'Kingston'"):
+        reference_data_load(members_dir=tmp_path)
+    assert not Organisation.objects.exists()
+
+
+def test_a_row_the_database_refuses_is_named(tmp_path):
+    organisations = json.loads((copy_members_data(tmp_path) / "organisations.json").read_text())
+    organisations["organisations"][1]["name"] = "City of London"  # a second authority with the first one's name
+    (tmp_path / "organisations.json").write_text(json.dumps(organisations))
+    with pytest.raises(ReferenceDataError, match=r"organisation 2 \(City of London\)"):
+        reference_data_load(members_dir=tmp_path)
+
+
 def test_every_item_in_every_data_file_cites_a_known_source():
     sources = reference_sources()
     files = [MEMBERS_DATA / "organisations.json", MEMBERS_DATA / "memberships.json", PROJECTS_DATA / "strategy.json",
