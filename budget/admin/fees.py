@@ -2,12 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import FeeSchedule, Invoice, Payment
+from loti.import_admin import SpreadsheetAdminMixin
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(SimpleHistoryAdmin):
+class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "fee-schedules"
     list_display = ["year", "tier", "annual_fee", "vat_rate", "pro_rata"]
     list_filter = ["tier", "year"]
+    search_fields = ["year__label", "tier"]
     list_select_related = ["year"]
 
 

@@ -1,0 +1,2 @@
+"""The budget app's spreadsheet kinds, one module per business area; importing a module registers its kinds."""
+from . import plan  # noqa: F401
