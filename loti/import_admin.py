@@ -14,7 +14,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.signals import post_import
 
-from .imports import CSVFormat, XLSXFormat, export_csv, problems_in, resource_for, run_import
+from .imports import CSVFormat, ImportFileError, XLSXFormat, export_csv, problems_in, resource_for, run_import
 
 
 class SpreadsheetAdminMixin(ImportExportMixin):
@@ -28,6 +28,19 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def get_resource_classes(self, request):
         return [resource_for(self.import_kind)]
+
+    def has_import_permission(self, request):
+        # An import adds and changes rows, so it needs both rights on this model (import-export's default is anyone).
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_urls(self):
         info = self.get_model_info()

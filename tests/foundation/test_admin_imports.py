@@ -1,6 +1,7 @@
 """The admin's import: a preview first, the same per-row errors as import_data, nothing written until confirmed."""
 import csv
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -134,3 +135,40 @@ def test_an_officer_without_staff_rights_cannot_reach_the_import_or_template(cli
     for url in [IMPORT_URL, reverse("admin:members_organisation_import_template")]:
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_staff_without_rights_on_the_model_cannot_import_or_export_it(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user(username="clerk", email="clerk@loti.london", password="x" * 12, is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+    client.force_login(clerk)
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.get(reverse("admin:members_organisation_import_template")).status_code == 403
+    assert client.get(reverse("admin:members_organisation_export")).status_code == 200
+    assert "Download CSV template" not in client.get(reverse("admin:members_organisation_changelist")).content.decode()
+    assert upload(client, GOOD_ORGANISATIONS).status_code == 403
+    assert Organisation.objects.count() == 0
+
+
+def test_a_file_that_cannot_be_read_gets_the_reason_on_the_form(staff_client):
+    response = staff_client.post(
+        IMPORT_URL,
+        {"import_file": SimpleUploadedFile("o.csv", "name,kind\nTower Hamlets £,funder\n".encode("latin-1")), "format": CSV_FORMAT, "resource": "0"},
+    )
+    assert "not UTF-8" in response.content.decode()
+
+
+def test_admin_imports_record_who_changed_the_money(staff_client, staff_user):
+    content = "year,tier,annual_fee,vat_rate\n2020/21,core,52500.00,0.20\n"
+    preview = staff_client.post(
+        reverse("admin:budget_feeschedule_import"),
+        {"import_file": SimpleUploadedFile("fees.csv", content.encode()), "format": CSV_FORMAT, "resource": "0"},
+    )
+    staff_client.post(reverse("admin:budget_feeschedule_process_import"), preview.context["confirm_form"].initial)
+
+    from budget.models import FeeSchedule
+
+    change = FeeSchedule.history.get()
+    assert (change.history_user, change.history_change_reason, change.annual_fee) == (staff_user, "Imported from fees.csv", Decimal("52500.00"))
