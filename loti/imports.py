@@ -474,7 +474,7 @@ class LotiResource(resources.ModelResource):
         self._line_numbers = getattr(dataset, "line_numbers", None)
         columns = self.columns()
         headers = [str(header).strip() for header in (dataset.headers or [])]
-        unknown = [header for header in headers if header not in columns]
+        unknown = [header for header in headers if header and header not in columns]  # an unnamed column is ignored
         required = self.required_columns if self.required_columns is not None else columns
         missing = [column for column in required if column not in headers]
         repeated = sorted({header for header in headers if headers.count(header) > 1})

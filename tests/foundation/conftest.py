@@ -262,8 +262,11 @@ def write_file(tmp_path):
 
 @pytest.fixture
 def strategy(db):
-    """What the example rows in the templates name: Camden, a pillar, a workstream, a project, a survey."""
+    """What the example rows in templates and docs may name: Camden, the GLA, a pillar, a workstream, a project,
+    the 2020/21 survey, invoice LOTI-2020-21-0001 and the GLA grant."""
     organisation()
     workstream()
     project()
     survey()
+    invoice()
+    funding_agreement()
