@@ -6,4 +6,4 @@ class BudgetConfig(AppConfig):
     verbose_name = "Budget: fees, invoices, grants and the budget"
 
     def ready(self):
-        from budget.resources import fees, grants  # noqa: F401  (registers the import/export kinds)
+        from . import resources  # noqa: F401  registers this app's spreadsheet kinds

@@ -14,7 +14,9 @@ class FinancialYearAdmin(admin.ModelAdmin):
 class ImportRecordAdmin(admin.ModelAdmin):
     list_display = ["imported_at", "kind", "filename", "imported_by", "via", "rows_new", "rows_updated", "rows_unchanged"]
     list_filter = ["kind", "via"]
-    search_fields = ["filename", "imported_by__email"]
+    search_fields = ["filename", "sha256", "imported_by__email"]
+    list_select_related = ["imported_by"]
+    date_hierarchy = "imported_at"
     readonly_fields = [f.name for f in ImportRecord._meta.fields]
 
     def has_add_permission(self, request):

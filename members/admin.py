@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Invitation, Membership, Organisation, User
+from loti.import_admin import SpreadsheetAdminMixin
+
+from .models import Invitation, Membership, MembershipTier, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,10 +16,27 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["shared_with"]
 
 
+class CurrentTierFilter(admin.SimpleListFilter):
+    title = "membership today"
+    parameter_name = "tier_today"
+
+    def lookups(self, request, model_admin):
+        return [*MembershipTier.choices, ("none", "Not a member")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        current = Membership.objects.current_on(timezone.localdate())
+        if self.value() == "none":
+            return queryset.exclude(pk__in=current.values("organisation"))
+        return queryset.filter(pk__in=current.filter(tier=self.value()).values("organisation"))
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    import_kind = "organisations"
     list_display = ["name", "kind", "gss_code", "domains"]
-    list_filter = ["kind"]
+    list_filter = ["kind", CurrentTierFilter]
     search_fields = ["name", "gss_code", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
@@ -27,12 +47,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed"]
-    list_filter = ["tier", "organisation__kind"]
+class MembershipAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "memberships"
+    list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with"]
+    list_filter = ["tier", "organisation__kind", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["organisation__name", "organisation__gss_code"]
     autocomplete_fields = ["organisation", "shared_with"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation", "shared_with"]
     date_hierarchy = "start_date"
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = "Members: organisations, memberships and people"
+
+    def ready(self):
+        from . import resources  # noqa: F401  registers this app's spreadsheet kinds

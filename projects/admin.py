@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from loti.import_admin import SpreadsheetAdminMixin
+
 from .models import (
     Benefit,
     Output,
@@ -25,6 +27,7 @@ class WorkstreamInline(admin.TabularInline):
 @admin.register(Pillar)
 class PillarAdmin(admin.ModelAdmin):
     list_display = ["name", "previously", "position"]
+    list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [WorkstreamInline]
@@ -66,21 +69,23 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "phase", "pillar", "workstream", "funding_requested", "funding_approved", "funder"]
-    list_filter = ["status", "phase", "pillar", "workstream", "is_data_project", "dpia_status"]
+class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "projects"
+    list_display = ["title", "status", "phase", "pillar", "workstream", "year", "funding_requested", "funding_approved", "funder"]
+    list_filter = ["status", "phase", "pillar", "workstream", "year", "is_data_project", "dpia_status"]
     search_fields = ["title", "summary", "outcome", "participants__organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
-    list_select_related = ["pillar", "workstream", "funder"]
+    list_select_related = ["pillar", "workstream", "funder", "year"]
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
     inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    import_kind = "participants"
     list_display = ["project", "organisation", "role", "accepted_at"]
-    list_filter = ["role"]
+    list_filter = ["role", "organisation__kind", "project__status"]
     search_fields = ["project__title", "organisation__name"]
     list_select_related = ["project", "organisation"]
     autocomplete_fields = ["project", "organisation"]
@@ -96,10 +101,11 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(SimpleHistoryAdmin):
+class BenefitAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "benefits"
     list_display = ["project", "year", "kind", "amount", "hours", "organisation"]
     list_filter = ["kind", "year"]
-    search_fields = ["project__title", "description"]
+    search_fields = ["project__title", "description", "organisation__name"]
     list_select_related = ["project", "year", "organisation"]
     autocomplete_fields = ["project", "organisation"]
 
@@ -107,10 +113,13 @@ class BenefitAdmin(SimpleHistoryAdmin):
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["year", "opens_on", "closes_on"]
+    list_select_related = ["year"]
+    search_fields = ["year__label"]
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    import_kind = "survey-responses"
     list_display = ["survey", "organisation", "workstream", "rating", "loti_added_value", "respondent_email"]
     list_filter = ["survey", "workstream", "rating", "loti_added_value"]
     search_fields = ["respondent_email", "organisation__name", "comment"]

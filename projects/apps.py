@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects: strategy, projects and evaluation"
+
+    def ready(self):
+        from . import resources  # noqa: F401  registers this app's spreadsheet kinds

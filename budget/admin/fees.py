@@ -20,12 +20,15 @@ from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_record
 from loti.models import FinancialYear
 from loti.years import parse_year_label, year_label_for
+from loti.import_admin import SpreadsheetAdminMixin
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(SimpleHistoryAdmin):
+class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "fee-schedules"
     list_display = ["year", "tier", "annual_fee", "vat_rate", "pro_rata"]
     list_filter = ["tier", "year"]
+    search_fields = ["year__label", "tier"]
     list_select_related = ["year"]
 
 

@@ -2,10 +2,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import BudgetLine
+from loti.import_admin import SpreadsheetAdminMixin
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "budget-lines"
     list_display = ["name", "year", "section", "amount", "status", "pillar", "position"]
     list_filter = ["year", "section", "status", "pillar"]
     search_fields = ["name"]

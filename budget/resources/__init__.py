@@ -1,1 +1,2 @@
-"""django-import-export resources of the budget app, registered by kind in loti.imports."""
+"""The budget app's spreadsheet kinds, one module per business area; importing a module registers its kinds."""
+from . import fees, grants, plan  # noqa: F401
