@@ -27,6 +27,9 @@ def ensure_demo_officers() -> list[tuple[str, str]]:
 
     User = get_user_model()
     Organisation = apps.get_model("members", "Organisation")
+    EmailAddress.objects.get_or_create(
+        email="director@loti.london", defaults={"user": User.objects.get(email="director@loti.london"), "verified": True, "primary": True}
+    )
     accounts = []
     for role, email, borough, approved in [
         ("Officer of Camden", "digital.lead@camden.gov.uk", "Camden", True),
