@@ -10,6 +10,7 @@ from .models import (
     Output,
     Participant,
     Pillar,
+    PrioritisationCriterion,
     PrioritisationScore,
     ProgressUpdate,
     Project,
@@ -56,6 +57,12 @@ class PrioritisationScoreInline(admin.TabularInline):
     fields = ["criterion", "score", "note", "scored_by"]
     readonly_fields = ["scored_by"]
 
+    def get_extra(self, request, obj=None, **kwargs):
+        """A row for each criterion not yet scored, so a reviewer scores all five without JavaScript."""
+        if obj is None:
+            return 0
+        return len(PrioritisationCriterion.values) - obj.scores.count()
+
 
 class ProgressUpdateInline(admin.StackedInline):
     model = ProgressUpdate
@@ -88,6 +95,13 @@ class ProjectAdmin(SimpleHistoryAdmin):
     readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
     inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
     actions = ["approve_with_amount", "reject_with_reason"]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PrioritisationScoreInline) and obj is not None:
+            scored = set(obj.scores.values_list("criterion", flat=True))
+            kwargs["initial"] = [{"criterion": c} for c in PrioritisationCriterion.values if c not in scored]
+        return kwargs
 
     def save_formset(self, request, form, formset, change):
         """Scores record who gave them."""

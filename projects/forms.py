@@ -88,7 +88,7 @@ class ProgressUpdateForm(forms.ModelForm):
         model = ProgressUpdate
         fields = ["date", "phase", "rag", "text"]
         labels = {"date": "Date of the update", "rag": "RAG status", "text": "What happened, and what is next"}
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "phase": forms.RadioSelect, "rag": forms.RadioSelect}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "phase": forms.RadioSelect, "rag": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +110,7 @@ class OutputForm(forms.ModelForm):
         model = Output
         fields = ["title", "url", "gifted_on"]
         labels = {"title": "Name of the output", "url": "Link to it", "gifted_on": "Gifted to LOTI on (optional)"}
-        widgets = {"gifted_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"gifted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class BenefitForm(forms.ModelForm):

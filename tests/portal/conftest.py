@@ -97,3 +97,98 @@ def make_project(title: str, *, lead: Organisation, status=ProjectStatus.APPROVE
         for criterion in PrioritisationCriterion.values:
             PrioritisationScore.objects.create(project=project, criterion=criterion, score=4)
     return project
+
+
+# --- Browser tests: one Chromium per session, a fresh context per person, keyboard-only helpers, axe-core. ---
+import os  # noqa: E402
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page() gives a new page in its own context (its own cookies): one per person in a journey."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class Keyboard:
+    """Drive a page with the keyboard alone: Tab to a control, then type, Space or Enter. No clicks."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def tab_to(self, selector: str, limit: int = 250):
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+                return self
+        raise AssertionError(f"Tab never reached {selector} on {self.page.url}")
+
+    def type_into(self, selector: str, text: str):
+        self.tab_to(selector)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+        return self
+
+    def press_on(self, selector: str, key: str = "Enter"):
+        self.tab_to(selector)
+        with self.page.expect_navigation() if key == "Enter" else _nothing():
+            self.page.keyboard.press(key)
+        return self
+
+    def tick(self, selector: str):
+        self.tab_to(selector)
+        self.page.keyboard.press("Space")
+        return self
+
+    def start(self, path: str):
+        self.page.goto(path)
+        return self
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def sign_in(page, email: str, password: str = PASSWORD, *, totp_secret: str | None = None, path: str = "/accounts/login/"):
+    keys = Keyboard(page).start(path)
+    keys.type_into("#id_login", email).type_into("#id_password", password).press_on("button[type=submit]")
+    if totp_secret:
+        assert "/accounts/2fa/authenticate/" in page.url, page.url
+        keys.type_into("#id_code", totp_code(totp_secret)).press_on("button[type=submit]")
+    return keys
+
+
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
