@@ -185,6 +185,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The User keeps AbstractUser's unique username: allauth fills it from the email, or every sign-up after the first fails.
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
 MFA_TOTP_ISSUER = "LOTI Portal"
