@@ -25,7 +25,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 ## The portal on http://127.0.0.1:8000 with the reference data (embedded PostgreSQL unless DATABASE_URL is set).
 run: install
-	$(PY) manage.py setup_demo
+	$(PY) manage.py setup_demo --address $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Debian's Chromium for browser tests (never a downloaded browser), and poppler to read PDFs back.

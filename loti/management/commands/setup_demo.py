@@ -9,11 +9,14 @@ from loti.demo import DEMO_PASSWORD, ensure_demo_accounts
 class Command(BaseCommand):
     help = "Migrate, load the reference data and create the demo accounts (safe to run again)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default="127.0.0.1:8000", help="Where runserver will listen, to print it")
+
+    def handle(self, *args, address, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference_data", verbosity=1)
         accounts = ensure_demo_accounts()
-        host = "http://127.0.0.1:8000"
+        host = f"http://{address}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"The LOTI Portal is starting at {host}/"))
         self.stdout.write(f"  Admin (LOTI staff): {host}/admin/")
