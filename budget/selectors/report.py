@@ -11,10 +11,7 @@ from budget.selectors.plan import BudgetPlan, budget_plan, plan_totals_by_year
 from loti.models import FinancialYear
 from loti.money import money_str, to_money
 
-try:
-    from budget.selectors import actuals as actuals_selectors
-except ImportError:  # the fees part has not landed in this tree: the plan alone is reported
-    actuals_selectors = None
+from budget.selectors import actuals as actuals_selectors
 
 ZERO = Decimal("0.00")
 
@@ -147,12 +144,12 @@ class BudgetReport:
 
 def budget_actuals(*, year: FinancialYear, plan: BudgetPlan) -> Actuals | None:
     """The year's actuals beside its plan, or None when nothing has been invoiced, received or paid yet."""
-    if actuals_selectors is None or not actuals_selectors.has_actuals(year=year):
+    if not actuals_selectors.has_actuals(year=year):
         return None
     planned = {line.name: line.amount for line in plan.income}
     income = [
-        IncomeActual(name=name, planned=planned.get(name, ZERO), invoiced=to_money(invoiced), received=to_money(received))
-        for name, invoiced, received in actuals_selectors.actual_income(year=year)
+        IncomeActual(name=line.name, planned=planned.get(line.name, ZERO), invoiced=line.invoiced, received=line.received)
+        for line in actuals_selectors.actual_income(year=year)
     ]
     return Actuals(
         income=income,
@@ -170,7 +167,7 @@ def budget_trend(*, up_to: FinancialYear) -> list[TrendYear]:
         if label not in by_label:
             continue
         actual_income = actual_expenditure = None
-        if actuals_selectors is not None and actuals_selectors.has_actuals(year=by_label[label]):
+        if actuals_selectors.has_actuals(year=by_label[label]):
             actual_income = to_money(actuals_selectors.actual_income_total(year=by_label[label]))
             actual_expenditure = to_money(actuals_selectors.actual_expenditure_total(year=by_label[label]))
         trend.append(
