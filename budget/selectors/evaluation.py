@@ -7,7 +7,7 @@ from budget.selectors.plan import budget_plan
 from budget.selectors.report import budget_actuals
 from loti.models import FinancialYear
 from loti.money import money_str, to_money
-from projects.selectors import ProjectFigures, project_figures
+from projects.evaluation import ProjectFigures, project_figures
 
 
 @dataclass(frozen=True)
