@@ -16,7 +16,7 @@ LABEL_WIDTH = 130
 VALUE_WIDTH = 70
 BAR_HEIGHT = 16
 GAP = 10
-FONT = "font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 
 def pounds(value: Decimal) -> str:
@@ -104,7 +104,7 @@ def _draw(chart: Chart) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" class="chart" style="{FONT}">',
+        f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">',
         f"<title>{escape(chart.text_alternative)}</title>",
     ]
     for index, (x, y, name) in enumerate(legend):

@@ -33,3 +33,9 @@ def whole_pounds(value) -> str:
         return "–"
     amount = to_money(value)
     return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+
+
+@register.filter
+def year_slug(label: str) -> str:
+    """2020/21 as it appears in a URL: 2020-21."""
+    return str(label).replace("/", "-")

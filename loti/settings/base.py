@@ -142,6 +142,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Links in emails (the CELC report download link) point here.
 PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+# LOTI works in the open: the published budget (the plan, not the actuals) on a public page.
+PUBLISH_BUDGET_SUMMARY = env_bool("PUBLISH_BUDGET_SUMMARY", True)
 
 # allauth
 ACCOUNT_LOGIN_METHODS = {"email"}
