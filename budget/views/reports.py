@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from budget.models import ReportRun, ReportRunStatus
 from budget.reports.documents import budget_charts
@@ -29,6 +30,7 @@ def _year_from_slug(slug: str | None, years: list[FinancialYear]) -> FinancialYe
     raise Http404("No budget for that year")
 
 
+@require_safe
 @login_required
 def budget_summary(request, year: str | None = None):
     if not _may_see_money(request.user):
@@ -43,6 +45,7 @@ def budget_summary(request, year: str | None = None):
     )
 
 
+@require_safe
 def public_budget_summary(request, year: str | None = None):
     """LOTI works in the open: the budget as published (the plan only), when PUBLISH_BUDGET_SUMMARY is on."""
     if not getattr(settings, "PUBLISH_BUDGET_SUMMARY", False):
@@ -56,6 +59,7 @@ def public_budget_summary(request, year: str | None = None):
     )
 
 
+@require_safe
 @login_required
 def report_runs(request):
     if not _may_see_money(request.user):
@@ -69,6 +73,7 @@ def _pdf_response(run: ReportRun) -> FileResponse:
     return FileResponse(run.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename)
 
 
+@require_safe
 @login_required
 def report_download(request, pk: int):
     if not _may_see_money(request.user):
@@ -77,6 +82,7 @@ def report_download(request, pk: int):
     return _pdf_response(run)
 
 
+@require_safe
 def report_download_link(request, token: str):
     """The link emailed to CELC: no sign-in, but signed and valid for 14 days."""
     run = report_for_token(token=token)

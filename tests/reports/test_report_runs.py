@@ -107,3 +107,52 @@ def test_admin_request_form_and_progress(published_budget, staff_client, django_
     assert "<progress" in listing and "Download PDF" in listing
     bad = staff_client.post("/admin/budget/reportrun/add/", {"kind": "nonsense", "year": "2020/21"})
     assert bad.status_code == 200 and ReportRun.objects.count() == 1
+
+
+ANONYMOUS, OFFICER, PENDING, STAFF = "anonymous", "officer", "pending", "staff"
+# GET answers per person; every one of these pages refuses POST (405).
+PAGES = {
+    "reports:budget": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
+    "reports:budget-year": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
+    "reports:public-budget": {ANONYMOUS: 200, OFFICER: 200, PENDING: 200, STAFF: 200},
+    "reports:public-budget-year": {ANONYMOUS: 200, OFFICER: 200, PENDING: 200, STAFF: 200},
+    "reports:runs": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
+    "reports:download": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
+    "reports:download-link": {ANONYMOUS: 200, OFFICER: 200, PENDING: 200, STAFF: 200},
+}
+
+
+def test_every_report_url_has_a_case():
+    from django.urls import get_resolver
+
+    names = {f"reports:{name}" for name in get_resolver().namespace_dict["reports"][1].reverse_dict if isinstance(name, str)}
+    assert names == set(PAGES)
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, OFFICER, PENDING, STAFF])
+def test_budget_pages_and_downloads_answer_each_person(published_budget, staff_user, client, django_user_model, role, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(kind="budget", year=published_budget, by=staff_user)
+    run.refresh_from_db()
+    people = {OFFICER: lambda: officer(django_user_model, "cio@camden.gov.uk"), PENDING: lambda: officer(django_user_model, "new@camden.gov.uk", approved=False), STAFF: lambda: staff_user}
+    if role in people:
+        client.force_login(people[role]())
+    kwargs = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
+              "reports:download": {"pk": run.pk}, "reports:download-link": {"token": report_download_token(run=run)}}
+    for name, answers in PAGES.items():
+        url = reverse(name, kwargs=kwargs.get(name))
+        response = client.get(url)
+        if answers[role] == "login":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+        else:
+            assert response.status_code == answers[role], (name, response.status_code)
+        assert client.post(url).status_code in (405, 302 if answers[role] == "login" else 405), name
+    if role in (OFFICER, STAFF):
+        page = client.get(reverse("reports:budget")).content.decode()
+        for figure in ("£1,000,000.00", "£556,000.00", "£444,000.00", "£400,000.00", "£44,000.00"):
+            assert figure in page
+        assert "Variance" in page and "Over the years" in page
+    public = client.get(reverse("reports:public-budget")).content.decode()
+    assert "£44,000.00" in public and "Variance" not in public  # the plan, not the actuals
