@@ -134,6 +134,7 @@ def _draw(chart: Chart) -> str:
                 f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 12:.1f}" font-size="10" fill="#0b0c0c">'
                 f"{escape(_plain(value, chart.unit))}</text>"
             )
-    out.append(f'<line x1="{LABEL_WIDTH}" y1="{legend_height}" x2="{LABEL_WIDTH}" y2="{height - 4}" stroke="#505a5f"/>')
+    if chart.categories:
+        out.append(f'<line x1="{LABEL_WIDTH}" y1="{legend_height}" x2="{LABEL_WIDTH}" y2="{height - 4}" stroke="#505a5f"/>')
     out.append("</svg>")
     return "".join(out)

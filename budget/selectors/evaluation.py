@@ -43,16 +43,17 @@ class YearEvaluation:
         }
 
 
+MONEY_KPIS = {"savings_total", "expenditure", "cost_per_project_delivered"}
 KPI_LABELS = {
     "member_boroughs": "Member boroughs",
     "projects_delivered": "Projects delivered",
     "projects_active": "Projects active",
     "boroughs_per_project": "Boroughs per project (average)",
     "survey_answers": "Survey answers",
-    "savings_total": "Cashable savings (£)",
+    "savings_total": "Cashable savings",
     "hours_saved": "Time saved (hours)",
-    "expenditure": "Expenditure (£)",
-    "cost_per_project_delivered": "Cost per project delivered (£)",
+    "expenditure": "Expenditure",
+    "cost_per_project_delivered": "Cost per project delivered",
 }
 
 
@@ -65,11 +66,17 @@ class EvaluationReport:
     def year(self) -> str:
         return self.current.year
 
-    def comparison(self) -> list[tuple[str, str | int | None, str | int | None]]:
-        """(label, this year, previous year) for every KPI."""
+    def comparison(self) -> list[tuple[str, str | None, str | None]]:
+        """(label, this year, previous year) for every KPI, as printed: pounds with separators."""
         now = self.current.headline()
         before = self.previous.headline() if self.previous else {}
-        return [(label, now[key], before.get(key)) for key, label in KPI_LABELS.items()]
+
+        def shown(key, value):
+            if value is None:
+                return None
+            return f"£{Decimal(value):,.2f}" if key in MONEY_KPIS else f"{value:,}" if isinstance(value, int) else str(value)
+
+        return [(label, shown(key, now[key]), shown(key, before.get(key))) for key, label in KPI_LABELS.items()]
 
     def as_json(self) -> dict:
         figures = self.current.figures
