@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("members/", include("members.urls")),
     path("", include("budget.urls")),
+    path("", include("budget.urls_reports")),
 ]
 
 if settings.DEBUG:

