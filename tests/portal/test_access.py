@@ -59,9 +59,35 @@ CASES = {
 RIGHT_FOR = {"draft_invited": "islington_officer"}
 
 
+# Pages with their own access cases elsewhere, and allauth's own views (its sign-in, sign-up, two-factor pages).
+COVERED_ELSEWHERE = {"reports": "tests/reports (budget summary and report runs)", "admin": "the Django admin"}
+ALLAUTH_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_")
+
+
+def every_url_name() -> list[tuple[str | None, str]]:
+    found = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                found.append((namespace, pattern.name))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
 def test_every_portal_url_has_a_case():
     missing = [name for name in portal_url_names() if name not in CASES]
     assert not missing, f"Portal URLs without an access case in tests/portal/test_access.py: {missing}"
+    unknown = [
+        f"{namespace}:{name}" if namespace else name
+        for namespace, name in every_url_name()
+        if namespace not in COVERED_ELSEWHERE and namespace not in PORTAL_NAMESPACES
+        and not (namespace is None and (name in PORTAL_TOP_LEVEL or name.startswith(ALLAUTH_PREFIXES)))
+    ]
+    assert not unknown, f"URLs that no access test covers: {unknown}"
 
 
 @pytest.fixture
