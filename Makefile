@@ -15,7 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed
+## GOV.UK Frontend for the officer pages, from the npm registry; `npm ci` also builds static/vendor/portal.css.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the portal's styles: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## The portal on http://127.0.0.1:8000 with the reference data (embedded PostgreSQL unless DATABASE_URL is set).
 run: install

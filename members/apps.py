@@ -7,3 +7,4 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
+        from . import signals  # noqa: F401  logs sign-in and sign-out

@@ -1,0 +1,61 @@
+"""axe-core in Chromium on every portal page (and each form showing its errors): no WCAG 2.2 A/AA violation."""
+import pytest
+from decimal import Decimal
+
+from budget.models import FeeSchedule
+from budget.services.invoicing import invoices_issue
+from members.models import Invitation, MembershipTier
+from projects.models import ProjectStatus
+
+from .conftest import assert_accessible, make_project, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_portal_page_passes_axe(loti, open_page):
+    draft = make_project("Camden draft proposal", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.islington], accepted=False)
+    approved = make_project("Shared cyber pilot", lead=loti.camden, others=[loti.hackney], pillar=loti.pillar)
+    FeeSchedule.objects.create(year=loti.year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
+    invoices_issue(year=loti.year, issued_by=loti.staff)
+    Invitation.objects.create(email="someone@islington.gov.uk", organisation=loti.islington, token="an-invitation")
+
+    anonymous = open_page()
+    for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/projects/", f"/projects/{approved.slug}/",
+                 "/members/invitations/an-invitation/", "/projects/?search=cyber&pillar=%d" % loti.pillar.pk]:
+        anonymous.goto(path)
+        assert_accessible(anonymous)
+    # Forms showing their errors.
+    anonymous.goto("/accounts/login/")
+    anonymous.fill("#id_login", "nobody@camden.gov.uk")
+    anonymous.fill("#id_password", "wrong password")
+    with anonymous.expect_navigation():
+        anonymous.locator("button[type=submit]").press("Enter")
+    assert anonymous.locator(".govuk-error-summary").is_visible()
+    assert_accessible(anonymous)
+
+    officer = open_page()
+    sign_in(officer, loti.camden_officer.email)
+    pages = ["/", "/projects/", "/projects/propose/", f"/projects/{draft.slug}/", f"/projects/{draft.slug}/submit/",
+             f"/projects/{approved.slug}/", f"/projects/{approved.slug}/updates/new/", f"/projects/{approved.slug}/outputs/new/",
+             f"/projects/{approved.slug}/benefits/new/", "/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]
+    for path in pages:
+        officer.goto(path)
+        assert_accessible(officer)
+        for form in ["/propose/", "/updates/new/", "/outputs/new/", "/benefits/new/"]:
+            if path.endswith(form):
+                with officer.expect_navigation():
+                    officer.locator("main button[type=submit]").press("Enter")
+                assert officer.locator(".govuk-error-summary").is_visible(), path
+                assert_accessible(officer)
+
+    invited = open_page()
+    sign_in(invited, loti.islington_officer.email)
+    invited.goto(f"/projects/{draft.slug}/support/")
+    assert_accessible(invited)
+    invited.goto("/members/invitations/an-invitation/")
+    assert_accessible(invited)
+
+    pending = open_page()
+    sign_in(pending, loti.pending_officer.email)
+    assert "matched to" in pending.content()
+    assert_accessible(pending)

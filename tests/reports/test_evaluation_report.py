@@ -1,0 +1,52 @@
+"""The Evaluation Report: member boroughs, projects delivered and active, boroughs per project, satisfaction
+with its number of answers, savings, cost per project delivered, against the previous year."""
+import datetime
+import json
+from decimal import Decimal
+
+from budget.reports.documents import report_output
+from budget.selectors.evaluation import evaluation_report
+from loti.models import FinancialYear
+from projects.models import Project
+
+from .pdf_reading import pdf_text, structure
+
+
+def test_the_years_figures(evaluation_year):
+    report = evaluation_report(year=evaluation_year)
+    figures = report.current.figures
+    assert figures.member_boroughs == ["Brent", "Camden", "Hackney"]  # Ealing joined in 2021/22
+    assert figures.delivered == ["Information Governance Toolkit"]
+    assert [(p.title, p.boroughs) for p in figures.active] == [("Cyber Pilot", 2), ("Information Governance Toolkit", 3)]
+    assert figures.boroughs_per_project == Decimal("2.5")
+    assert [(row.workstream, row.average, row.answers, row.added_value_yes) for row in figures.satisfaction] == [
+        ("Data Collaboration", Decimal("4.3"), 3, 3),
+        ("Digital Leadership & Skills", Decimal("3.5"), 2, 0),
+    ]
+    assert figures.savings_total == Decimal("1642000.50") and figures.hours_total == Decimal("120.5")
+    # Paid lines are the actual expenditure: 100,000 for one project delivered.
+    assert report.current.spent == Decimal("100000.00") and report.current.spent_basis == "actual"
+    assert report.current.cost_per_project_delivered == Decimal("100000.00")
+    assert report.previous is None  # no 2019/20 in this data: nothing to compare with, shown as a dash
+
+
+def test_json_and_the_previous_year(evaluation_year):
+    FinancialYear.objects.for_label("2019/20")
+    Project.objects.create(title="Recruitment pool", slug="recruit", status="completed", end_date=datetime.date(2019, 12, 1))
+    data = json.loads(report_output(kind="evaluation", year=evaluation_year, fmt="json"))
+    assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 2
+    assert data["savings_total"] == "1642000.50" and data["cost_per_project_delivered"] == "100000.00"
+    assert data["satisfaction"][0] == {"workstream": "Data Collaboration", "average": "4.3", "answers": 3, "added_value_yes": 3, "added_value_answers": 3}
+    assert data["previous"]["year"] == "2019/20" and data["previous"]["projects_delivered"] == 1
+
+
+def test_the_evaluation_pdf_reads_back_and_is_tagged(evaluation_year):
+    content = report_output(kind="evaluation", year=evaluation_year, fmt="pdf")
+    text = pdf_text(content)
+    for phrase in ("Evaluation Report", "Information Governance Toolkit", "Data Collaboration", "£1,642,000.50", "Cost per project delivered"):
+        assert phrase in text
+    reader, elements = structure(content)
+    assert reader.metadata.title == "Evaluation Report 2020/21"
+    figures = [e for e in elements if e["tag"] == "/Figure"]
+    assert len(figures) == 3 and all(str(e["alt"]).startswith("Bar chart") for e in figures)
+    assert "Data Collaboration (3 answers) 4.3" in str(figures[1]["alt"]) or any("Data Collaboration (3 answers) 4.3" in str(e["alt"]) for e in figures)
