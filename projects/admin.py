@@ -62,8 +62,8 @@ class PrioritisationScoreInline(admin.TabularInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         """A row for each criterion not yet scored, so a reviewer scores all five without JavaScript."""
-        if obj is None:
-            return 0
+        if obj is None or obj.pk is None:
+            return 0  # a project is scored once it exists
         return len(PrioritisationCriterion.values) - obj.scores.count()
 
 
