@@ -102,7 +102,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, PrioritisationScoreInline) and obj is not None:
+        if isinstance(inline, PrioritisationScoreInline) and obj is not None and obj.pk is not None:
             scored = set(obj.scores.values_list("criterion", flat=True))
             kwargs["initial"] = [{"criterion": c} for c in PrioritisationCriterion.values if c not in scored]
         return kwargs
