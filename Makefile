@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two processes, one per core; a file's tests stay together (the Celery worker tests share one Redis database).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test install browser services check bench chaos clean-db
 
