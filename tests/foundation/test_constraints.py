@@ -70,8 +70,8 @@ def test_a_duplicate_invoice_sequence_in_a_year_is_refused():
             vat=Decimal("20.00"), gross=Decimal("120.00"),
         )
 
-    refused(lambda: second(first.year, "LOTI-2020-21-0001b"))
-    second(make.year("2021/22"), "LOTI-2021-22-0001")  # the same sequence in another year is fine
+    refused(lambda: second(first.year, "INV-2020-21-0001b"))
+    second(make.year("2021/22"), "INV-2021-22-0001")  # the same sequence in another year is fine
 
 
 def test_a_payment_of_nothing_is_refused():
