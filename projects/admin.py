@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -77,6 +78,7 @@ class ProgressUpdateInline(admin.StackedInline):
 class OutputInline(admin.TabularInline):
     model = Output
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ApproveForm(forms.Form):
