@@ -287,3 +287,12 @@ def test_the_command_runs_as_staff_run_it():
         outputs.append(result.stdout)
     assert "created or updated" in outputs[0]
     assert "nothing changed" in outputs[1]
+
+
+def test_boroughs_named_in_a_document_have_taken_part(reference_data):
+    from projects.models import Participant
+
+    rough_sleeping = Participant.objects.filter(project__title="Rough Sleeping Insights")
+    assert sorted(rough_sleeping.values_list("organisation__name", flat=True)) == ["Camden", "Hillingdon", "Lambeth", "Westminster"]
+    assert not Participant.objects.filter(accepted_at__isnull=True).exists()
+    assert {p.accepted_at.date().isoformat() for p in rough_sleeping} == {"2024-01-16"}
