@@ -8,8 +8,8 @@ from loti.import_admin import SpreadsheetAdminMixin
 @admin.register(BudgetLine)
 class BudgetLineAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "budget-lines"
-    list_display = ["name", "year", "section", "amount", "status", "pillar", "position"]
+    list_display = ["name", "year", "section", "amount", "status", "pillar", "actuals_from", "position"]
     list_filter = ["year", "section", "status", "pillar"]
     search_fields = ["name"]
-    list_select_related = ["year", "pillar"]
+    list_select_related = ["year", "pillar", "funding_agreement"]
     list_editable = ["position"]

@@ -296,3 +296,13 @@ def test_boroughs_named_in_a_document_have_taken_part(reference_data):
     assert sorted(rough_sleeping.values_list("organisation__name", flat=True)) == ["Camden", "Hillingdon", "Lambeth", "Westminster"]
     assert not Participant.objects.filter(accepted_at__isnull=True).exists()
     assert {p.accepted_at.date().isoformat() for p in rough_sleeping} == {"2024-01-16"}
+
+
+def test_income_lines_say_where_their_actuals_are_recorded(reference_data):
+    from budget.models import BudgetLine
+
+    income = {line.name: line for line in BudgetLine.objects.filter(year__label="2020/21", section="income")}
+    assert income["Borough Contributions"].actuals_from == "membership_fees"
+    assert income["GLA"].funding_agreement.name == "GLA grant for LOTI (MD2373)"
+    assert income["London Councils"].funding_agreement.name == "London Councils contribution to LOTI"
+    assert income["2019/2020 surplus"].actuals_from == ""
