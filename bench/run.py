@@ -166,7 +166,8 @@ def _queries(page: dict) -> str:
     return f"{page['queries']} (min {page['queries_min']}, max {page['queries_max']})"
 
 
-def print_table(rows: list[dict], out=sys.stdout) -> None:
+def print_table(rows: list[dict], out=None) -> None:
+    out = out or sys.stdout
     width = [max(len(r["figure"]) for r in rows), max(len(r["value"]) for r in rows), max(len(r["target"]) for r in rows)]
     header = f"{'figure':<{width[0]}}  {'value':<{width[1]}}  {'target':<{width[2]}}  met?"
     out.write(header + "\n" + "-" * len(header) + "\n")
