@@ -110,7 +110,13 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-received_on"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            # Importing the finance system's file twice must not record its payments twice.
+            models.UniqueConstraint(
+                fields=["invoice", "reference"], condition=~models.Q(reference=""), name="payment_reference_unique_per_invoice"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"£{self.amount:,.2f} on {self.invoice}"

@@ -9,6 +9,7 @@ admin.site.index_title = "Membership, money and projects"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("budget.urls_reports")),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Invitation, Membership, Organisation, User
 
 
@@ -47,6 +48,15 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         ("Organisation", {"fields": ["organisation", "organisation_approved_at", "job_title"]}),
     )
+    actions = ["approve_officers"]
+
+    @admin.action(description="Approve selected officers for their organisation")
+    def approve_officers(self, request, queryset):
+        approved = 0
+        for user in queryset.filter(organisation__isnull=False, organisation_approved_at__isnull=True):
+            services.officer_approve(user=user, approved_by=request.user)
+            approved += 1
+        self.message_user(request, f"Approved {approved} officer(s) for their organisation.", messages.SUCCESS)
 
 
 @admin.register(Invitation)
@@ -56,3 +66,12 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "invited_by"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["token", "invited_by", "created_at", "accepted_at"]
+
+    def save_model(self, request, obj, form, change):
+        """A new invitation is made by the service: it draws the token and emails the link."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        invitation = services.invitation_create(
+            email=obj.email, organisation=obj.organisation, invited_by=request.user, site_url=request.build_absolute_uri("/")
+        )
+        obj.pk, obj.token, obj.created_at, obj.invited_by = invitation.pk, invitation.token, invitation.created_at, request.user

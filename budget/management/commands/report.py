@@ -1,10 +1,10 @@
 """manage.py report budget|evaluation --year 2020/21 --format pdf|json|csv [--output PATH]"""
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.selectors.plan import budget_plan
+from budget.models import ReportKind
+from budget.reports.documents import FORMATS, report_output
 from loti.models import FinancialYear
 
 
@@ -12,9 +12,9 @@ class Command(BaseCommand):
     help = "Produce a CELC report with the same code the background jobs run."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["budget", "evaluation"])
+        parser.add_argument("kind", choices=ReportKind.values)
         parser.add_argument("--year", required=True, help="Financial year, e.g. 2020/21")
-        parser.add_argument("--format", dest="fmt", choices=["pdf", "json", "csv"], default="json")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="json")
         parser.add_argument("--output", help="Write to this file instead of standard output")
 
     def handle(self, *args, kind, year, fmt, output, **options):
@@ -22,12 +22,15 @@ class Command(BaseCommand):
             financial_year = FinancialYear.objects.for_label(year)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if kind != "budget" or fmt != "json":
-            raise CommandError(f"The {kind} report in {fmt} is not available yet.")
-        text = json.dumps(budget_plan(year=financial_year).as_json(), indent=2) + "\n"
+        content = report_output(kind=kind, year=financial_year, fmt=fmt)
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with open(output, "wb") as handle:
+                handle.write(content)
             self.stderr.write(f"Wrote {output}")
+        elif fmt == "pdf" and sys.stdout.isatty():
+            raise CommandError("A PDF is not for the terminal: give --output report.pdf or redirect the output.")
+        elif fmt == "pdf":
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
         else:
-            sys.stdout.write(text)
+            self.stdout.write(content.decode("utf-8"), ending="")

@@ -1,0 +1,32 @@
+"""manage.py issue_invoices --year 2020/21 [--dry-run]"""
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from budget.services.invoicing import invoices_issue
+from loti.models import FinancialYear
+
+
+class Command(BaseCommand):
+    help = "Issue the year's membership fee invoices: one per member organisation that owes a fee and has none yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="Financial year, e.g. 2020/21")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be issued; issue nothing")
+
+    def handle(self, *args, year, dry_run, **options):
+        try:
+            financial_year = FinancialYear.objects.for_label(year)
+            invoices = invoices_issue(year=financial_year, dry_run=dry_run)
+        except (ValueError, ValidationError) as error:
+            raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error
+        verb = "Would issue" if dry_run else "Issued"
+        for invoice in invoices:
+            self.stdout.write(
+                f"{invoice.number}  {invoice.organisation.name:<32}  net £{invoice.net:>10,.2f}  "
+                f"VAT £{invoice.vat:>9,.2f}  gross £{invoice.gross:>10,.2f}"
+            )
+        if invoices:
+            total = sum(invoice.gross for invoice in invoices)
+            self.stdout.write(f"{verb} {len(invoices)} invoice(s) for {financial_year.label}, £{total:,.2f} in all.")
+        else:
+            self.stdout.write(f"Nothing to issue for {financial_year.label}: every member owing a fee has its invoice.")

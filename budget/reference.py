@@ -1,0 +1,159 @@
+"""Load the budget's part of LOTI's reference data: fee schedules, funders' agreements, and the published budgets."""
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from budget.models import BudgetLine, BudgetSection, FeeSchedule, FundingAgreement, FundingCondition, Instalment
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, sync_row
+from members.reference import members_reference_load, organisation_named
+from projects.models import Project
+from projects.reference import pillar_named, projects_reference_load, year_labelled
+
+DATA_DIR = Path(__file__).resolve().parent / "reference_data"
+BUDGET_FILES = ["budget-2020-21.json"]
+
+
+def fee_schedules_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
+    path = data_dir / "fees.json"
+    data = read_reference_file(path)
+    with transaction.atomic():
+        for label in data["years"]:
+            year = year_labelled(label, where=f"{path.name}, years")
+            for item in data["schedules"]:
+                where = f"{path.name}, {label} {item.get('tier', '?')}"
+                cite(item.get("source"), where=where)
+                sync_row(
+                    FeeSchedule,
+                    lookup={"year": year, "tier": item["tier"]},
+                    values={
+                        "annual_fee": parse_money(item["annual_fee"], where=f"{where}, annual_fee"),
+                        "vat_rate": Decimal(item["vat_rate"]),
+                        "pro_rata": item.get("pro_rata", False),
+                    },
+                    tally=tally,
+                    where=where,
+                )
+
+
+def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
+    path = data_dir / "funding.json"
+    with transaction.atomic():
+        for index, item in enumerate(read_reference_file(path)["agreements"], start=1):
+            where = f"{path.name}, agreement {index} ({item.get('name', '?')})"
+            total = parse_money(item["total_amount"], where=f"{where}, total_amount")
+            agreement = sync_row(
+                FundingAgreement,
+                lookup={"name": item["name"]},
+                values={
+                    "funder": organisation_named(item["funder"], where=f"{where}, funder"),
+                    "reference": item.get("reference", ""),
+                    "kind": item["kind"],
+                    "total_amount": total,
+                    "signed_on": parse_date(item.get("signed_on"), where=f"{where}, signed_on"),
+                    "termination_right": item.get("termination_right", ""),
+                    "termination_year": year_labelled(item.get("termination_year"), where=f"{where}, termination_year"),
+                    "source": cite(item.get("source"), where=where),
+                    "notes": item.get("notes", ""),
+                },
+                tally=tally,
+                where=where,
+            )
+            instalment_total = Decimal(0)
+            for instalment in item.get("instalments", []):
+                instalment_where = f"{where}, instalment {instalment.get('year', '?')}"
+                amount = parse_money(instalment["amount"], where=f"{instalment_where}, amount")
+                instalment_total += amount
+                sync_row(
+                    Instalment,
+                    lookup={"agreement": agreement, "year": year_labelled(instalment["year"], where=instalment_where)},
+                    values={"amount": amount},
+                    tally=tally,
+                    where=instalment_where,
+                )
+            if item.get("instalments") and instalment_total != total:
+                raise ReferenceDataError(f"{where}: the instalments add up to £{instalment_total:,.2f}, not the total £{total:,.2f}")
+            for condition in item.get("conditions", []):
+                sync_row(
+                    FundingCondition,
+                    lookup={"agreement": agreement, "description": condition["description"]},
+                    values={"due_on": parse_date(condition.get("due_on"), where=f"{where}, condition due_on")},
+                    tally=tally,
+                    where=f"{where}, condition",
+                )
+            wanted = set()
+            for title in item.get("projects", []):
+                project = Project.objects.filter(title=title).first()
+                if project is None:
+                    raise ReferenceDataError(f"{where}: no project is called {title!r}; add it to projects/reference_data/projects.json")
+                wanted.add(project.pk)
+            missing = wanted - set(agreement.projects.values_list("pk", flat=True))
+            if missing:
+                # Add the named projects; keep any staff linked by hand.
+                agreement.projects.add(*missing)
+                for _ in missing:
+                    tally.add("Projects named by funding agreements", "created")
+
+
+def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
+    sections = [
+        ("income", BudgetSection.INCOME),
+        ("expenditure", BudgetSection.EXPENDITURE),
+        ("allocations", BudgetSection.ALLOCATION),
+    ]
+    with transaction.atomic():
+        for filename in BUDGET_FILES:
+            path = data_dir / filename
+            for budget in read_reference_file(path)["budgets"]:
+                label = budget.get("year", "?")
+                cite(budget.get("source"), where=f"{path.name}, {label}")
+                year = year_labelled(label, where=f"{path.name}, {label}")
+                totals = {}
+                for key, section in sections:
+                    totals[key] = Decimal(0)
+                    for position, line in enumerate(budget.get(key, []), start=1):
+                        where = f"{path.name}, {label} {key} line {position} ({line.get('name', '?')})"
+                        amount = parse_money(line["amount"], where=f"{where}, amount")
+                        totals[key] += amount
+                        sync_row(
+                            BudgetLine,
+                            lookup={"year": year, "section": section, "name": line["name"]},
+                            values={
+                                "amount": amount,
+                                "status": line.get("status", ""),
+                                "pillar": pillar_named(line["pillar"], where=where) if line.get("pillar") else None,
+                                "position": position,
+                            },
+                            tally=tally,
+                            where=where,
+                        )
+                _check_published_totals(budget.get("published_totals", {}), totals, where=f"{path.name}, {label}")
+
+
+def _check_published_totals(published: dict, totals: dict, *, where: str) -> None:
+    """The lines must add up to the totals printed in the source, or the data file has a typo."""
+    computed = {
+        "income": totals["income"],
+        "expenditure": totals["expenditure"],
+        "funds_remaining": totals["income"] - totals["expenditure"],
+        "allocations": totals["allocations"],
+    }
+    for name, printed in published.items():
+        if computed[name] != Decimal(printed):
+            raise ReferenceDataError(f"{where}: the lines give {name} £{computed[name]:,.2f}, but the source prints £{Decimal(printed):,.2f}")
+
+
+def budget_reference_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
+    fee_schedules_load(tally=tally, data_dir=data_dir)
+    funding_agreements_load(tally=tally, data_dir=data_dir)
+    budget_lines_load(tally=tally, data_dir=data_dir)
+
+
+def reference_data_load() -> LoadTally:
+    """All of LOTI's reference data, app by app in dependency order, in one transaction: all of it or none."""
+    tally = LoadTally()
+    with transaction.atomic():
+        members_reference_load(tally=tally)
+        projects_reference_load(tally=tally)
+        budget_reference_load(tally=tally)
+    return tally

@@ -1,0 +1,122 @@
+"""One place that turns a report's figures into JSON, CSV or PDF: the command and the jobs both call it."""
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from budget.models import ReportKind
+from budget.reports.charts import Chart, bar_chart, grouped_bar_chart
+from budget.reports.pdf import render_pdf
+from budget.selectors.evaluation import EvaluationReport, evaluation_report
+from budget.selectors.report import BudgetReport, budget_report
+from loti.models import FinancialYear
+
+FORMATS = ["pdf", "json", "csv"]
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "text/csv"}
+
+
+def budget_charts(report: BudgetReport) -> list[Chart]:
+    plan = report.plan
+    charts = [
+        bar_chart(title=f"Income by source, {report.year}", rows=[(line.name, line.amount) for line in plan.income]),
+        bar_chart(title=f"Expenditure by status, {report.year}", rows=report.expenditure_by_status()),
+        bar_chart(
+            title=f"Rough allocation by pillar, {report.year}",
+            rows=[(line.pillar or line.name, line.amount) for line in plan.allocations] + [("Unallocated", plan.unallocated)],
+        ),
+    ]
+    actuals = report.actuals
+    charts.append(
+        grouped_bar_chart(
+            title=f"Plan and actual, {report.year}",
+            series=["Plan", "Actual"],
+            rows=[
+                ("Income", [plan.income_total, actuals.income_total if actuals else None]),
+                ("Expenditure", [plan.expenditure_total, actuals.expenditure_total if actuals else None]),
+            ],
+        )
+    )
+    with_actuals = any(row.actual_income is not None for row in report.trend)
+    series = ["Income (plan)", "Expenditure (plan)"] + (["Income (actual)", "Expenditure (actual)"] if with_actuals else [])
+    charts.append(
+        grouped_bar_chart(
+            title="Income and expenditure by year",
+            series=series,
+            rows=[
+                (row.year, [row.income, row.expenditure] + ([row.actual_income, row.actual_expenditure] if with_actuals else []))
+                for row in report.trend
+            ],
+        )
+    )
+    return charts
+
+
+def evaluation_charts(report: EvaluationReport) -> list[Chart]:
+    figures = report.current.figures
+    return [
+        bar_chart(
+            title=f"Satisfaction per workstream (average of 1 to 5), {report.year}",
+            rows=[(f"{row.workstream} ({row.answers} answers)", row.average) for row in figures.satisfaction],
+            series="Average rating",
+            unit="",
+        ),
+        bar_chart(
+            title=f"Cashable savings by project, {report.year}",
+            rows=[(row.title, row.savings) for row in figures.benefits if row.savings],
+        ),
+        bar_chart(
+            title=f"Boroughs taking part per project, {report.year}",
+            rows=[(project.title, project.boroughs) for project in figures.active],
+            series="Boroughs",
+            unit="boroughs",
+        ),
+    ]
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json(data: dict) -> bytes:
+    return (json.dumps(data, indent=2) + "\n").encode("utf-8")
+
+
+def report_output(
+    *,
+    kind: str,
+    year: FinancialYear,
+    fmt: str,
+    as_of: datetime.datetime | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The report in one format. as_of is the moment the figures were read, printed on the PDF."""
+    as_of = as_of or timezone.now()
+    progress = on_progress or (lambda percent: None)
+    if kind == ReportKind.BUDGET:
+        report = budget_report(year=year)
+    elif kind == ReportKind.EVALUATION:
+        report = evaluation_report(year=year)
+    else:
+        raise ValueError(f"Unknown report {kind!r}: choose budget or evaluation")
+    progress(30)
+    if fmt == "json":
+        return _json({**report.as_json(), "data_as_of": as_of.isoformat()})
+    if fmt == "csv":
+        return _csv(report.csv_rows())
+    if fmt != "pdf":
+        raise ValueError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    charts = budget_charts(report) if kind == ReportKind.BUDGET else evaluation_charts(report)
+    progress(50)
+    context = {
+        "report": report,
+        "charts": charts,
+        "as_of": timezone.localtime(as_of),
+        "title": f"{ReportKind(kind).label} {year.label}",
+        "year": year,
+    }
+    return render_pdf(template=f"reports/{kind}_report.html", context=context)

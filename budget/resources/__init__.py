@@ -1,0 +1,1 @@
+"""django-import-export resources of the budget app, registered by kind in loti.imports."""

@@ -1,0 +1,1 @@
+"""Services of the money side, one module per business area. They write; selectors read."""

@@ -1,0 +1,215 @@
+"""Producing the CELC reports in the background: request, produce, sweep, and the signed download links.
+
+A run is requested once: the same report and year asked for again while one is queued or running gives
+back that run (a partial unique constraint holds this in the database). The job is handed to Celery only
+after the transaction commits; if the broker cannot be reached the run stays queued with a message and
+the periodic sweep hands it over once the broker is back. Producing is safe to run twice: a run is
+claimed with a conditional UPDATE under a PostgreSQL advisory lock (released by the server if the worker
+dies), and a run already done is never redone.
+"""
+import datetime
+import hashlib
+import logging
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
+from budget.reports.documents import report_output
+from loti.models import FinancialYear
+from loti.years import year_label_for
+
+logger = logging.getLogger(__name__)
+
+PENDING = [ReportRunStatus.QUEUED, ReportRunStatus.RUNNING]
+BROKER_DOWN_MESSAGE = (
+    "Waiting for the task queue: Redis could not be reached when this report was requested. "
+    "The run is kept and will start automatically once the queue is back."
+)
+# A queued run not started after this long may have lost its message (e.g. Redis restarted empty).
+RESEND_AFTER = datetime.timedelta(minutes=10)
+LINK_SALT = "budget.report-download"
+LINK_MAX_AGE = datetime.timedelta(days=14)
+ADVISORY_LOCK_CLASS = 7305  # one namespace of PostgreSQL advisory locks for report runs
+
+
+class ReportRequestError(ValueError):
+    pass
+
+
+def report_request(*, kind: str, year: FinancialYear, by=None) -> ReportRun:
+    """Queue a report, or return the run already queued or running for the same report and year."""
+    if kind not in ReportKind.values:
+        raise ReportRequestError(f"Unknown report {kind!r}: choose one of {', '.join(ReportKind.values)}")
+    with transaction.atomic():
+        existing = ReportRun.objects.filter(kind=kind, year=year, status__in=PENDING).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                run = ReportRun.objects.create(kind=kind, year=year, requested_by=by)
+        except IntegrityError:
+            # Someone asked for the same report at the same moment: theirs is the run.
+            return ReportRun.objects.get(kind=kind, year=year, status__in=PENDING)
+        transaction.on_commit(lambda: report_enqueue(run_id=run.pk))
+    return run
+
+
+def report_enqueue(*, run_id: int) -> bool:
+    """Hand a queued run to Celery. If the broker is down, say so on the run and leave it queued."""
+    from budget.tasks.reports import produce_report  # the tasks call the services, not the other way round
+
+    try:
+        produce_report.apply_async(args=[run_id], retry=False)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("Report run %s stays queued: the broker is unreachable (%s)", run_id, error)
+        ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED).update(message=BROKER_DOWN_MESSAGE)
+        return False
+    ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED, message=BROKER_DOWN_MESSAGE).update(message="")
+    return True
+
+
+def report_sweep_queued(*, now: datetime.datetime | None = None) -> int:
+    """Hand over again the queued runs the broker never took, or that have waited too long. Producing
+    twice is harmless, so a run resent while its first message is still waiting does no damage."""
+    now = now or timezone.now()
+    stuck = ReportRun.objects.filter(status=ReportRunStatus.QUEUED).filter(
+        Q(message=BROKER_DOWN_MESSAGE) | Q(requested_at__lt=now - RESEND_AFTER)
+    )
+    sent = 0
+    for run_id in stuck.values_list("pk", flat=True):
+        if report_enqueue(run_id=run_id):
+            sent += 1
+        else:
+            break  # the broker is still down: the next sweep tries again
+    return sent
+
+
+@contextmanager
+def _producing(run_id: int):
+    """Hold a session advisory lock while producing. The server drops it if the worker dies, so a
+    redelivered task can take the run over; while it is held, a second delivery leaves the run alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run_id])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, run_id])
+
+
+def _set_progress(run_id: int, percent: int) -> None:
+    ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.RUNNING).update(progress=percent)
+
+
+def report_produce(*, run_id: int) -> ReportRun:
+    """Produce the run's PDF once. A run that is done (or being produced by a live worker) is left alone."""
+    with _producing(run_id) as held:
+        if not held:
+            return ReportRun.objects.get(pk=run_id)
+        # Queued, or running but abandoned by a worker that died (we hold its lock now).
+        claimed = ReportRun.objects.filter(pk=run_id, status__in=PENDING).update(
+            status=ReportRunStatus.RUNNING, started_at=timezone.now(), progress=5, attempts=F("attempts") + 1, message=""
+        )
+        run = ReportRun.objects.select_related("year").get(pk=run_id)
+        if not claimed:
+            return run
+        as_of = timezone.now()
+        _set_progress(run_id, 10)
+
+        def progress(percent: int) -> None:
+            _set_progress(run_id, percent)
+            delay = getattr(settings, "REPORT_RENDER_DELAY", 0)  # only the tests slow the render down
+            if delay:
+                time.sleep(delay)
+
+        content = report_output(kind=run.kind, year=run.year, fmt="pdf", as_of=as_of, on_progress=progress)
+        _set_progress(run_id, 90)
+        name = f"reports/{run.kind}-{run.year.label.replace('/', '-')}-run{run.pk}.pdf"
+        if run.pdf.storage.exists(name):
+            run.pdf.storage.delete(name)  # left by a worker that died after writing it
+        with transaction.atomic():
+            run.pdf.save(name.removeprefix("reports/"), ContentFile(content), save=False)
+            finished = ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.RUNNING).update(
+                status=ReportRunStatus.DONE,
+                progress=100,
+                finished_at=timezone.now(),
+                data_as_of=as_of,
+                pdf=run.pdf.name,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+            if finished:
+                transaction.on_commit(lambda: _enqueue_distribution(run_id))
+    return ReportRun.objects.get(pk=run_id)
+
+
+def report_fail(*, run_id: int, message: str) -> None:
+    ReportRun.objects.filter(pk=run_id, status__in=PENDING).update(
+        status=ReportRunStatus.FAILED, finished_at=timezone.now(), message=message[:2000]
+    )
+
+
+def report_request_year_end(*, today: datetime.date | None = None) -> list[ReportRun]:
+    """Both reports for the financial year that ended most recently (the schedule runs after 31 March)."""
+    today = today or timezone.localdate()
+    start_year = int(year_label_for(today)[:4]) - 1
+    year = FinancialYear.objects.for_label(f"{start_year}/{(start_year + 1) % 100:02d}")
+    return [report_request(kind=kind, year=year, by=None) for kind in ReportKind.values]
+
+
+# Distribution to CELC: a signed, expiring link rather than an attachment.
+
+
+def report_download_token(*, run: ReportRun, recipient: ReportRecipient | None = None) -> str:
+    value = f"{run.pk}:{recipient.pk if recipient else 0}"
+    return signing.TimestampSigner(salt=LINK_SALT).sign(value)
+
+
+def report_for_token(*, token: str) -> ReportRun | None:
+    """The finished run a download link points to, or None if the link is forged, expired or not ready."""
+    try:
+        value = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    run_id = value.split(":", 1)[0]
+    return ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.DONE).exclude(pdf="").select_related("year").first()
+
+
+def _enqueue_distribution(run_id: int) -> None:
+    from budget.tasks.reports import email_report_link
+
+    try:
+        email_report_link.apply_async(args=[run_id], retry=False)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("Report run %s is done but the CELC email could not be queued (%s)", run_id, error)
+
+
+def report_distribute(*, run_id: int) -> int:
+    """Email each active CELC recipient their own signed link to the finished report. Returns how many."""
+    run = ReportRun.objects.select_related("year").get(pk=run_id, status=ReportRunStatus.DONE)
+    expires = timezone.localdate() + LINK_MAX_AGE
+    sent = 0
+    for recipient in ReportRecipient.objects.filter(active=True):
+        link = settings.PORTAL_URL.rstrip("/") + reverse(
+            "reports:download-link", kwargs={"token": report_download_token(run=run, recipient=recipient)}
+        )
+        body = render_to_string(
+            "reports/email/report_ready.txt", {"run": run, "recipient": recipient, "link": link, "expires": expires}
+        )
+        EmailMessage(
+            subject=f"LOTI {run.get_kind_display()} {run.year.label}", body=body, to=[recipient.email]
+        ).send()
+        sent += 1
+    return sent

@@ -1,0 +1,41 @@
+"""Money as the reports and budget pages print it: £1,000,000.00, a minus sign for shortfalls."""
+from decimal import Decimal
+
+from django import template
+
+from loti.money import to_money
+
+register = template.Library()
+
+
+@register.filter
+def pounds(value) -> str:
+    if value is None or value == "":
+        return "–"
+    amount = to_money(value)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+@register.filter
+def signed_pounds(value) -> str:
+    """A variance: + when more than planned, − when less."""
+    if value is None:
+        return "–"
+    amount = to_money(value)
+    return ("+" if amount > 0 else "") + pounds(amount) if amount != Decimal(0) else pounds(amount)
+
+
+@register.filter
+def whole_pounds(value) -> str:
+    """Headline figures, to the pound; the tables beside them carry the pence."""
+    if value is None:
+        return "–"
+    amount = to_money(value)
+    return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+
+
+@register.filter
+def year_slug(label: str) -> str:
+    """2020/21 as it appears in a URL: 2020-21."""
+    return str(label).replace("/", "-")

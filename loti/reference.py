@@ -1,0 +1,127 @@
+"""Reading LOTI's reference data files and writing their rows, only where something changed.
+
+Each app loads its own part (members/reference.py, projects/reference.py, budget/reference.py) from JSON
+files kept next to it. Every item in those files cites a source document from reference_data/sources.json.
+Rows are found by their natural key and saved only when a value differs, so a second load writes nothing:
+no new history rows, no moved `updated_at`.
+"""
+import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from loti.money import to_money
+
+SOURCES_FILE = Path(__file__).resolve().parent / "reference_data" / "sources.json"
+CHANGE_REASON = "Loaded from the reference data (manage.py load_reference_data)"
+
+
+class ReferenceDataError(Exception):
+    """A data file is wrong: the message names the file, the item and the field."""
+
+
+def read_reference_file(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError as error:
+        raise ReferenceDataError(f"{path}: the reference data file is missing") from error
+    except json.JSONDecodeError as error:
+        raise ReferenceDataError(f"{path}: line {error.lineno}: {error.msg}") from error
+
+
+def reference_sources() -> dict[str, dict]:
+    return read_reference_file(SOURCES_FILE)["sources"]
+
+
+def cite(source: dict | None, *, where: str) -> str:
+    """'LOTI Year 2 Strategy (14 September 2020), slide 26' from {"doc": "strategy-2020", "at": "slide 26"}."""
+    if not source or "doc" not in source:
+        raise ReferenceDataError(f"{where}: every item must cite its source document (\"source\": {{\"doc\": ...}})")
+    documents = reference_sources()
+    if source["doc"] not in documents:
+        raise ReferenceDataError(f"{where}: unknown source document {source['doc']!r}; see {SOURCES_FILE.name}")
+    title = documents[source["doc"]]["title"]
+    return f"{title}, {source['at']}" if source.get("at") else title
+
+
+def parse_date(value: str | None, *, where: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise ReferenceDataError(f"{where}: {value!r} is not a date; write it as YYYY-MM-DD") from error
+
+
+def parse_money(value, *, where: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return to_money(value)
+    except (TypeError, ValueError) as error:
+        raise ReferenceDataError(f"{where}: {error}") from error
+
+
+@dataclass
+class LoadTally:
+    """How many rows of each model a load created, updated or left alone."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, label: str, outcome: str) -> None:
+        self.counts.setdefault(label, Counter())[outcome] += 1
+
+    def lines(self) -> list[str]:
+        return [
+            f"{label}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for label, c in self.counts.items()
+        ]
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+def _current_value(instance: models.Model, name: str):
+    model_field = instance._meta.get_field(name)
+    if model_field.is_relation:
+        return getattr(instance, model_field.attname)
+    return getattr(instance, name)
+
+
+def _wanted_value(instance: models.Model, name: str, value):
+    model_field = instance._meta.get_field(name)
+    if model_field.is_relation:
+        return value.pk if isinstance(value, models.Model) else value
+    return value
+
+
+def sync_row(model: type[models.Model], *, lookup: dict, values: dict, tally: LoadTally, where: str) -> models.Model:
+    """update_or_create on a natural key, but saving only when a value differs (so history stays quiet)."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**{**lookup, **values})
+        outcome = "created"
+    else:
+        differing = [name for name, value in values.items() if _current_value(instance, name) != _wanted_value(instance, name, value)]
+        if not differing:
+            tally.add(model._meta.verbose_name_plural.capitalize(), "unchanged")
+            return instance
+        for name in differing:
+            setattr(instance, name, values[name])
+        outcome = "updated"
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        raise ReferenceDataError(f"{where}: {problems}") from error
+    instance._change_reason = CHANGE_REASON
+    instance.save()
+    tally.add(model._meta.verbose_name_plural.capitalize(), outcome)
+    return instance

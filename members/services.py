@@ -1,0 +1,100 @@
+"""Joining the portal: officers matched to their borough by email domain, approved by staff, or invited."""
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Invitation, Organisation, User
+
+log = logging.getLogger("loti.security")
+
+
+def organisation_for_email(*, email: str) -> Organisation | None:
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    if not domain:
+        return None
+    return Organisation.objects.filter(email_domains__contains=[domain]).first()
+
+
+def officer_signup_match(*, user: User) -> Organisation | None:
+    """A new account is matched to the organisation that invited it, or whose email domain it has; staff approve it."""
+    if user.organisation_id:
+        return user.organisation
+    invitation = Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).select_related("organisation").first()
+    organisation = invitation.organisation if invitation else organisation_for_email(email=user.email)
+    if organisation is None:
+        return None
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(organisation=organisation, organisation_approved_at=None)
+        user.organisation, user.organisation_approved_at = organisation, None
+    log.info("officer-matched who=%s organisation=%s", user.email, organisation.name)
+    return organisation
+
+
+def officer_approve(*, user: User, approved_by: User) -> User:
+    if user.organisation_id is None:
+        raise ValidationError({"organisation": f"{user.email} has no organisation to be approved for."})
+    if user.organisation_approved_at:
+        return user
+    with transaction.atomic():
+        user.organisation_approved_at = timezone.now()
+        user.save(update_fields=["organisation_approved_at"])
+        transaction.on_commit(
+            lambda: send_mail(
+                "You can now use the LOTI Portal",
+                f"LOTI staff confirmed you speak for {user.organisation}. Sign in to see your borough and its projects.",
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+            )
+        )
+    log.info("officer-approved who=%s organisation=%s by=%s", user.email, user.organisation, approved_by.email)
+    return user
+
+
+def invitation_create(*, email: str, organisation: Organisation, invited_by: User | None, site_url: str) -> Invitation:
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "Enter the email address of the person to invite."})
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email, organisation=organisation, invited_by=invited_by, token=secrets.token_urlsafe(32)
+        )
+        link = site_url.rstrip("/") + f"/members/invitations/{invitation.token}/"
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Join {organisation} on the LOTI Portal",
+                f"LOTI invites you to speak for {organisation} on the LOTI Portal.\n\nAccept: {link}\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        )
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> User:
+    """The invited person (signed in with the invited, verified address) joins the organisation, approved."""
+    if invitation.accepted_at:
+        raise ValidationError("This invitation has already been used.")
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(f"This invitation is for {invitation.email}; sign in with that address to accept it.")
+    now = timezone.now()
+    with transaction.atomic():
+        user.organisation, user.organisation_approved_at = invitation.organisation, now
+        user.save(update_fields=["organisation", "organisation_approved_at"])
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+    log.info("invitation-accepted who=%s organisation=%s", user.email, invitation.organisation)
+    return user
+
+
+def invitations_accept_for_verified_email(*, user: User, email: str) -> int:
+    """Once the person proves they own the address, the invitations sent to it take effect."""
+    accepted = 0
+    for invitation in Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).order_by("created_at")[:1]:
+        invitation_accept(invitation=invitation, user=user)
+        accepted += 1
+    return accepted

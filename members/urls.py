@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
+]

@@ -1,0 +1,143 @@
+"""The portal's project forms. Each lists its fields: borough, status, approval and amounts approved are never taken from a post."""
+from django import forms
+from django.utils import timezone
+
+from loti.years import parse_year_label, year_label_for
+from members.models import Membership, Organisation, OrganisationKind
+
+from .models import Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
+
+
+def member_boroughs():
+    """London boroughs with a LOTI membership today."""
+    today = timezone.localdate()
+    current = Membership.objects.current_on(today).values("organisation_id")
+    return Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH, pk__in=current).order_by("name")
+
+
+class DirectoryFilterForm(forms.Form):
+    search = forms.CharField(label="Search", required=False, max_length=200)
+    pillar = forms.ModelChoiceField(Pillar.objects.all(), required=False, empty_label="Any pillar")
+    workstream = forms.ModelChoiceField(Workstream.objects.all(), required=False, empty_label="Any workstream")
+    status = forms.ChoiceField(choices=[("", "Any status")] + [c for c in ProjectStatus.choices if c[0] != "draft"], required=False)
+    phase = forms.ChoiceField(choices=[("", "Any phase")] + Phase.choices, required=False)
+    borough = forms.ModelChoiceField(
+        Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH), required=False, empty_label="Any borough"
+    )
+
+
+class ProposalForm(forms.ModelForm):
+    """LOTI's Outcomes-Based Methodology: the outcome first, then the problems and the hypotheses to test."""
+
+    invited_boroughs = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Boroughs you invite to support it",
+        help_text="At least one other member borough must agree before you can submit the proposal.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "summary",
+            "outcome",
+            "problems",
+            "hypotheses",
+            "pillar",
+            "workstream",
+            "funding_requested",
+            "is_data_project",
+            "replicable",
+            "outputs_gifted",
+        ]
+        labels = {
+            "title": "Project name",
+            "summary": "Summary",
+            "outcome": "The outcome: which people will be better off, and in which ways",
+            "problems": "The problems to solve",
+            "hypotheses": "The hypotheses to test",
+            "funding_requested": "Funding asked of LOTI (£)",
+            "is_data_project": "It uses personal data (it will need a DPIA)",
+            "replicable": "It is designed so that other boroughs can replicate it",
+            "outputs_gifted": "Its outputs will be gifted to LOTI for dissemination",
+        }
+        help_texts = {"outcome": "", "replicable": "", "outputs_gifted": ""}
+
+    def __init__(self, *args, proposer_organisation_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_boroughs"].queryset = member_boroughs().exclude(pk=proposer_organisation_id)
+        for name in ("outcome", "problems", "hypotheses"):
+            self.fields[name].required = True
+            self.fields[name].widget.attrs["rows"] = 4
+        self.fields["summary"].widget.attrs["rows"] = 3
+        self.fields["pillar"].required = True
+        self.fields["funding_requested"].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        cleaned = super().clean()
+        pillar, workstream = cleaned.get("pillar"), cleaned.get("workstream")
+        if pillar and workstream and workstream.pillar_id and workstream.pillar_id != pillar.pk:
+            self.add_error("workstream", f"{workstream} is not an area of {pillar}: choose one of its areas.")
+        return cleaned
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "phase", "rag", "text"]
+        labels = {"date": "Date of the update", "rag": "RAG status", "text": "What happened, and what is next"}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "phase": forms.RadioSelect, "rag": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        self.fields["rag"].choices = Rag.choices
+        self.fields["phase"].choices = Phase.choices
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("The date of an update cannot be in the future.")
+        return date
+
+
+class OutputForm(forms.ModelForm):
+    class Meta:
+        model = Output
+        fields = ["title", "url", "gifted_on"]
+        labels = {"title": "Name of the output", "url": "Link to it", "gifted_on": "Gifted to LOTI on (optional)"}
+        widgets = {"gifted_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class BenefitForm(forms.ModelForm):
+    year = forms.CharField(label="Financial year", max_length=7, help_text="Written like 2020/21")
+
+    class Meta:
+        model = Benefit
+        fields = ["kind", "description", "amount", "hours"]
+        labels = {"kind": "Kind of benefit", "description": "What your borough gained", "amount": "Saving (£)", "hours": "Hours saved"}
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = BenefitKind.choices
+        self.fields["year"].initial = year_label_for(timezone.localdate())
+        self.fields["description"].widget.attrs["rows"] = 3
+
+    def clean_year(self):
+        label = self.cleaned_data["year"].strip()
+        try:
+            parse_year_label(label)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        return label
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == BenefitKind.CASHABLE_SAVING and cleaned.get("amount") is None:
+            self.add_error("amount", "Enter the saving in pounds for a cashable saving.")
+        if cleaned.get("kind") == BenefitKind.TIME_SAVED and cleaned.get("hours") is None:
+            self.add_error("hours", "Enter the hours saved.")
+        return cleaned

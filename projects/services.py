@@ -1,0 +1,287 @@
+"""A project's life: proposed by a borough, supported by others, submitted, decided by LOTI staff, then reported on."""
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from loti.models import FinancialYear
+from loti.money import to_money
+from members.models import Organisation, OrganisationKind, User
+from members.permissions import officer_organisation_id
+
+from .models import (
+    Benefit,
+    Output,
+    Participant,
+    ParticipantRole,
+    Phase,
+    Pillar,
+    PrioritisationCriterion,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Workstream,
+)
+from .permissions import REPORTABLE
+
+DECIDABLE = {ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:190] or "project"
+    slug, n = base, 2
+    while Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _officer_emails(organisation_ids) -> list[str]:
+    return list(
+        User.objects.filter(organisation_id__in=organisation_ids, organisation_approved_at__isnull=False, is_active=True)
+        .values_list("email", flat=True)
+    )
+
+
+def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted(set(recipients))
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def project_propose(
+    *,
+    proposer: User,
+    title: str,
+    outcome: str,
+    problems: str,
+    hypotheses: str,
+    pillar: Pillar | None,
+    workstream: Workstream | None,
+    funding_requested: Decimal | None,
+    invited: list[Organisation],
+    summary: str = "",
+    replicable: bool = False,
+    outputs_gifted: bool = False,
+    is_data_project: bool = False,
+) -> Project:
+    """A draft proposal led by the proposer's borough, with the boroughs it invites to support it."""
+    organisation_id = officer_organisation_id(proposer)
+    if organisation_id is None:
+        raise ValidationError("Only an approved officer of a member borough can propose a project.")
+    invited = [o for o in invited if o.pk != organisation_id]
+    not_boroughs = [o.name for o in invited if o.kind != OrganisationKind.LONDON_BOROUGH]
+    if not_boroughs:
+        raise ValidationError({"invited_boroughs": f"Not a London borough: {', '.join(not_boroughs)}."})
+    if workstream and pillar and workstream.pillar_id and workstream.pillar_id != pillar.pk:
+        raise ValidationError({"workstream": f"{workstream} is not an area of {pillar}."})
+    now = timezone.now()
+    with transaction.atomic():
+        project = Project(
+            title=title.strip(),
+            slug=_unique_slug(title),
+            summary=summary,
+            outcome=outcome,
+            problems=problems,
+            hypotheses=hypotheses,
+            pillar=pillar,
+            workstream=workstream,
+            funding_requested=to_money(funding_requested) if funding_requested is not None else None,
+            replicable=replicable,
+            outputs_gifted=outputs_gifted,
+            is_data_project=is_data_project,
+            status=ProjectStatus.DRAFT,
+            phase=Phase.DIRECT,
+            proposed_by=proposer,
+            year=FinancialYear.objects.containing(timezone.localdate()),
+        )
+        project._change_reason = f"Proposed by {proposer.email}"
+        project.full_clean(exclude=["slug"])
+        project.save()
+        Participant.objects.create(
+            project=project, organisation_id=organisation_id, role=ParticipantRole.LEAD, invited_at=now, accepted_at=now
+        )
+        Participant.objects.bulk_create(
+            Participant(project=project, organisation=o, role=ParticipantRole.SUPPORTER, invited_at=now) for o in invited
+        )
+        _mail_on_commit(
+            f"{proposer.organisation} invites your borough to support “{project.title}”",
+            f"{proposer.organisation} proposes a LOTI project and asks your borough to support it: {project.title}.\n"
+            "Sign in to the LOTI Portal to read the proposal and agree to support it.",
+            _officer_emails([o.pk for o in invited]),
+        )
+    return project
+
+
+def participant_accept(*, project: Project, organisation_id: int, accepted_by: User) -> Participant:
+    """An invited borough agrees to support (and so deliver) the proposal."""
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.PROPOSED):
+        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: it no longer gathers support.")
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(project=project, organisation_id=organisation_id)
+        if participant.accepted_at is None:
+            participant.accepted_at = timezone.now()
+            participant.save(update_fields=["accepted_at"])
+    return participant
+
+
+def funding_principles_missing(*, project: Project) -> list[str]:
+    """LOTI's funding principles that a proposal does not yet meet, in LOTI's words; empty when it may be submitted."""
+    missing = []
+    boroughs = Participant.objects.filter(
+        project=project, accepted_at__isnull=False, organisation__kind=OrganisationKind.LONDON_BOROUGH
+    ).count()
+    if boroughs < 2:
+        missing.append(
+            f"Supported and delivered by at least two LOTI boroughs: {boroughs} has agreed so far, "
+            "so another invited borough must agree to support it."
+        )
+    if not project.replicable:
+        missing.append("Replicable by other boroughs: say that it is designed for wider adoption.")
+    if not project.outputs_gifted:
+        missing.append("Outputs gifted to LOTI: agree that its outputs are gifted to LOTI for dissemination.")
+    if not project.outcome.strip():
+        missing.append("The outcome: which people will be better off, and in which ways.")
+    return missing
+
+
+def project_submit(*, project: Project, submitted_by: User) -> Project:
+    if project.status != ProjectStatus.DRAFT:
+        raise ValidationError(f"“{project.title}” has already been submitted.")
+    missing = funding_principles_missing(project=project)
+    if missing:
+        raise ValidationError(missing)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        project.status = ProjectStatus.PROPOSED
+        project.submitted_at = timezone.now()
+        project._change_reason = f"Submitted by {submitted_by.email}"
+        project.save()
+    return project
+
+
+def _proposer_emails(project: Project) -> list[str]:
+    lead_ids = project.participants.filter(role=ParticipantRole.LEAD).values_list("organisation_id", flat=True)
+    emails = _officer_emails(list(lead_ids))
+    if project.proposed_by_id:
+        emails.append(project.proposed_by.email)
+    return emails
+
+
+def project_approve(*, project: Project, amount, approved_by: User) -> Project:
+    """Staff approve a proposal with the amount LOTI funds, once all five prioritisation criteria are scored."""
+    if project.status not in DECIDABLE:
+        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only a submitted proposal can be approved.")
+    try:
+        amount = to_money(amount)
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"amount": f"{amount!r} is not an amount of money."}) from error
+    if amount < 0:
+        raise ValidationError({"amount": "The amount approved cannot be negative."})
+    scored = set(project.scores.values_list("criterion", flat=True))
+    unscored = [label for value, label in PrioritisationCriterion.choices if value not in scored]
+    if unscored:
+        raise ValidationError(f"“{project.title}” needs a score for: {'; '.join(unscored)}.")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        project.status = ProjectStatus.APPROVED
+        project.funding_approved = amount
+        project.decided_at, project.decided_by = timezone.now(), approved_by
+        project.aligned_with_objectives = True
+        project._change_reason = f"Approved by {approved_by.email} with £{amount:,.2f}"
+        project.save()
+        _mail_on_commit(
+            f"LOTI approved “{project.title}”",
+            f"LOTI approved your proposal “{project.title}” with £{amount:,.2f}. "
+            "Sign in to the LOTI Portal to post its progress.",
+            _proposer_emails(project),
+        )
+    return project
+
+
+def project_reject(*, project: Project, reason: str, rejected_by: User) -> Project:
+    if project.status not in DECIDABLE:
+        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only a submitted proposal can be rejected.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason, so the proposers know why."})
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        project.status = ProjectStatus.REJECTED
+        project.rejection_reason = reason
+        project.decided_at, project.decided_by = timezone.now(), rejected_by
+        project._change_reason = f"Rejected by {rejected_by.email}"
+        project.save()
+        _mail_on_commit(
+            f"LOTI did not approve “{project.title}”",
+            f"LOTI did not approve your proposal “{project.title}”.\n\nThe reason: {reason}",
+            _proposer_emails(project),
+        )
+    return project
+
+
+def _guard_reportable(project: Project) -> None:
+    if project.status not in REPORTABLE:
+        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: report on it once it is approved.")
+
+
+def progress_update_post(*, project: Project, author: User, date: datetime.date, phase: str, rag: str, text: str) -> ProgressUpdate:
+    _guard_reportable(project)
+    with transaction.atomic():
+        update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
+        update.full_clean()
+        update.save()
+        changed = {}
+        if project.phase != phase:
+            changed["phase"] = phase
+        if project.status == ProjectStatus.APPROVED:
+            changed["status"] = ProjectStatus.ACTIVE
+        if changed:
+            project = Project.objects.select_for_update().get(pk=project.pk)
+            for field, value in changed.items():
+                setattr(project, field, value)
+            project._change_reason = f"Progress update by {author.email}"
+            project.save()
+    return update
+
+
+def output_add(*, project: Project, added_by: User, title: str, url: str, gifted_on: datetime.date | None = None) -> Output:
+    _guard_reportable(project)
+    with transaction.atomic():
+        output = Output(project=project, title=title, url=url, gifted_on=gifted_on)
+        output.full_clean()
+        output.save()
+    return output
+
+
+def benefit_record(
+    *,
+    project: Project,
+    recorded_by: User,
+    kind: str,
+    description: str,
+    year: FinancialYear,
+    amount: Decimal | None = None,
+    hours: Decimal | None = None,
+) -> Benefit:
+    """A benefit the officer's own borough got from the project."""
+    _guard_reportable(project)
+    with transaction.atomic():
+        benefit = Benefit(
+            project=project,
+            organisation_id=officer_organisation_id(recorded_by),
+            year=year,
+            kind=kind,
+            description=description,
+            amount=to_money(amount) if amount is not None else None,
+            hours=hours,
+            recorded_by=recorded_by,
+        )
+        benefit.full_clean()
+        benefit._change_reason = f"Recorded by {recorded_by.email}"
+        benefit.save()
+    return benefit

@@ -1,0 +1,114 @@
+"""The Annual Budget Report: the published 2020/21 figures in JSON, CSV and an accessible PDF."""
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from budget.models import BudgetLine
+from budget.reports.documents import report_output
+from loti.models import FinancialYear
+
+from .pdf_reading import pdf_text, plain_amounts, structure
+
+PUBLISHED = {
+    "income_total": "1000000.00",
+    "expenditure_total": "556000.00",
+    "funds_remaining": "444000.00",
+    "allocation_total": "400000.00",
+    "unallocated": "44000.00",
+}
+
+
+def run_report(*args) -> str:
+    out = io.StringIO()
+    call_command("report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_budget_json_on_the_reference_data_is_the_published_budget(reference_data):
+    data = json.loads(run_report("budget", "--year", "2020/21", "--format", "json"))
+    assert data["year"] == "2020/21"
+    assert {key: data[key] for key in PUBLISHED} == PUBLISHED
+    assert {line["name"]: line["amount"] for line in data["income"]}["GLA"] == "100000.00"
+    statuses = {line["name"]: line["status"] for line in data["expenditure"]}
+    assert statuses["Innovation in Procurement"] == "committed"
+    assert statuses["Thirty3 Platform"] == "paid"
+    assert sorted(line["amount"] for line in data["allocations"]) == ["150000.00", "200000.00", "50000.00"]
+
+
+def test_budget_json_on_the_seeded_lines_alone(published_budget):
+    """Without the reference loader's other data the figures are the same."""
+    data = json.loads(run_report("budget", "--year", "2020/21", "--format", "json"))
+    assert {key: data[key] for key in PUBLISHED} == PUBLISHED
+    # Paid lines are the expenditure actuals; nothing has been invoiced or received.
+    assert data["actual_expenditure_total"] == "100000.00"
+    assert data["actual_income_total"] == "0.00"
+
+
+def test_no_actual_totals_before_anything_is_invoiced_received_or_paid(published_budget):
+    BudgetLine.objects.filter(year=published_budget, status="paid").update(status="committed")
+    data = json.loads(run_report("budget", "--year", "2020/21", "--format", "json"))
+    assert "actual_income_total" not in data and "actual_expenditure_total" not in data
+    assert data["expenditure_total"] == "556000.00"
+
+
+def test_budget_csv_carries_the_same_totals(published_budget):
+    rows = list(csv.DictReader(io.StringIO(run_report("budget", "--year", "2020/21", "--format", "csv"))))
+    totals = {row["name"]: row["planned"] for row in rows if row["section"] == "total"}
+    assert totals == PUBLISHED
+    personnel = next(row for row in rows if row["name"] == "Personnel")
+    assert (personnel["section"], personnel["status"], personnel["planned"]) == ("expenditure", "estimated", "264000.00")
+
+
+def test_a_year_without_a_budget_reports_zeros_not_an_error(db):
+    data = json.loads(run_report("budget", "--year", "2031/32", "--format", "json"))
+    assert data["income_total"] == "0.00" and data["income"] == []
+    assert FinancialYear.objects.filter(label="2031/32").exists()  # created on first use
+
+
+def test_a_badly_written_year_is_refused_by_name(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="2020-21"):
+        run_report("budget", "--year", "2020-21")
+
+
+@pytest.fixture
+def budget_pdf(reference_data) -> bytes:
+    return report_output(kind="budget", year=FinancialYear.objects.get(label="2020/21"), fmt="pdf")
+
+
+def test_the_pdf_text_has_the_same_figures_as_the_json(budget_pdf, tmp_path):
+    text = plain_amounts(pdf_text(budget_pdf))
+    for figure in PUBLISHED.values():
+        assert figure in text
+    for name in ("Borough Contributions", "Innovation in Procurement", "Covid Recovery", "Unallocated", "Funds remaining"):
+        assert name in text
+    # The command writes the same document to a file.
+    target = tmp_path / "budget.pdf"
+    call_command("report", "budget", "--year", "2020/21", "--format", "pdf", "--output", str(target))
+    assert target.read_bytes().startswith(b"%PDF")
+    assert PUBLISHED["unallocated"] in plain_amounts(pdf_text(target.read_bytes()))
+
+
+def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
+    reader, elements = structure(budget_pdf)
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/MarkInfo"]["/Marked"]).lower() == "true"
+    assert str(catalog["/Lang"]).lower() == "en-gb"
+    assert reader.metadata.title == "Annual Budget Report 2020/21"
+    assert str(catalog["/ViewerPreferences"]["/DisplayDocTitle"]).lower() == "true"
+
+    headings = [int(e["tag"][2]) for e in elements if e["tag"] in {"/H1", "/H2", "/H3", "/H4"}]
+    assert headings[0] == 1 and headings.count(1) == 1
+    assert all(later - earlier <= 1 for earlier, later in zip(headings, headings[1:])), headings
+
+    figures = [e for e in elements if e["tag"] == "/Figure"]
+    assert len(figures) == 5
+    assert all(e["alt"] and str(e["alt"]).startswith("Bar chart") for e in figures)
+    income_alt = str(figures[0]["alt"])
+    assert "Borough Contributions £450,000" in income_alt and "GLA £100,000" in income_alt
+    assert sum(1 for e in elements if e["tag"] == "/Table") >= 8  # the published tables and each chart's figures

@@ -1,0 +1,124 @@
+"""A real Celery worker against the real Redis and the test database: reports requested in the admin are
+produced and downloadable; a worker killed mid-report is replaced and the report completes once; a request
+made while Redis is unreachable is kept and runs once the broker is back."""
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from budget.models import ReportRun
+from budget.services.reports import BROKER_DOWN_MESSAGE, report_request, report_sweep_queued
+from loti.models import FinancialYear
+
+from .celery_control import REDIS_URL, UNREACHABLE_REDIS, Worker, using_broker
+from .pdf_reading import pdf_text, plain_amounts
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker_env(transactional_db, settings, tmp_path):
+    redis.Redis.from_url(REDIS_URL).flushdb()  # this suite's own Redis database
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = str(media)
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "loti.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(media),
+    }
+    return env
+
+
+@pytest.fixture
+def workers(worker_env, tmp_path):
+    started: list[Worker] = []
+
+    def start(name: str, **extra) -> Worker:
+        worker = Worker(name, {**worker_env, **extra}, tmp_path)
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def wait_for(run_id: int, status: str, timeout: float = 90, logs: list | None = None) -> ReportRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = ReportRun.objects.get(pk=run_id)
+        if run.status == status:
+            return run
+        time.sleep(0.3)
+    detail = "\n".join(w.log.read_text() for w in logs or [])
+    raise TimeoutError(f"Run {run_id} is {run.status} ({run.progress}%), not {status}\n{detail}")
+
+
+def test_a_report_requested_in_the_admin_is_produced_and_downloadable(workers, published_budget, staff_client):
+    worker = workers("alpha")
+    with using_broker(REDIS_URL):
+        response = staff_client.post("/admin/budget/reportrun/add/", {"kind": "budget", "year": "2020/21"})
+    assert response.status_code == 302
+    run = ReportRun.objects.get()
+    assert run.requested_by.email == "staff@loti.london"
+
+    run = wait_for(run.pk, "done", logs=[worker])
+    assert run.progress == 100 and run.data_as_of and run.attempts == 1
+    page = staff_client.get(f"/admin/budget/reportrun/{run.pk}/change/")
+    assert "Download PDF" in page.content.decode()
+
+    download = staff_client.get(f"/admin/budget/reportrun/{run.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == run.sha256
+    text = plain_amounts(pdf_text(content))
+    assert "1000000.00" in text and "44000.00" in text
+
+
+def test_a_worker_killed_mid_report_is_replaced_and_the_report_completes_once(workers, published_budget, settings):
+    # Each render step pauses, and unacknowledged messages come back after 5 s rather than 2 hours.
+    slow = {"REPORT_RENDER_DELAY": "3", "CELERY_VISIBILITY_TIMEOUT": "5"}
+    first = workers("doomed", **slow)
+    with using_broker(REDIS_URL):
+        run = report_request(kind="budget", year=FinancialYear.objects.get(label="2020/21"), by=None)
+    wait_for(run.pk, "running", logs=[first])
+    first.kill()
+    assert ReportRun.objects.get(pk=run.pk).status == "running"  # left behind by the dead worker
+
+    second = workers("replacement", **slow)
+    run = wait_for(run.pk, "done", timeout=120, logs=[first, second])
+    assert ReportRun.objects.filter(kind="budget", year__label="2020/21").count() == 1
+    assert run.attempts == 2  # claimed by the first worker, then taken over by the second
+    pdfs = list((Path(settings.MEDIA_ROOT) / "reports").glob("*.pdf"))
+    assert len(pdfs) == 1
+    assert hashlib.sha256(pdfs[0].read_bytes()).hexdigest() == run.sha256
+    # A late duplicate delivery finds it done and does not redo it.
+    time.sleep(6)
+    assert ReportRun.objects.get(pk=run.pk).finished_at == run.finished_at
+
+
+def test_a_request_while_redis_is_down_is_kept_and_runs_once_the_broker_is_back(workers, published_budget, staff_client):
+    with using_broker(UNREACHABLE_REDIS):
+        response = staff_client.post("/admin/budget/reportrun/add/", {"kind": "budget", "year": "2020/21"}, follow=True)
+        assert response.status_code == 200  # the portal still answers
+        assert "Waiting for the task queue" in response.content.decode()
+        run = ReportRun.objects.get()
+        assert run.status == "queued" and run.message == BROKER_DOWN_MESSAGE
+        assert report_sweep_queued() == 0  # still down: nothing handed over, the run waits
+    worker = workers("after-outage")
+    with using_broker(REDIS_URL):
+        assert report_sweep_queued() == 1
+    run = wait_for(run.pk, "done", logs=[worker])
+    assert run.message == "" and run.sha256
+    assert ReportRun.objects.count() == 1
