@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
+from allauth.account.decorators import secure_admin_login
 from django.urls import include, path
+
+from budget.views.home import BoroughHomeView
 
 admin.site.site_header = "LOTI Portal administration"
 admin.site.site_title = "LOTI Portal"
 admin.site.index_title = "Membership, money and projects"
+# The admin signs in through allauth: the same rate limits and two-factor as the portal.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", BoroughHomeView.as_view(), name="home"),
+    path("projects/", include("projects.urls")),
+    path("members/", include("members.urls")),
+    path("", include("budget.urls")),
     path("", include("budget.urls_reports")),
 ]
 

@@ -1,5 +1,6 @@
 """Accepting an invitation from LOTI staff to speak for a borough."""
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
@@ -28,7 +29,7 @@ class InvitationView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{request.build_absolute_uri('/accounts/login/')}?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         try:
             services.invitation_accept(invitation=self.invitation, user=request.user)
         except ValidationError as error:

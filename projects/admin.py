@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Benefit,
     Output,
@@ -65,6 +69,14 @@ class OutputInline(admin.TabularInline):
     extra = 0
 
 
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(label="Amount approved (£)", min_value=0, max_digits=12, decimal_places=2)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Reason, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ["title", "status", "phase", "pillar", "workstream", "funding_requested", "funding_approved", "funder"]
@@ -75,6 +87,65 @@ class ProjectAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
     inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
+    actions = ["approve_with_amount", "reject_with_reason"]
+
+    def save_formset(self, request, form, formset, change):
+        """Scores record who gave them."""
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, PrioritisationScore):
+                instance.scored_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def _decide(self, request, queryset, *, form_class, title, decide):
+        """An intermediate page: one form, then the service for each selected proposal; errors are shown, nothing half-done."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done, refused = 0, []
+            for project in queryset:
+                try:
+                    decide(project, form.cleaned_data)
+                    done += 1
+                except ValidationError as error:
+                    refused.append(f"{project}: {' '.join(error.messages)}")
+            for text in refused:
+                self.message_user(request, text, messages.ERROR)
+            if done:
+                self.message_user(request, f"{title}: {done} proposal(s). The proposers are emailed.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "projects": queryset,
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/projects/project/decide.html", context)
+
+    @admin.action(description="Approve with amount…")
+    def approve_with_amount(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            form_class=ApproveForm,
+            title="Approve with amount",
+            decide=lambda project, data: services.project_approve(project=project, amount=data["amount"], approved_by=request.user),
+        )
+
+    @admin.action(description="Reject with reason…")
+    def reject_with_reason(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            form_class=RejectForm,
+            title="Reject with reason",
+            decide=lambda project, data: services.project_reject(project=project, reason=data["reason"], rejected_by=request.user),
+        )
 
 
 @admin.register(Participant)

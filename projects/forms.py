@@ -104,6 +104,8 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 class OutputForm(forms.ModelForm):
+    url = forms.URLField(label="Link to it", max_length=500, assume_scheme="https")
+
     class Meta:
         model = Output
         fields = ["title", "url", "gifted_on"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from budget.views.invoices import InvoicePdfView
+
+app_name = "budget"
+
+urlpatterns = [
+    path("invoices/<int:pk>/pdf/", InvoicePdfView.as_view(), name="invoice_pdf"),
+]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.DirectoryView.as_view(), name="directory"),
+    path("propose/", views.ProposeView.as_view(), name="propose"),
+    path("<slug:slug>/", views.ProjectView.as_view(), name="project"),
+    path("<slug:slug>/support/", views.SupportView.as_view(), name="support"),
+    path("<slug:slug>/submit/", views.SubmitView.as_view(), name="submit"),
+    path("<slug:slug>/updates/new/", views.ProgressUpdateView.as_view(), name="update"),
+    path("<slug:slug>/outputs/new/", views.OutputView.as_view(), name="output"),
+    path("<slug:slug>/benefits/new/", views.BenefitView.as_view(), name="benefit"),
+]

@@ -1,0 +1,216 @@
+"""The project pages: the directory, a project, proposing, supporting, submitting, and reporting progress."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView
+from django.views.generic.detail import SingleObjectMixin
+
+from loti.models import FinancialYear
+from loti.views import PolicyMixin, log_refused
+from members.permissions import officer_organisation_id
+
+from . import permissions, selectors, services
+from .forms import BenefitForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm
+from .models import Project
+
+
+class DirectoryView(ListView):
+    """Every LOTI project, public; drafts only for the boroughs on them."""
+
+    template_name = "projects/directory.html"
+    paginate_by = 20
+    context_object_name = "projects"
+
+    @cached_property
+    def filters(self) -> DirectoryFilterForm:
+        return DirectoryFilterForm(self.request.GET or None)
+
+    def get_queryset(self):
+        chosen = {}
+        if self.filters.is_bound:
+            self.filters.is_valid()
+            chosen = {name: value for name, value in self.filters.cleaned_data.items() if value not in (None, "")}
+        return selectors.project_directory(user=self.request.user, **chosen)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filters"] = self.filters
+        context["query_without_page"] = query.urlencode() + "&" if query else ""
+        return context
+
+
+class ProjectView(PolicyMixin, DetailView):
+    template_name = "projects/project.html"
+    scope = staticmethod(permissions.project_scope)
+
+    def get_queryset(self):
+        return selectors.project_detail_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project, user = self.object, self.request.user
+        context.update(
+            can_support=permissions.can_support(user, project),
+            can_submit=permissions.can_submit(user, project),
+            can_report=permissions.can_report(user, project),
+            updates=project.updates.select_related("author")[:10],
+            benefits=project.benefits.select_related("organisation", "year"),
+        )
+        if context["can_submit"]:
+            context["missing"] = services.funding_principles_missing(project=project)
+        return context
+
+
+class ProposeView(LoginRequiredMixin, FormView):
+    template_name = "projects/propose.html"
+    form_class = ProposalForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_propose(request.user):
+            log_refused(request, request.path, 403)
+            raise PermissionDenied("Only an approved officer of a member borough can propose a project.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"proposer_organisation_id": officer_organisation_id(self.request.user)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            project = services.project_propose(
+                proposer=self.request.user,
+                title=data["title"],
+                summary=data["summary"],
+                outcome=data["outcome"],
+                problems=data["problems"],
+                hypotheses=data["hypotheses"],
+                pillar=data["pillar"],
+                workstream=data["workstream"],
+                funding_requested=data["funding_requested"],
+                invited=list(data["invited_boroughs"]),
+                replicable=data["replicable"],
+                outputs_gifted=data["outputs_gifted"],
+                is_data_project=data["is_data_project"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Your proposal “{project.title}” is saved as a draft; the boroughs you invited have been asked to support it.")
+        return redirect("projects:project", slug=project.slug)
+
+
+class ProjectActionView(PolicyMixin, SingleObjectMixin, FormView):
+    """A form about one project, for signed-in people the policy allows; others get sign-in, 404 or 403."""
+
+    model = Project
+    scope = staticmethod(permissions.project_scope)
+    context_object_name = "project"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return PolicyMixin.get_queryset(self).prefetch_related("participants__organisation")
+
+    def success(self, text: str) -> HttpResponseRedirect:
+        messages.success(self.request, text)
+        return redirect("projects:project", slug=self.object.slug)
+
+    def refuse(self, form, error: ValidationError):
+        form.add_error(None, error)
+        return self.form_invalid(form)
+
+
+class SupportView(ProjectActionView):
+    template_name = "projects/support.html"
+    allowed = staticmethod(permissions.can_support)
+    form_class = forms.Form
+
+    def form_valid(self, form):
+        try:
+            services.participant_accept(
+                project=self.object, organisation_id=officer_organisation_id(self.request.user), accepted_by=self.request.user
+            )
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success(f"Your borough supports “{self.object.title}”.")
+
+
+class SubmitView(ProjectActionView):
+    template_name = "projects/submit.html"
+    allowed = staticmethod(permissions.can_submit)
+    form_class = forms.Form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"missing": services.funding_principles_missing(project=self.object)}
+
+    def form_valid(self, form):
+        try:
+            services.project_submit(project=self.object, submitted_by=self.request.user)
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success(f"“{self.object.title}” is submitted to LOTI for review.")
+
+
+class ProgressUpdateView(ProjectActionView):
+    template_name = "projects/report_form.html"
+    allowed = staticmethod(permissions.can_report)
+    form_class = ProgressUpdateForm
+    heading = "Post a progress update"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"heading": self.heading}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.progress_update_post(
+                project=self.object, author=self.request.user, date=data["date"], phase=data["phase"], rag=data["rag"], text=data["text"]
+            )
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success("Your progress update is posted.")
+
+
+class OutputView(ProgressUpdateView):
+    form_class = OutputForm
+    heading = "Add an output"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.output_add(project=self.object, added_by=self.request.user, title=data["title"], url=data["url"], gifted_on=data["gifted_on"])
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success(f"The output “{data['title']}” is added.")
+
+
+class BenefitView(ProgressUpdateView):
+    form_class = BenefitForm
+    heading = "Record a benefit to your borough"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.benefit_record(
+                project=self.object,
+                recorded_by=self.request.user,
+                kind=data["kind"],
+                description=data["description"],
+                year=FinancialYear.objects.for_label(data["year"]),
+                amount=data["amount"],
+                hours=data["hours"],
+            )
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success("The benefit is recorded.")
