@@ -106,7 +106,8 @@ def machine() -> dict:
         memory = f"{kib / 1024 / 1024:.0f} GiB"
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "memory": memory, "python": platform.python_version(), "platform": platform.platform()}
+    return {"cpus": os.cpu_count(), "memory": memory, "python": platform.python_version(), "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def targets(results: dict, scales: list) -> list[dict]:
@@ -200,6 +201,7 @@ def run(*, scales: list, seed: int, requests: int, seconds: float, concurrency: 
         results["scales"][str(scale)] = {"database": name, "pages": pages, "tasks": tasks}
     results["targets"] = targets(results, scales)
     results["seconds"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(results, indent=2) + "\n")
@@ -212,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=300, help="Requests per page (default 300)")
     parser.add_argument("--seconds", type=float, default=20, help="Stop a page after this long (default 20)")
-    parser.add_argument("--concurrency", type=int, default=4, help="Client threads (default 4)")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="Client threads (default: one per CPU)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers (default 2×CPUs+1)")
     parser.add_argument("--regenerate", action="store_true", help="Generate the datasets even if they exist")
     parser.add_argument("--no-tasks", action="store_true", help="Only the pages")
@@ -224,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                   workers=args.workers, regenerate=args.regenerate, database_prefix=args.database_prefix,
                   with_tasks=not args.no_tasks, output=Path(args.output))
     m = results["machine"]
-    print(f"\nLOTI Portal benchmark, {results['date']}, {m['cpus']} CPUs, {m['memory']}, Python {m['python']}\n")
+    print(f"\nLOTI Portal benchmark, {results['date']}, {m['cpus']} CPUs, {m['memory']}, Python {m['python']}, "
+          f"load average {m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end\n")
     print_table(results["targets"])
     print(f"\nWritten to {args.output} in {results['seconds']} s.")
     return 0
