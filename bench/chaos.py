@@ -353,7 +353,7 @@ def scenario_worker(ctx: dict, *, whole: bool) -> dict:
     runs = [r for r in report_runs(url, kind) if r[0] >= outcome["run_id"]]  # this request's run and any made after it
     done = [r for r in runs if r[1] == "done"]
     result = {
-        "users_saw": {}, "errors": 0, "killed_while": running, "report": f"run {outcome['run_id']} {final} after {ctx['report_seconds']:.0f}s at most",
+        "users_saw": {}, "errors": 0, "killed_while": running, "report": f"run {outcome['run_id']} {final}" + ("" if final == "done" else f" after waiting {ctx['report_seconds']:.0f}s"),
         "runs": [list(r[:3]) for r in runs], "lost": 0 if final == "done" else 1, "duplicated": max(0, len(done) - 1),
     }
     if final == "running":
@@ -440,7 +440,7 @@ def run(*, scale: float, seconds: float, writes: int, page_requests: int, report
         subprocess.run([python(), "-m", "bench.generate", "--scale", str(scale), "--database", "loti_chaos", "--quiet"],
                        cwd=db.BASE_DIR, env={**os.environ, "BENCH_SERVER_URL": postgres.url}, check=True, stdout=subprocess.DEVNULL)
         url = db.with_database(postgres.url, "loti_chaos")
-        env = django_env(url, REDIS_URL=redis_.url)
+        env = django_env(url, REDIS_URL=redis_.url, MEDIA_ROOT=str(folder / "media"))  # report PDFs go with the folder
         setup = json.loads(subprocess.run([python(), "-m", "bench.pages"], cwd=db.BASE_DIR, env=env, capture_output=True,
                                           text=True, check=True).stdout.strip().splitlines()[-1])
         pages = [(p["path"], setup["sessions"][p["user"]]) for p in setup["pages"] if p["available"]]
