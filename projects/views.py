@@ -261,8 +261,9 @@ class SurveyView(SurveyMixin, FormView):
             services.survey_answer(survey=self.survey, respondent=self.request.user, answers=form.answers())
         except ValidationError as error:
             # Errors about a question on the page go beside it; any other (survey just closed, say) at the top.
-            for field, messages_ in (error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]):
-                form.add_error(field if field in form.fields else None, messages_)
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, texts in by_field.items():
+                form.add_error(field if field in form.fields else None, texts)
             return self.form_invalid(form)
         messages.success(self.request, f"Thank you: your answers to the {self.survey.year} satisfaction survey are saved.")
         return redirect("projects:survey_answers")

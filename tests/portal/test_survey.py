@@ -132,6 +132,22 @@ def test_a_closed_survey_says_so_and_takes_no_answers(client, loti, survey):
     assert "satisfaction survey" not in client.get(reverse("home")).content.decode()
 
 
+def test_a_survey_that_closes_while_the_officer_answers_says_so_at_the_top(client, loti, survey, monkeypatch):
+    class AfterClosing:  # the service's clock only: the page was shown while the survey was open
+        now = staticmethod(timezone.now)
+
+        @staticmethod
+        def localdate():
+            return survey.closes_on + DAY
+
+    monkeypatch.setattr("projects.services.timezone", AfterClosing)
+    client.force_login(loti.camden_officer)
+    page = client.post(reverse("projects:survey"), form_data(loti)).content.decode()
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "answers cannot be taken today" in summary
+    assert not SurveyResponse.objects.exists()
+
+
 def test_with_no_survey_the_page_says_when_the_next_one_opens(client, loti):
     next_year = FinancialYear.objects.for_label("2031/32")
     Survey.objects.create(year=next_year, opens_on=datetime.date(2032, 2, 1), closes_on=datetime.date(2032, 3, 1))
