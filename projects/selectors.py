@@ -1,8 +1,11 @@
-"""Reading projects: the directory with its filters and search, and a borough's own projects."""
+"""Reading projects: the directory with its filters and search, a borough's own projects, and the satisfaction survey."""
+import datetime
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from .models import Participant, Project
+from .models import Participant, Project, Survey, SurveyResponse, Workstream
 from .permissions import project_scope
 
 SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
@@ -46,4 +49,34 @@ def borough_projects(*, organisation_id: int) -> QuerySet:
         _with_participants(Project.objects.filter(participants__organisation_id=organisation_id))
         .annotate(last_update=Max("updates__date"))
         .order_by("title")
+    )
+
+
+def open_survey(*, today: datetime.date | None = None) -> Survey | None:
+    """The survey officers can answer today; if staff let two overlap, the later year's."""
+    today = today or timezone.localdate()
+    return Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("year").order_by("-year__start_date").first()
+
+
+def surveys_around(*, today: datetime.date | None = None) -> dict:
+    """When no survey is open: the next one to open and the last one that closed, to say so."""
+    today = today or timezone.localdate()
+    surveys = Survey.objects.select_related("year")
+    return {
+        "next_survey": surveys.filter(opens_on__gt=today).order_by("opens_on").first(),
+        "last_survey": surveys.filter(closes_on__lt=today).order_by("-closes_on").first(),
+    }
+
+
+def survey_workstreams() -> QuerySet:
+    """The workstreams officers rate: the active ones, in the strategy's order."""
+    return Workstream.objects.filter(active=True).select_related("pillar")
+
+
+def survey_answers_of(*, survey: Survey, user) -> QuerySet:
+    """One person's own answers: nobody else's, whichever borough they are from."""
+    return (
+        SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email)
+        .select_related("workstream__pillar")
+        .order_by("workstream__pillar__position", "workstream__position", "workstream__name")
     )

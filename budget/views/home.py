@@ -3,6 +3,7 @@ import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -11,9 +12,9 @@ from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from loti.models import FinancialYear
 from members.models import Membership
 from members.permissions import is_pending_officer, officer_organisation_id, organisation_scope
-from projects.models import Benefit, ParticipantRole, Survey, SurveyResponse
-from projects.permissions import OPEN_FOR_SUPPORT, REPORTABLE
-from projects.selectors import borough_projects
+from projects.models import Benefit, ParticipantRole
+from projects.permissions import OPEN_FOR_SUPPORT, REPORTABLE, can_answer_survey
+from projects.selectors import borough_projects, open_survey, survey_answers_of
 
 UPDATE_EVERY = datetime.timedelta(days=90)
 
@@ -73,7 +74,7 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             elif project.ours.accepted_at and project.status in REPORTABLE and project.status != "completed":
                 if project.last_update is None or project.last_update < today - UPDATE_EVERY:
                     items.append({"text": f"Post a progress update on “{project.title}”", "url": f"/projects/{project.slug}/updates/new/"})
-        survey = Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("year").first()
-        if survey and not SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email).exists():
-            items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": ""})
+        survey = open_survey(today=today)
+        if survey and can_answer_survey(user) and not survey_answers_of(survey=survey, user=user).exists():
+            items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": reverse("projects:survey")})
         return items
