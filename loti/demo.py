@@ -72,3 +72,21 @@ def demo_totp_code() -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def ensure_demo_survey():
+    """This year's satisfaction survey, open for six weeks from the first demo run, so officers can answer it."""
+    import datetime
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from loti.models import FinancialYear
+
+    Survey = apps.get_model("projects", "Survey")
+    today = timezone.localdate()
+    survey, _ = Survey.objects.get_or_create(
+        year=FinancialYear.objects.containing(today),
+        defaults={"opens_on": today, "closes_on": today + datetime.timedelta(weeks=6)},
+    )
+    return survey
