@@ -34,7 +34,7 @@ PAGES = [
     Page("admin: survey responses", ("/admin/projects/surveyresponse/",), "staff"),
     Page("borough home", ("/",), "officer", portal=True),
     Page("project directory", ("/projects/",), "officer", portal=True),
-    Page("project directory, searched and filtered", ("/projects/?q=data&status=active",), "officer", portal=True),
+    Page("project directory, searched and filtered", ("/projects/?search=data&status=active",), "officer", portal=True),
     Page("project page", ("/projects/{project}/", "/projects/{project_id}/"), "officer", portal=True),
     Page("budget summary", ("/budget/", "/budget/summary/", "/budget/{year_slug}/", "/budget-summary/"), "officer", portal=True),
 ]

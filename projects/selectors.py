@@ -1,16 +1,13 @@
 """Reading projects: the directory with its filters and search, a borough's own projects, and the satisfaction survey."""
 import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Participant, Project, Survey, SurveyResponse, Workstream
-from .permissions import project_scope
+from .models import Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, Survey, SurveyResponse, Workstream
+from .permissions import OPEN_FOR_SUPPORT, project_scope
 
-SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
-    "summary", "outcome", "problems", "hypotheses", weight="B", config="english"
-)
 
 
 def _with_participants(queryset: QuerySet) -> QuerySet:
@@ -35,7 +32,7 @@ def project_directory(*, user, pillar=None, workstream=None, status="", phase=""
     search = (search or "").strip()
     if search:
         query = SearchQuery(search, search_type="websearch", config="english")
-        projects = projects.annotate(search=SEARCH_VECTOR).filter(Q(search=query) | Q(title__icontains=search))
+        projects = projects.filter(Q(search_vector=query) | Q(title__icontains=search))
     return _with_participants(projects).order_by("title")
 
 
@@ -43,13 +40,52 @@ def project_detail_queryset(*, user) -> QuerySet:
     return _with_participants(project_scope(user, Project.objects.all())).prefetch_related("outputs")
 
 
-def borough_projects(*, organisation_id: int) -> QuerySet:
-    """The projects a borough leads or joins, with when each was last updated (for 'update due')."""
-    return (
-        _with_participants(Project.objects.filter(participants__organisation_id=organisation_id))
-        .annotate(last_update=Max("updates__date"))
-        .order_by("title")
+HOME_LIST_LENGTH = 10  # the borough home shows this many of each list; the directory has the rest
+ONGOING = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
+NEEDS_UPDATES = [ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
+
+
+def _takes_part(organisation_id: int, **also) -> Exists:
+    # A semi-join, so PostgreSQL can walk projects in the wanted order and stop at the first few of this borough's.
+    return Exists(Participant.objects.filter(project=OuterRef("pk"), organisation_id=organisation_id, **also))
+
+
+def _last_update() -> Subquery:
+    return Subquery(ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date").values("date")[:1])
+
+
+def _with_our_part(queryset: QuerySet, organisation_id: int) -> QuerySet:
+    """Each project with this borough's role in it and whether it accepted, read in the same query."""
+    ours = Participant.objects.filter(project=OuterRef("pk"), organisation_id=organisation_id).order_by()
+    return queryset.annotate(our_role=Subquery(ours.values("role")[:1]), our_accepted_at=Subquery(ours.values("accepted_at")[:1]))
+
+
+def borough_project_counts(*, organisation_id: int) -> dict:
+    """How many projects a borough has joined and leads, in one aggregate query whatever the number."""
+    accepted = Q(accepted_at__isnull=False)
+    return Participant.objects.filter(organisation_id=organisation_id).aggregate(
+        joined=Count("pk", filter=accepted),
+        led=Count("pk", filter=accepted & Q(role=ParticipantRole.LEAD)),
+        ongoing=Count("pk", filter=Q(project__status__in=ONGOING)),
     )
+
+
+def borough_recent_projects(*, organisation_id: int, limit: int = HOME_LIST_LENGTH) -> QuerySet:
+    """The borough's ongoing projects most recently changed first: the first few, for its home page."""
+    projects = Project.objects.filter(_takes_part(organisation_id), status__in=ONGOING)
+    return _with_our_part(projects, organisation_id).annotate(last_update=_last_update()).order_by("-updated_at", "title")[:limit]
+
+
+def borough_projects_to_decide(*, organisation_id: int) -> QuerySet:
+    """Proposals the borough is invited to and has not yet agreed to support."""
+    return Project.objects.filter(_takes_part(organisation_id, accepted_at__isnull=True), status__in=OPEN_FOR_SUPPORT).order_by("title")
+
+
+def borough_projects_due_update(*, organisation_id: int, today: datetime.date, every: datetime.timedelta) -> QuerySet:
+    """Approved and active projects the borough takes part in whose last progress update is older than `every`."""
+    recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__gte=today - every)
+    projects = Project.objects.filter(_takes_part(organisation_id, accepted_at__isnull=False), status__in=NEEDS_UPDATES)
+    return projects.filter(~Exists(recent)).order_by("title")
 
 
 def open_survey(*, today: datetime.date | None = None) -> Survey | None:

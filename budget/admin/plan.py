@@ -13,3 +13,5 @@ class BudgetLineAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
     list_select_related = ["year", "pillar", "funding_agreement"]
     list_editable = ["position"]
+    # Every row renders a form (its position and the action tick box): 50 a page keeps the list quick at 10x.
+    list_per_page = 50
