@@ -660,6 +660,12 @@ class LotiResource(resources.ModelResource):
         finally:
             _lookups.reset(token)
 
+    def get_import_fields(self):
+        # import-export works this list out twice for every row; it is the same for the whole file.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     @classmethod
     def columns(cls) -> list[str]:
         return [field.column_name for field in cls().get_export_fields()]
