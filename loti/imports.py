@@ -5,26 +5,34 @@ Each app registers its django-import-export resources here from its AppConfig.re
 importing the apps. Widgets that name an app's model (organisation, pillar, project) live in that app's
 resources module.
 
-An import is all or nothing: every row is validated first (a dry run inside a transaction that is rolled
-back); any bad row is reported with its line in the file (the header is line 1) and nothing is written;
-otherwise every row is written inside one transaction and an ImportRecord says who imported which file.
+An import is all or nothing: it runs in one transaction; every row is validated (its cells, its fields, and,
+when the rows are written together, the database's unique and check constraints); any bad row is reported
+with its line in the file (the header is line 1) and the transaction is rolled back, so nothing is written;
+otherwise the rows stay written and an ImportRecord says who imported which file. A dry run is the same pass,
+always rolled back. LotiResource says how the rows are read and written in bulk.
 """
+import contextvars
 import csv
 import datetime
 import hashlib
 import io
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
+from django.db.models.functions import Upper
 from django.utils.text import slugify
 from import_export import resources, widgets
 from import_export.formats import base_formats
+from import_export.instance_loaders import ModelInstanceLoader
+from import_export.resources import Diff
 from import_export.results import RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import FinancialYear, ImportRecord
 from .money import to_money
@@ -202,6 +210,74 @@ FORMATS = {"csv": CSVFormat, "xlsx": XLSXFormat}
 
 
 # ---------------------------------------------------------------------------------------------------------
+# What one import has looked up. A file of 10,000 rows names the same few years, pillars and organisations
+# again and again: while an import runs, widgets read each related table once (for every value the file
+# names) and then answer from dictionaries. Outside an import (exports, the admin's forms) they query as usual.
+# ---------------------------------------------------------------------------------------------------------
+
+LOOKUP_CHUNK = 5000  # values per IN (...) query, well under PostgreSQL's 65,535 parameters
+
+
+def chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class ImportLookups:
+    """Per-import dictionaries: related rows by (model, field, UPPER(text)), financial years by label, and memos."""
+
+    def __init__(self):
+        self.named: dict[tuple, dict[str, list]] = defaultdict(dict)
+        self.years: dict[str, FinancialYear] | None = None
+        self.memos: dict[tuple, object] = {}
+
+    def find_named(self, model, lookup: str, text: str) -> list:
+        """Rows of model whose lookup field equals text in any case (at most two: one means found)."""
+        table = self.named[(model, lookup)]
+        key = text.upper()
+        if key not in table:
+            table[key] = list(model.objects.filter(**{f"{lookup}__iexact": text})[:2])
+        return table[key]
+
+    def prefetch_named(self, model, lookup: str, texts: set[str]) -> None:
+        """One query for every value of a column, instead of one per row."""
+        table = self.named[(model, lookup)]
+        wanted = sorted({text.upper() for text in texts} - table.keys())
+        for part in chunks(wanted):
+            found = defaultdict(list)
+            for row in model.objects.annotate(_loti_key=Upper(lookup)).filter(_loti_key__in=part):
+                found[row._loti_key].append(row)
+            for key in part:
+                # PostgreSQL and Python agree on the upper case of ASCII; anything else is looked up row by row.
+                if key in found or key.isascii():
+                    table[key] = found.get(key, [])
+
+    def found(self, model, lookup: str) -> list:
+        """Every row of model found so far by this lookup."""
+        return [row for rows in self.named[(model, lookup)].values() for row in rows]
+
+    def year(self, label: str) -> FinancialYear:
+        if self.years is None:
+            self.years = {year.label: year for year in FinancialYear.objects.all()}
+        if label not in self.years:
+            self.years[label] = FinancialYear.objects.for_label(label)  # a bad label raises ValueError
+        return self.years[label]
+
+    def memo(self, key: tuple, compute: Callable[[], object]):
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return self.memos[key]
+
+
+_lookups: contextvars.ContextVar[ImportLookups | None] = contextvars.ContextVar("loti_import_lookups", default=None)
+
+
+def current_lookups() -> ImportLookups | None:
+    """The running import's lookups, or None outside an import."""
+    return _lookups.get()
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Widgets: how a cell becomes a value and back
 # ---------------------------------------------------------------------------------------------------------
 
@@ -248,6 +324,9 @@ class FinancialYearWidget(widgets.Widget):
         text = _text(value)
         if not text:
             return None
+        lookups = current_lookups()
+        if lookups is not None:
+            return lookups.year(text)
         return FinancialYear.objects.for_label(text)  # a bad label raises ValueError with a clear message
 
     def render(self, value, obj=None, **kwargs):
@@ -404,12 +483,21 @@ class NamedWidget(widgets.ForeignKeyWidget):
         text = _text(value)
         if not text:
             return None
+        lookups = current_lookups()
         for lookup in self.lookups:
-            found = list(self.model.objects.filter(**{f"{lookup}__iexact": text})[:2])
+            if lookups is not None:
+                found = lookups.find_named(self.model, lookup, text)
+            else:
+                found = list(self.model.objects.filter(**{f"{lookup}__iexact": text})[:2])
             if len(found) == 1:
                 return found[0]
         ways = " or ".join(self.model._meta.get_field(lookup).verbose_name for lookup in self.lookups)
         raise ValueError(f"there is no {self.noun} with the {ways} {text!r}")
+
+    def prefetch(self, lookups: ImportLookups, values: Iterable) -> None:
+        texts = {_text(value) for value in values} - {""}
+        for lookup in self.lookups:
+            lookups.prefetch_named(self.model, lookup, texts)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.lookups[0]))
@@ -434,6 +522,91 @@ class HeaderError(ValueError):
     """The header row is missing a column or names one the kind does not have."""
 
 
+def _has_history(model) -> bool:
+    return bool(getattr(model._meta, "simple_history_manager_attribute", None))
+
+
+class NaturalKeyLoader(ModelInstanceLoader):
+    """Finds the rows a file names by their natural key in one query for the whole file, not one per row.
+
+    Each key column narrows the query (the widest, usually a name, is sent in parts); the exact match is made
+    here, on the same cleaned values import-export's own loader would have passed to get().
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.model = resource._meta.model
+        self.index: dict[tuple, list] | None = None
+
+    @property
+    def key_fields(self) -> list:
+        return [self.resource.fields[name] for name in self.resource.get_import_id_fields()]
+
+    @staticmethod
+    def _key(values) -> tuple:
+        return tuple(value.pk if isinstance(value, models.Model) else value for value in values)
+
+    def _load(self) -> dict[tuple, list]:
+        index: dict[tuple, list] = defaultdict(list)
+        headers = self.dataset.headers or []
+        if not self.key_fields or any(field.column_name not in headers for field in self.key_fields):
+            return index
+        wanted = [set() for _ in self.key_fields]
+        for cells in self.dataset:
+            row = dict(zip(headers, cells))
+            try:
+                key = self._key([field.clean(row) for field in self.key_fields])
+            except ValueError:
+                continue  # the row is reported when it is imported
+            for values, value in zip(wanted, key):
+                values.add(value)
+        if not all(wanted):
+            return index
+        attnames = [self.model._meta.get_field(field.attribute).attname for field in self.key_fields]
+
+        def matching(attname: str, values) -> models.Q:
+            present = [value for value in values if value is not None]
+            q = models.Q(**{f"{attname}__in": present})
+            return q | models.Q(**{f"{attname}__isnull": True}) if None in values else q
+
+        widest = max(range(len(wanted)), key=lambda i: len(wanted[i]))
+        narrow = models.Q()
+        for i, (attname, values) in enumerate(zip(attnames, wanted)):
+            if i != widest:
+                narrow &= matching(attname, values)
+        for part in chunks(list(wanted[widest])):
+            for instance in self.get_queryset().filter(narrow, matching(attnames[widest], part)):
+                index[tuple(getattr(instance, attname) for attname in attnames)].append(instance)
+        return index
+
+    def get_instance(self, row):
+        if self.index is None:
+            self.index = self._load()
+        key = self._key([field.clean(row) for field in self.key_fields])
+        found = self.index.get(key, [])
+        if len(found) > 1:
+            raise self.model.MultipleObjectsReturned(f"{len(found)} {self.model._meta.verbose_name_plural} have this key")
+        return found[0] if found else None
+
+
+class RowDiff(Diff):
+    """import-export's before/after of a row, made only when someone will see it (the admin's preview)."""
+
+    def __init__(self, resource, instance, new):
+        self.shown = getattr(resource, "show_diff", True)
+        if self.shown:
+            super().__init__(resource, instance, new)
+        else:
+            self.left, self.right, self.new = [], [], new
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            super().compare_with(resource, instance)
+
+    def as_html(self):
+        return super().as_html() if self.shown else []
+
+
 class LotiResource(resources.ModelResource):
     """A kind of LOTI spreadsheet. Subclasses declare their columns as fields, in the file's order.
 
@@ -441,6 +614,13 @@ class LotiResource(resources.ModelResource):
     again updates rather than duplicates. required_columns: columns the header must have (default: all).
     example: one example row for the admin's template. year_path: where the financial year is, for
     export --year. constraint_messages: LOTI's words for database constraints a row can break.
+
+    How a file is read and written, so that 10,000 rows take seconds: related rows (years, organisations,
+    pillars...) and the rows already held are read once per file (ImportLookups, NaturalKeyLoader); each row's
+    cells and fields are checked in Python as it is read; the good rows are then written together with
+    bulk_create/bulk_update (and their history), and the database's unique and check constraints judge them
+    all at once. Only if the database refuses are they written in halves, down to the rows it refuses, which
+    are then checked as Django would (validate_unique, validate_constraints) to say why in LOTI's words.
     """
 
     kind = ""
@@ -450,22 +630,41 @@ class LotiResource(resources.ModelResource):
     year_path: str | None = "year"
     constraint_messages: dict[str, str] = {}
     slug_source: str | None = None  # models with a slug get one made from this field on first import
+    show_diff = True  # each row's before/after for the admin's preview; run_import has no one to show it to
+    write_batch = 1000  # rows per INSERT/UPDATE statement
 
     class Meta:
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+        use_bulk = True  # rows are kept until every row is read, then written together (write_pending)
+        batch_size = None  # ...all of them at the end, not in batches as they are read
+        instance_loader_class = NaturalKeyLoader
+
+    @classmethod
+    def get_diff_class(cls):
+        return RowDiff
 
     # -- reading ----------------------------------------------------------------------------------------
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
         # All or nothing whoever calls it: one bad row and every row of the file is rolled back.
-        return super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
-            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
-        )
+        token = _lookups.set(ImportLookups())
+        try:
+            return super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
+                collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
+            )
+        finally:
+            _lookups.reset(token)
+
+    def get_import_fields(self):
+        # import-export works this list out twice for every row; it is the same for the whole file.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -479,9 +678,12 @@ class LotiResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys: dict[tuple, int] = {}
+        self._row_results: dict[int, RowResult] = {}
+        self._taken_slugs: set[str] | None = None
         self._line_numbers = getattr(dataset, "line_numbers", None)
         columns = self.columns()
         headers = [str(header).strip() for header in (dataset.headers or [])]
+        self._headers = set(headers)
         unknown = [header for header in headers if header and header not in columns]  # an unnamed column is ignored
         required = self.required_columns if self.required_columns is not None else columns
         missing = [column for column in required if column not in headers]
@@ -498,6 +700,12 @@ class LotiResource(resources.ModelResource):
             raise HeaderError(
                 f"{'; '.join(problems)}. The columns for {self.kind} are: {', '.join(columns)}"
             )
+        lookups = current_lookups()
+        if lookups is not None and len(dataset):
+            for resource_field in self.get_import_fields():
+                prefetch = getattr(resource_field.widget, "prefetch", None)
+                if prefetch is not None and resource_field.column_name in (dataset.headers or []):
+                    prefetch(lookups, dataset[resource_field.column_name])
 
     def line_for(self, row_number: int) -> int:
         lines = getattr(self, "_line_numbers", None)
@@ -515,6 +723,10 @@ class LotiResource(resources.ModelResource):
                 f"repeats line {self.line_for(self._seen_keys[key])}: a file may name the same {columns} only once"
             )
         self._seen_keys[key] = number
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        self._row_results[kwargs.get("row_number")] = row_result  # to mark it if the database refuses it later
 
     def get_instance(self, instance_loader, row):
         try:
@@ -535,12 +747,16 @@ class LotiResource(resources.ModelResource):
         model = type(instance)
         max_length = model._meta.get_field("slug").max_length
         base = (slugify(text) or self.kind or "item")[:max_length]
-        others = model.objects.exclude(pk=instance.pk) if instance.pk else model.objects.all()
+        if getattr(self, "_taken_slugs", None) is None:
+            # Every slug in use, read once per import; the slugs given to this file's earlier rows are added.
+            others = model.objects.exclude(pk=instance.pk) if instance.pk else model.objects.all()
+            self._taken_slugs = set(others.values_list("slug", flat=True))
         slug, counter = base, 1
-        while others.filter(slug=slug).exists():
+        while slug in self._taken_slugs:
             counter += 1
             suffix = f"-{counter}"
             slug = base[: max_length - len(suffix)] + suffix
+        self._taken_slugs.add(slug)
         return slug
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -552,11 +768,39 @@ class LotiResource(resources.ModelResource):
                 self.check_row(instance)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
+        if errors or not self._meta.use_bulk:
+            try:
+                # A bad row (or one written on its own, not in bulk) gets the model's every check, the database's
+                # included, so all its problems are said together; columns already found wrong are left out.
+                super().validate_instance(instance, errors, validate_unique)
+            except ValidationError as error:
+                raise ValidationError(self._in_loti_words(error.message_dict)) from None
+            return
         try:
-            # Columns already found wrong are left out of the model's own checks, so each is said once.
-            super().validate_instance(instance, errors, validate_unique)
+            # A good row's own fields, in Python. Its unique and constraint checks are the database's, on every
+            # row at once when they are written (write_pending); related rows were found by the widgets.
+            instance.full_clean(exclude=self._related_rows_found(instance), validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError(self._in_loti_words(error.message_dict)) from None
+
+    @staticmethod
+    def _related_rows_found(instance) -> list[str]:
+        # Django would check each with a query; a widget or the database gave them, so they exist.
+        return [
+            field.name for field in instance._meta.concrete_fields
+            if field.is_relation and getattr(instance, field.attname) is not None
+        ]
+
+    def validate_in_database(self, instance) -> None:
+        """The unique and constraint checks a good row skipped, one query each: used only to name refused rows."""
+        errors: dict = {}
+        for check in (instance.validate_unique, instance.validate_constraints):
+            try:
+                check()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(self._in_loti_words(ValidationError(errors).message_dict))
 
     def check_row(self, instance) -> None:
         """Rules a row must follow beyond the model's own; raise ValidationError({attribute: message})."""
@@ -582,6 +826,101 @@ class LotiResource(resources.ModelResource):
             instance._history_user = user
         file_name = kwargs.get("file_name")
         instance._change_reason = f"Imported from {file_name}" if file_name else "Imported"
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance._loti_import_row = (kwargs.get("row_number"), row, is_create)
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_pending(result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_pending(result)  # already done by bulk_create, which import-export calls first
+
+    def write_pending(self, result) -> None:
+        """Write every good row at once; the database's unique and check constraints judge them all together."""
+        pending = sorted(self.update_instances + self.create_instances, key=lambda instance: instance._loti_import_row[0])
+        self.create_instances, self.update_instances = [], []
+        try:
+            self.write_in_parts(pending, result)
+        except DatabaseError as error:
+            self.handle_import_error(result, error)
+
+    def write_in_parts(self, instances: list, result) -> None:
+        """Write rows together; if the database refuses, write each half, down to the single rows it refuses.
+
+        A part the database accepts stays written (earlier rows first, as if written one by one in the file's
+        order), so a few bad rows among 10,000 cost a few dozen statements, not one per row.
+        """
+        if not instances:
+            return
+        if len(instances) == 1:
+            self.write_one(instances[0], result)
+            return
+        try:
+            with transaction.atomic(using=self.get_db_connection_name()):
+                updates = [instance for instance in instances if not instance._loti_import_row[2]]
+                creates = [instance for instance in instances if instance._loti_import_row[2]]
+                if updates:
+                    self.write_updates(updates)
+                if creates:
+                    self.write_creates(creates)
+        except (IntegrityError, DataError):
+            for instance in instances:
+                if instance._loti_import_row[2]:  # the rolled-back INSERT gave it an id
+                    instance.pk = None
+                    instance._state.adding = True
+            middle = len(instances) // 2
+            self.write_in_parts(instances[:middle], result)
+            self.write_in_parts(instances[middle:], result)
+
+    def write_one(self, instance, result) -> None:
+        """One row, with Django's unique and constraint checks first, so a refusal is said in LOTI's words."""
+        number, row, is_create = instance._loti_import_row
+        try:
+            with transaction.atomic(using=self.get_db_connection_name()):
+                self.validate_in_database(instance)
+                instance.save(force_insert=is_create)
+        except ValidationError as error:
+            self._refuse_row(result, number, row, invalid=error)
+        except (IntegrityError, DataError) as error:
+            self._refuse_row(result, number, row, error=error)
+
+    def write_creates(self, instances: list) -> None:
+        model = self._meta.model
+        if _has_history(model):
+            # Each history row keeps the instance's _history_user and _change_reason (before_save_instance).
+            bulk_create_with_history(instances, model, batch_size=self.write_batch)
+        else:
+            model.objects.bulk_create(instances, batch_size=self.write_batch)
+
+    def write_updates(self, instances: list) -> None:
+        model = self._meta.model
+        fields = sorted({
+            model._meta.get_field(resource_field.attribute).name
+            for resource_field in self.get_import_fields()
+            if resource_field.attribute and not resource_field.readonly and resource_field.column_name in self._headers
+        })
+        if _has_history(model):
+            bulk_update_with_history(instances, model, fields, batch_size=self.write_batch)
+        else:
+            model.objects.bulk_update(instances, fields, batch_size=self.write_batch)
+
+    def _refuse_row(self, result, number: int, row, *, invalid: ValidationError | None = None, error: Exception | None = None) -> None:
+        """Mark a row the reading passed and the database refused, as import-export marks a bad row."""
+        row_result = self._row_results.get(number)
+        if result is None or row_result is None:
+            raise invalid or error
+        result.totals[row_result.import_type] -= 1
+        if invalid is not None:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = invalid
+            result.append_invalid_row(number, row, invalid)
+        else:
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(self.get_error_result_class()(error, row=row, number=number))
+            result.append_error_row(number, row, row_result.errors)
+        result.totals[row_result.import_type] += 1
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -716,23 +1055,17 @@ def run_import(*, kind: str, data: bytes, filename: str, fmt: str, user=None, vi
         outcome.problems = [RowProblem(None, str(error))]
         return outcome
 
-    import_kwargs = {"user": user, "file_name": filename}
-    checker = resource_class()
-    check = checker.import_data(dataset, dry_run=True, use_transactions=True, raise_errors=False, **import_kwargs)
-    outcome.problems = problems_in(check, checker)
-    outcome.new, outcome.updated, outcome.unchanged = _counts(check)
-    if outcome.problems or dry_run:
-        return outcome
-
+    # One pass inside one transaction: every row is read and checked and the good ones written; on any
+    # problem, or for a dry run, the transaction is rolled back, so nothing is written (not even a new year).
     with transaction.atomic():
         resource = resource_class()
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False, **import_kwargs)
-        problems = problems_in(result, resource)
-        if problems:  # the data changed between the check and the write: write nothing
-            transaction.set_rollback(True)
-            outcome.problems = problems
-            return outcome
+        resource.show_diff = False
+        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, raise_errors=False, user=user, file_name=filename)
+        outcome.problems = problems_in(result, resource)
         outcome.new, outcome.updated, outcome.unchanged = _counts(result)
+        if outcome.problems or dry_run:
+            transaction.set_rollback(True)
+            return outcome
         outcome.record = ImportRecord.objects.create(
             kind=kind,
             filename=filename[:255],

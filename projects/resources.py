@@ -15,6 +15,7 @@ from loti.imports import (
     TextWidget,
     WholeNumberWidget,
     YesNoWidget,
+    current_lookups,
     register,
 )
 from members.resources import OrganisationWidget
@@ -57,13 +58,24 @@ class SurveyWidget(FinancialYearWidget):
         year = super().clean(value, row, **kwargs)
         if year is None:
             return None
-        survey = Survey.objects.filter(year=year).first()
+        lookups = current_lookups()
+        if lookups is not None:
+            survey = lookups.memo((Survey, year.pk), lambda: Survey.objects.filter(year=year).first())
+        else:
+            survey = Survey.objects.filter(year=year).first()
         if survey is None:
             raise ValueError(f"there is no satisfaction survey for {year}; add it in the admin first")
         return survey
 
     def render(self, value, obj=None, **kwargs):
         return value.year.label if value else ""
+
+
+class EmailWidget(TextWidget):
+    """An email address, kept in lower case so the same person is matched however the file writes it."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).lower()
 
 
 @register("projects")
@@ -156,7 +168,7 @@ class ParticipantResource(LotiResource):
 @register("survey-responses")
 class SurveyResponseResource(LotiResource):
     year = Field(attribute="survey", column_name="year", widget=SurveyWidget())
-    respondent_email = Field(attribute="respondent_email", column_name="respondent_email", widget=TextWidget())
+    respondent_email = Field(attribute="respondent_email", column_name="respondent_email", widget=EmailWidget())
     organisation = Field(attribute="organisation", column_name="organisation", widget=OrganisationWidget())
     workstream = Field(attribute="workstream", column_name="workstream", widget=WorkstreamWidget())
     rating = Field(attribute="rating", column_name="rating", widget=WholeNumberWidget(1, 5))
@@ -183,11 +195,6 @@ class SurveyResponseResource(LotiResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("survey__year", "organisation", "workstream")
-
-    def before_import_row(self, row, **kwargs):
-        if "respondent_email" in row:
-            row["respondent_email"] = str(row["respondent_email"] or "").strip().lower()
-        super().before_import_row(row, **kwargs)
 
 
 @register("benefits")

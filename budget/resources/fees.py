@@ -14,7 +14,16 @@ from import_export.fields import Field
 from budget.models import Invoice, Payment, PaymentSource
 from budget.selectors.invoices import invoices_with_status
 from budget.services.payments import payment_check, payment_record
-from loti.imports import DateWidget, FinancialYearWidget, LotiResource, MoneyWidget, NamedWidget, TextWidget, register
+from loti.imports import (
+    DateWidget,
+    FinancialYearWidget,
+    LotiResource,
+    MoneyWidget,
+    NamedWidget,
+    TextWidget,
+    current_lookups,
+    register,
+)
 from members.resources import OrganisationWidget
 
 
@@ -43,6 +52,7 @@ class PaymentResource(LotiResource):
         model = Payment
         fields = ("invoice", "amount", "received_on", "reference")
         import_id_fields = ("invoice", "reference")
+        use_bulk = False  # each payment goes through payment_record, which locks its invoice against overpayment
 
     def get_queryset(self):
         return super().get_queryset().select_related("invoice").order_by("received_on", "pk")
@@ -62,7 +72,12 @@ class PaymentResource(LotiResource):
 
     def _invoice(self, pk: int) -> Invoice:
         if pk not in self._invoices:
-            self._invoices[pk] = invoices_with_status(Invoice.objects.filter(pk=pk)).get()
+            # Every invoice the file names, with its status and balance, in one query.
+            lookups = current_lookups()
+            named = {invoice.pk for invoice in lookups.found(Invoice, "number")} if lookups is not None else set()
+            wanted = (named | {pk}) - self._invoices.keys()
+            for invoice in invoices_with_status(Invoice.objects.filter(pk__in=wanted)):
+                self._invoices[invoice.pk] = invoice
         return self._invoices[pk]
 
     def check_row(self, payment):
