@@ -5,8 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two processes, one per core; a file's tests stay together (the Celery worker tests share one Redis database).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install browser services check bench chaos clean-db
+.PHONY: run test install browser services check bench bench-quick chaos clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -50,3 +52,15 @@ test: install browser services
 
 check: install
 	$(PY) manage.py check --deploy --settings=loti.settings.production
+
+## Benchmarks at 1x and 10x London's scale on generated databases (made on first run): pages on gunicorn, staff tasks.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+## The same harness on a tiny dataset with a few requests per page: proves it works, never judges timings.
+bench-quick: install
+	$(PY) -m bench.run --scales 0.1 --requests 10 --seconds 5 --database-prefix loti_benchquick --output bench-results/quick.json
+
+## Fault runs on their own PostgreSQL cluster and Redis (port 6390): Redis down, a worker killed, PostgreSQL restarted.
+chaos: install
+	$(PY) -m bench.chaos $(CHAOS_ARGS)

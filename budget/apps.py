@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class BudgetConfig(AppConfig):
@@ -7,3 +8,6 @@ class BudgetConfig(AppConfig):
 
     def ready(self):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
+        from .schedules import schedules_ensure
+
+        post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="budget.schedules_ensure")

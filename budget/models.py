@@ -215,6 +215,14 @@ class ExpenditureStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+class ActualsFrom(models.TextChoices):
+    """Where the actual money of a planned income line is recorded, so plan and actual can be set side by side."""
+
+    NOTHING = "", "Not recorded in the portal"
+    MEMBERSHIP_FEES = "membership_fees", "Membership fee invoices and payments"
+    FUNDING_AGREEMENT = "funding_agreement", "A funder's instalments"
+
+
 class BudgetLine(models.Model):
     """One line of a year's budget: income, expenditure (with its status) or a rough allocation to a pillar."""
 
@@ -225,6 +233,13 @@ class BudgetLine(models.Model):
     status = models.CharField(max_length=10, choices=ExpenditureStatus.choices, blank=True)
     pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
+    actuals_from = models.CharField(
+        max_length=20, choices=ActualsFrom.choices, blank=True, help_text="For income: where its actual money is recorded"
+    )
+    funding_agreement = models.ForeignKey(
+        FundingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines",
+        help_text="For income from a funder: the agreement whose instalments are its actuals",
+    )
 
     history = HistoricalRecords()
 
@@ -241,6 +256,14 @@ class BudgetLine(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(section="allocation") | models.Q(pillar__isnull=False),
                 name="allocation_names_a_pillar",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actuals_from="") | models.Q(section="income"), name="only_income_has_actuals_from"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actuals_from="funding_agreement", funding_agreement__isnull=False)
+                | (~models.Q(actuals_from="funding_agreement") & models.Q(funding_agreement__isnull=True)),
+                name="funder_income_names_its_agreement",
             ),
         ]
 

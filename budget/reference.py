@@ -4,7 +4,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from budget.models import BudgetLine, BudgetSection, FeeSchedule, FundingAgreement, FundingCondition, Instalment
+from budget.models import (
+    ActualsFrom,
+    BudgetLine,
+    BudgetSection,
+    FeeSchedule,
+    FundingAgreement,
+    FundingCondition,
+    Instalment,
+)
 from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, sync_row
 from members.reference import members_reference_load, organisation_named
 from projects.models import Project
@@ -123,11 +131,21 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                                 "status": line.get("status", ""),
                                 "pillar": pillar_named(line["pillar"], where=where) if line.get("pillar") else None,
                                 "position": position,
+                                **_actuals_from(line, where=where),
                             },
                             tally=tally,
                             where=where,
                         )
                 _check_published_totals(budget.get("published_totals", {}), totals, where=f"{path.name}, {label}")
+
+
+def _actuals_from(line: dict, *, where: str) -> dict:
+    if line.get("funding_agreement"):
+        agreement = FundingAgreement.objects.filter(name=line["funding_agreement"]).first()
+        if agreement is None:
+            raise ReferenceDataError(f"{where}: no funding agreement is called {line['funding_agreement']!r}")
+        return {"actuals_from": ActualsFrom.FUNDING_AGREEMENT, "funding_agreement": agreement}
+    return {"actuals_from": line.get("actuals_from", ""), "funding_agreement": None}
 
 
 def _check_published_totals(published: dict, totals: dict, *, where: str) -> None:

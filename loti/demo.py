@@ -2,6 +2,10 @@
 from django.contrib.auth import get_user_model
 
 DEMO_PASSWORD = "loti-demo-2020"
+# Staff need two-factor to reach the admin; the demo director's authenticator uses this known secret so
+# that anyone trying the demo can sign in (`manage.py demo_code` prints the current code).
+DEMO_TOTP_SECRET = "LOTIDEMOLOTIDEMOLOTIDEMOLOTIDEMO"
+DEMO_INVOICE_YEAR = "2020/21"
 
 
 def ensure_demo_accounts() -> list[tuple[str, str]]:
@@ -14,7 +18,8 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
     if created:
         staff.set_password(DEMO_PASSWORD)
         staff.save()
-    accounts = [("LOTI staff (admin)", staff.email)]
+    ensure_demo_authenticator(staff)
+    accounts = [("LOTI staff (admin, two-factor)", staff.email)]
     accounts += ensure_demo_officers()
     return accounts
 
@@ -50,3 +55,38 @@ def ensure_demo_officers() -> list[tuple[str, str]]:
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         accounts.append((role, email))
     return accounts
+
+
+def ensure_demo_authenticator(user) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def demo_totp_code() -> str:
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def ensure_demo_survey():
+    """This year's satisfaction survey, open for six weeks from the first demo run, so officers can answer it."""
+    import datetime
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from loti.models import FinancialYear
+
+    Survey = apps.get_model("projects", "Survey")
+    today = timezone.localdate()
+    survey, _ = Survey.objects.get_or_create(
+        year=FinancialYear.objects.containing(today),
+        defaults={"opens_on": today, "closes_on": today + datetime.timedelta(weeks=6)},
+    )
+    return survey

@@ -10,19 +10,31 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.signals import post_import
 
 from .imports import CSVFormat, ImportFileError, XLSXFormat, export_csv, problems_in, resource_for, run_import
 
 
-class SpreadsheetAdminMixin(ImportExportMixin):
+class SpreadsheetExportAdminMixin(ExportMixin):
+    """Export one registered kind that is never imported (set export_kind), e.g. invoices."""
+
+    export_kind = ""
+    export_formats = [base_formats.CSV, base_formats.XLSX]
+
+    def get_resource_classes(self, request):
+        return [resource_for(self.export_kind)]
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+class SpreadsheetAdminMixin(SpreadsheetExportAdminMixin, ImportExportMixin):
     """Import and export one registered kind (set import_kind) from the admin."""
 
     import_kind = ""
     import_formats = [CSVFormat, XLSXFormat]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
     import_export_change_list_template = "admin/loti/change_list_spreadsheet.html"
     import_template_name = "admin/loti/import.html"
 
@@ -32,9 +44,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def has_import_permission(self, request):
         # An import adds and changes rows, so it needs both rights on this model (import-export's default is anyone).
         return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):

@@ -459,6 +459,14 @@ class LotiResource(resources.ModelResource):
 
     # -- reading ----------------------------------------------------------------------------------------
 
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
+                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+        # All or nothing whoever calls it: one bad row and every row of the file is rolled back.
+        return super().import_data(
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
+            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
+        )
+
     @classmethod
     def columns(cls) -> list[str]:
         return [field.column_name for field in cls().get_export_fields()]
@@ -583,6 +591,13 @@ class LotiResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def filter_export(self, queryset, **kwargs):
+        # export(year="2020/21") gives one year's rows, as export_data --year does.
+        year = kwargs.get("year")
+        if year:
+            queryset = self.filter_by_year(queryset, year if isinstance(year, FinancialYear) else FinancialYear.objects.for_label(str(year)))
+        return super().filter_export(queryset, **kwargs)
 
     def filter_by_year(self, queryset, year: FinancialYear):
         if not self.year_path:

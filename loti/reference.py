@@ -52,6 +52,12 @@ def cite(source: dict | None, *, where: str) -> str:
     return f"{title}, {source['at']}" if source.get("at") else title
 
 
+def source_published(source: dict, *, where: str) -> datetime.datetime | None:
+    """When the cited document was published: the latest day its facts are known to hold."""
+    day = parse_date(reference_sources()[source["doc"]].get("published"), where=where)
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.timezone.utc) if day else None
+
+
 def parse_date(value: str | None, *, where: str) -> datetime.date | None:
     if value in (None, ""):
         return None

@@ -6,6 +6,7 @@ from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
 from .models import Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
+from .services import WorkstreamAnswer, answer_field
 
 
 def member_boroughs():
@@ -143,3 +144,65 @@ class BenefitForm(forms.ModelForm):
         if cleaned.get("kind") == BenefitKind.TIME_SAVED and cleaned.get("hours") is None:
             self.add_error("hours", "Enter the hours saved.")
         return cleaned
+
+
+RATINGS = [("1", "1 – no value"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 – great value")]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class SurveyForm(forms.Form):
+    """The satisfaction survey: for each active workstream its value 1–5, whether LOTI added value, and a comment."""
+
+    def __init__(self, *args, workstreams, organisation, answered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workstreams = list(workstreams)
+        earlier = {response.workstream_id: response for response in answered}
+        for workstream in self.workstreams:
+            rating, added_value, comment = (answer_field(q, workstream.pk) for q in ("rating", "added_value", "comment"))
+            self.fields[rating] = forms.TypedChoiceField(
+                label=f"How valuable was {workstream} to {organisation}?",
+                choices=RATINGS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text="1 is no value, 5 is great value",
+                error_messages={
+                    "required": f"Rate the value of {workstream} from 1 to 5",
+                    "invalid_choice": f"Rate the value of {workstream} with a whole number from 1 to 5",
+                },
+            )
+            self.fields[added_value] = forms.TypedChoiceField(
+                label=f"Did LOTI add value to {organisation}'s work in {workstream}?",
+                choices=YES_NO,
+                coerce=lambda value: value == "yes",
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Say whether LOTI added value in {workstream}",
+                    "invalid_choice": f"Answer yes or no for whether LOTI added value in {workstream}",
+                },
+            )
+            self.fields[comment] = forms.CharField(
+                label=f"Comments on {workstream} (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            if workstream.pk in earlier:
+                response = earlier[workstream.pk]
+                self.initial[rating] = str(response.rating)
+                self.initial[added_value] = {True: "yes", False: "no"}.get(response.loti_added_value)
+                self.initial[comment] = response.comment
+
+    def sections(self):
+        """Each workstream with its three questions, for one group on the page."""
+        for workstream in self.workstreams:
+            yield workstream, [self[answer_field(q, workstream.pk)] for q in ("rating", "added_value", "comment")]
+
+    def answers(self) -> list[WorkstreamAnswer]:
+        data = self.cleaned_data
+        return [
+            WorkstreamAnswer(
+                workstream=workstream,
+                rating=data[answer_field("rating", workstream.pk)],
+                loti_added_value=data[answer_field("added_value", workstream.pk)],
+                comment=data[answer_field("comment", workstream.pk)],
+            )
+            for workstream in self.workstreams
+        ]

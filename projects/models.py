@@ -1,5 +1,7 @@
 """LOTI's strategy (pillars, workstreams), its projects, and how they are evaluated."""
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -68,6 +70,12 @@ class DpiaStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+# What the directory's search reads: stored and indexed, so a search does not compute it for every project.
+PROJECT_SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
+    "summary", "outcome", "problems", "hypotheses", weight="B", config="english"
+)
+
+
 class Project(models.Model):
     title = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -107,11 +115,17 @@ class Project(models.Model):
     source = models.CharField(max_length=200, blank=True, help_text="The document it is named in")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(expression=PROJECT_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["title"]
+        # The borough home lists a borough's most recently changed projects first.
+        indexes = [
+            models.Index(fields=["-updated_at"], name="project_recently_updated"),
+            GinIndex(fields=["search_vector"], name="project_search"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(funding_requested__isnull=True) | models.Q(funding_requested__gte=0),
@@ -191,6 +205,8 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-date", "-created_at"]
+        # A project's latest update, and whether one is due, read from the index alone.
+        indexes = [models.Index(fields=["project", "-date"], name="progress_update_latest")]
 
     def __str__(self) -> str:
         return f"{self.project} on {self.date}"

@@ -4,7 +4,9 @@ Every project is public once proposed (LOTI works in the open); a draft belongs 
 Only the boroughs taking part change a project, and only in the step of its life that fits.
 """
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from members.models import Membership
 from members.permissions import is_officer, is_staff, officer_organisation_id
 
 from .models import Participant, ParticipantRole, Project, ProjectStatus
@@ -56,3 +58,11 @@ def can_report(user, project: Project) -> bool:
         return False
     participant = _participation(user, project)
     return bool(participant and participant.accepted_at is not None)
+
+
+def can_answer_survey(user) -> bool:
+    """The satisfaction survey is for approved officers of organisations that are LOTI members today."""
+    organisation_id = officer_organisation_id(user)
+    if organisation_id is None:
+        return False
+    return Membership.objects.current_on(timezone.localdate()).filter(organisation_id=organisation_id).exists()

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from loti.models import FinancialYear
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_money, read_reference_file, sync_row
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_money, read_reference_file, source_published, sync_row
 from members.reference import organisation_named
 from projects.models import Benefit, Participant, Pillar, Project, Workstream
 
@@ -102,7 +102,8 @@ def projects_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Projec
                 sync_row(
                     Participant,
                     lookup={"project": project, "organisation": organisation},
-                    values={"role": participant["role"]},
+                    # A borough a document names as delivering the project has taken part: it accepted by then.
+                    values={"role": participant["role"], "accepted_at": source_published(item["source"], where=where)},
                     tally=tally,
                     where=f"{where}, participant {organisation}",
                 )

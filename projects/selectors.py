@@ -1,13 +1,13 @@
-"""Reading projects: the directory with its filters and search, and a borough's own projects."""
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Max, Prefetch, Q, QuerySet
+"""Reading projects: the directory with its filters and search, a borough's own projects, and the satisfaction survey."""
+import datetime
 
-from .models import Participant, Project
-from .permissions import project_scope
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
-SEARCH_VECTOR = SearchVector("title", weight="A", config="english") + SearchVector(
-    "summary", "outcome", "problems", "hypotheses", weight="B", config="english"
-)
+from .models import Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, Survey, SurveyResponse, Workstream
+from .permissions import OPEN_FOR_SUPPORT, project_scope
+
 
 
 def _with_participants(queryset: QuerySet) -> QuerySet:
@@ -32,7 +32,7 @@ def project_directory(*, user, pillar=None, workstream=None, status="", phase=""
     search = (search or "").strip()
     if search:
         query = SearchQuery(search, search_type="websearch", config="english")
-        projects = projects.annotate(search=SEARCH_VECTOR).filter(Q(search=query) | Q(title__icontains=search))
+        projects = projects.filter(Q(search_vector=query) | Q(title__icontains=search))
     return _with_participants(projects).order_by("title")
 
 
@@ -40,10 +40,79 @@ def project_detail_queryset(*, user) -> QuerySet:
     return _with_participants(project_scope(user, Project.objects.all())).prefetch_related("outputs")
 
 
-def borough_projects(*, organisation_id: int) -> QuerySet:
-    """The projects a borough leads or joins, with when each was last updated (for 'update due')."""
+HOME_LIST_LENGTH = 10  # the borough home shows this many of each list; the directory has the rest
+ONGOING = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
+NEEDS_UPDATES = [ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
+
+
+def _takes_part(organisation_id: int, **also) -> Exists:
+    # A semi-join, so PostgreSQL can walk projects in the wanted order and stop at the first few of this borough's.
+    return Exists(Participant.objects.filter(project=OuterRef("pk"), organisation_id=organisation_id, **also))
+
+
+def _last_update() -> Subquery:
+    return Subquery(ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date").values("date")[:1])
+
+
+def _with_our_part(queryset: QuerySet, organisation_id: int) -> QuerySet:
+    """Each project with this borough's role in it and whether it accepted, read in the same query."""
+    ours = Participant.objects.filter(project=OuterRef("pk"), organisation_id=organisation_id).order_by()
+    return queryset.annotate(our_role=Subquery(ours.values("role")[:1]), our_accepted_at=Subquery(ours.values("accepted_at")[:1]))
+
+
+def borough_project_counts(*, organisation_id: int) -> dict:
+    """How many projects a borough has joined and leads, in one aggregate query whatever the number."""
+    accepted = Q(accepted_at__isnull=False)
+    return Participant.objects.filter(organisation_id=organisation_id).aggregate(
+        joined=Count("pk", filter=accepted),
+        led=Count("pk", filter=accepted & Q(role=ParticipantRole.LEAD)),
+        ongoing=Count("pk", filter=Q(project__status__in=ONGOING)),
+    )
+
+
+def borough_recent_projects(*, organisation_id: int, limit: int = HOME_LIST_LENGTH) -> QuerySet:
+    """The borough's ongoing projects most recently changed first: the first few, for its home page."""
+    projects = Project.objects.filter(_takes_part(organisation_id), status__in=ONGOING)
+    return _with_our_part(projects, organisation_id).annotate(last_update=_last_update()).order_by("-updated_at", "title")[:limit]
+
+
+def borough_projects_to_decide(*, organisation_id: int) -> QuerySet:
+    """Proposals the borough is invited to and has not yet agreed to support."""
+    return Project.objects.filter(_takes_part(organisation_id, accepted_at__isnull=True), status__in=OPEN_FOR_SUPPORT).order_by("title")
+
+
+def borough_projects_due_update(*, organisation_id: int, today: datetime.date, every: datetime.timedelta) -> QuerySet:
+    """Approved and active projects the borough takes part in whose last progress update is older than `every`."""
+    recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__gte=today - every)
+    projects = Project.objects.filter(_takes_part(organisation_id, accepted_at__isnull=False), status__in=NEEDS_UPDATES)
+    return projects.filter(~Exists(recent)).order_by("title")
+
+
+def open_survey(*, today: datetime.date | None = None) -> Survey | None:
+    """The survey officers can answer today; if staff let two overlap, the later year's."""
+    today = today or timezone.localdate()
+    return Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("year").order_by("-year__start_date").first()
+
+
+def surveys_around(*, today: datetime.date | None = None) -> dict:
+    """When no survey is open: the next one to open and the last one that closed, to say so."""
+    today = today or timezone.localdate()
+    surveys = Survey.objects.select_related("year")
+    return {
+        "next_survey": surveys.filter(opens_on__gt=today).order_by("opens_on").first(),
+        "last_survey": surveys.filter(closes_on__lt=today).order_by("-closes_on").first(),
+    }
+
+
+def survey_workstreams() -> QuerySet:
+    """The workstreams officers rate: the active ones, in the strategy's order."""
+    return Workstream.objects.filter(active=True).select_related("pillar")
+
+
+def survey_answers_of(*, survey: Survey, user) -> QuerySet:
+    """One person's own answers: nobody else's, whichever borough they are from."""
     return (
-        _with_participants(Project.objects.filter(participants__organisation_id=organisation_id))
-        .annotate(last_update=Max("updates__date"))
-        .order_by("title")
+        SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email)
+        .select_related("workstream__pillar")
+        .order_by("workstream__pillar__position", "workstream__position", "workstream__name")
     )

@@ -1,5 +1,6 @@
 """A project's life: proposed by a borough, supported by others, submitted, decided by LOTI staff, then reported on."""
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,9 +26,11 @@ from .models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Survey,
+    SurveyResponse,
     Workstream,
 )
-from .permissions import REPORTABLE
+from .permissions import REPORTABLE, can_answer_survey
 
 DECIDABLE = {ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
 
@@ -285,3 +288,82 @@ def benefit_record(
         benefit._change_reason = f"Recorded by {recorded_by.email}"
         benefit.save()
     return benefit
+
+
+@dataclass(frozen=True)
+class WorkstreamAnswer:
+    """An officer's answer about one workstream: its value to them 1–5, whether LOTI added value, a comment."""
+
+    workstream: Workstream
+    rating: int | None
+    loti_added_value: bool | None = None
+    comment: str = ""
+
+
+def answer_field(question: str, workstream_id: int) -> str:
+    """The name an answer's question goes by in forms and errors: rating_12, added_value_12, comment_12."""
+    return f"{question}_{workstream_id}"
+
+
+def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamAnswer]) -> list[SurveyResponse]:
+    """An officer's answers to the open survey, one per active workstream; answering again replaces them."""
+    today = timezone.localdate()
+    if not survey.opens_on <= today <= survey.closes_on:
+        raise ValidationError(
+            f"The {survey.year} satisfaction survey is open from {survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}: "
+            "answers cannot be taken today."
+        )
+    if not can_answer_survey(respondent):
+        raise ValidationError("Only an approved officer of a LOTI member organisation can answer the satisfaction survey.")
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for answer in answers:
+        workstream = answer.workstream
+        rating_field = answer_field("rating", workstream.pk)
+        if workstream.pk in seen:
+            errors.setdefault(rating_field, []).append(f"{workstream} is answered twice: answer it once.")
+        seen.add(workstream.pk)
+        if not workstream.active:
+            errors.setdefault(rating_field, []).append(f"{workstream} is no longer an active workstream: it is not rated.")
+        if answer.rating is None:
+            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} from 1 to 5.")
+        elif isinstance(answer.rating, bool) or not isinstance(answer.rating, int) or not 1 <= answer.rating <= 5:
+            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} with a whole number from 1 to 5, not {answer.rating!r}.")
+    for workstream in Workstream.objects.filter(active=True).exclude(pk__in=seen):
+        errors.setdefault(answer_field("rating", workstream.pk), []).append(f"Rate the value of {workstream} from 1 to 5.")
+    if errors:
+        raise ValidationError(errors)
+
+    organisation_id = officer_organisation_id(respondent)
+    with transaction.atomic():
+        # Rows imported earlier may spell the address differently; keep theirs so the answer replaces, not duplicates.
+        earlier = (
+            SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=respondent.email)
+            .values_list("respondent_email", flat=True)
+            .first()
+        )
+        email = earlier or respondent.email
+        now = timezone.now()
+        rows = [
+            SurveyResponse(
+                survey=survey,
+                respondent=respondent,
+                respondent_email=email,
+                organisation_id=organisation_id,
+                workstream=answer.workstream,
+                rating=answer.rating,
+                loti_added_value=answer.loti_added_value,
+                comment=(answer.comment or "").strip(),
+                submitted_at=now,
+            )
+            for answer in answers
+        ]
+        # One statement; a second answer (or two tabs sending at once) updates the same rows.
+        SurveyResponse.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["survey", "respondent_email", "workstream"],
+            update_fields=["respondent", "organisation", "rating", "loti_added_value", "comment", "submitted_at"],
+        )
+    saved = SurveyResponse.objects.filter(survey=survey, respondent_email=email).select_related("workstream", "organisation")
+    return list(saved.order_by("workstream__pillar__position", "workstream__position", "workstream__name"))

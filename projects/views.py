@@ -1,4 +1,4 @@
-"""The project pages: the directory, a project, proposing, supporting, submitting, and reporting progress."""
+"""The project pages: the directory, a project, proposing, supporting, submitting, reporting progress, and the survey."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from loti.models import FinancialYear
@@ -15,7 +15,7 @@ from loti.views import PolicyMixin, log_refused
 from members.permissions import officer_organisation_id
 
 from . import permissions, selectors, services
-from .forms import BenefitForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm
+from .forms import BenefitForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
 from .models import Project
 
 
@@ -214,3 +214,65 @@ class BenefitView(ProgressUpdateView):
         except ValidationError as error:
             return self.refuse(form, error)
         return self.success("The benefit is recorded.")
+
+
+class SurveyMixin(LoginRequiredMixin):
+    """Survey pages: for approved officers of member organisations; a clear page when no survey is open."""
+
+    closed_template_name = "projects/survey_closed.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_answer_survey(request.user):
+            log_refused(request, request.path, 403)
+            raise PermissionDenied("Only an approved officer of a LOTI member organisation answers the satisfaction survey.")
+        self.survey = selectors.open_survey()
+        if request.user.is_authenticated and self.survey is None:
+            return self.render_closed()
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_closed(self):
+        return self.response_class(request=self.request, template=[self.closed_template_name], context=selectors.surveys_around())
+
+    def answered(self):
+        return list(selectors.survey_answers_of(survey=self.survey, user=self.request.user))
+
+
+class SurveyView(SurveyMixin, FormView):
+    """Answer the open survey, or change the answers while it is open."""
+
+    template_name = "projects/survey.html"
+    form_class = SurveyForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "workstreams": selectors.survey_workstreams(),
+            "organisation": self.request.user.organisation,
+            "answered": self.answered(),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context.update(survey=self.survey, already_answered=bool(form.initial))
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.survey_answer(survey=self.survey, respondent=self.request.user, answers=form.answers())
+        except ValidationError as error:
+            # Errors about a question on the page go beside it; any other (survey just closed, say) at the top.
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, texts in by_field.items():
+                form.add_error(field if field in form.fields else None, texts)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Thank you: your answers to the {self.survey.year} satisfaction survey are saved.")
+        return redirect("projects:survey_answers")
+
+
+class SurveyAnswersView(SurveyMixin, TemplateView):
+    """What the officer answered to the open survey: their own answers, nobody else's."""
+
+    template_name = "projects/survey_answers.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"survey": self.survey, "answers": self.answered()}

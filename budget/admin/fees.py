@@ -9,18 +9,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSource
-from budget.resources.fees import InvoiceResource, PaymentResource
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_record
+from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
 from loti.years import parse_year_label, year_label_for
-from loti.import_admin import SpreadsheetAdminMixin
 
 
 @admin.register(FeeSchedule)
@@ -116,8 +114,8 @@ class CreditForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ExportMixin, SimpleHistoryAdmin):
-    resource_classes = [InvoiceResource]
+class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
+    export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
     list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
                     "status_label", "balance_amount", "pdf_link"]
@@ -273,8 +271,8 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    resource_classes = [PaymentResource]
+class PaymentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "payments"
     form = PaymentForm
     list_display = ["invoice", "amount", "received_on", "reference", "source", "recorded_by"]
     list_filter = ["source", "invoice__year"]
@@ -287,6 +285,10 @@ class PaymentAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_import_permission(self, request):
+        # An import only adds payments (a row that would change a recorded one is refused), so adding is enough.
+        return self.has_add_permission(request)
 
     def save_model(self, request, obj, form, change):
         payment = payment_record(

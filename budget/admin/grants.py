@@ -6,12 +6,11 @@ from django.db.models import Q, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
-from budget.resources.grants import InstalmentResource
 from budget.services.grants import agreement_terminate
+from loti.import_admin import SpreadsheetAdminMixin
 
 
 class InstalmentInline(admin.TabularInline):
@@ -98,8 +97,8 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    resource_classes = [InstalmentResource]
+class InstalmentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    import_kind = "instalments"
     list_display = ["agreement", "year", "amount", "status", "claimed_on", "received_on", "received_amount"]
     list_filter = ["status", "year", "agreement__funder"]
     search_fields = ["agreement__name"]

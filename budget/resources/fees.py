@@ -1,146 +1,88 @@
-"""Import and export kinds for fees: `payments` (the finance system's CSV) and `invoices` (export only).
+"""Spreadsheet kinds for fees: `payments` (the finance system's file) and `invoices` (export only); see docs/imports.md.
 
-payments columns: invoice_number, amount, received_on (YYYY-MM-DD), reference.
-Each row is matched to an invoice by its number. A row naming no invoice, a credited invoice, or one
-that (together with earlier rows of the same file) would overpay its invoice is an error on that row,
-and nothing in the file is written. A row whose invoice and reference were recorded before (the same
-file imported again) is skipped when it agrees, and an error when it does not.
+A payments row is matched to its invoice by number. A row naming no invoice, a credited invoice, or one that
+(together with earlier rows of the same file) would overpay its invoice is an error on that row, and nothing in
+the file is written. A payment already recorded with the same invoice and reference (the same file imported
+again) is left as it is when the row agrees, and is an error when it does not: an import never changes one.
 """
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
+from import_export.fields import Field
 
 from budget.models import Invoice, Payment, PaymentSource
 from budget.selectors.invoices import invoices_with_status
 from budget.services.payments import payment_check, payment_record
-from loti.imports import register
-from loti.models import FinancialYear
-from loti.money import to_money
-
-DATE_FORMAT = "%Y-%m-%d"
+from loti.imports import DateWidget, FinancialYearWidget, LotiResource, MoneyWidget, NamedWidget, TextWidget, register
+from members.resources import OrganisationWidget
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+class InvoiceWidget(NamedWidget):
+    """An invoice by its number, e.g. INV-2020-21-0001."""
 
-
-def _day(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.datetime.strptime(_text(value), DATE_FORMAT).date()
-    except ValueError:
-        raise ValidationError(f"{_text(value)!r} is not a date; write it as YYYY-MM-DD.") from None
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """Every import runs in one transaction that rolls back if any row is bad, whoever calls it."""
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
-                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
-        return super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
-            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
-        )
-
-
-def _year_filter(queryset, year):
-    if year is None or year == "":
-        return queryset
-    if not isinstance(year, FinancialYear):
-        year = FinancialYear.objects.for_label(str(year))
-    return queryset.filter(year=year)
+    def __init__(self):
+        super().__init__(Invoice, lookups=("number",), noun="invoice")
 
 
 @register("payments")
-class PaymentResource(AllOrNothingResource):
-    invoice_number = fields.Field(attribute="invoice__number", column_name="invoice_number")
-    amount = fields.Field(attribute="amount", column_name="amount", widget=widgets.DecimalWidget())
-    received_on = fields.Field(attribute="received_on", column_name="received_on", widget=widgets.DateWidget(DATE_FORMAT))
-    reference = fields.Field(attribute="reference", column_name="reference")
+class PaymentResource(LotiResource):
+    invoice = Field(attribute="invoice", column_name="invoice_number", widget=InvoiceWidget())
+    amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
+    received_on = Field(attribute="received_on", column_name="received_on", widget=DateWidget())
+    reference = Field(attribute="reference", column_name="reference", widget=TextWidget())
+
+    year_path = "invoice__year"
+    example = {"invoice_number": "INV-2020-21-0001", "amount": "120.00", "received_on": "2020-05-01", "reference": "FIN-1001"}
+    constraint_messages = {
+        "payment_amount_positive": "amount must be more than 0.00",
+        "payment_reference_unique_per_invoice": "this invoice already has a payment with this reference",
+    }
 
     class Meta:
         model = Payment
-        fields = ("invoice_number", "amount", "received_on", "reference")
-        import_order = fields
-        export_order = fields
-        import_id_fields = ("invoice_number", "reference")
-        skip_unchanged = True
-        report_skipped = True
+        fields = ("invoice", "amount", "received_on", "reference")
+        import_id_fields = ("invoice", "reference")
 
     def get_queryset(self):
-        return Payment.objects.select_related("invoice").order_by("received_on", "pk")
-
-    def filter_export(self, queryset, **kwargs):
-        return queryset.filter(invoice__in=_year_filter(Invoice.objects.all(), kwargs.get("year")))
+        return super().get_queryset().select_related("invoice").order_by("received_on", "pk")
 
     def before_import(self, dataset, **kwargs):
-        """Read every invoice and earlier payment the file names in two queries, before any row."""
+        super().before_import(dataset, **kwargs)
         self._user = kwargs.get("user")
-        self._pending: dict[int, Decimal] = defaultdict(Decimal)
-        numbers = {_text(n) for n in dataset["invoice_number"]} if "invoice_number" in (dataset.headers or []) else set()
-        self._invoices = {
-            invoice.number: invoice for invoice in invoices_with_status(Invoice.objects.filter(number__in=numbers))
-        }
-        self._recorded = {
-            (payment.invoice.number, payment.reference): payment
-            for payment in Payment.objects.filter(invoice__number__in=numbers).exclude(reference="").select_related("invoice")
-        }
+        self._invoices: dict[int, Invoice] = {}  # with status and balance as they were before this file
+        self._pending: dict[int, Decimal] = defaultdict(Decimal)  # this file's new payments, per invoice
 
     def get_instance(self, instance_loader, row):
-        return self._recorded.get((_text(row.get("invoice_number")), _text(row.get("reference"))))
+        # The reference is what tells a payment imported before from a new one, so it cannot be left empty.
+        if not str(row.get("reference") or "").strip():
+            raise ValidationError({"reference": "the finance system's reference is needed, so that importing "
+                                                "the same file again records each payment once"})
+        return super().get_instance(instance_loader, row)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict[str, list[str]] = {}
-        number = _text(row.get("invoice_number"))
-        invoice = self._invoices.get(number)
-        if not number:
-            errors["invoice_number"] = ["The invoice number is missing."]
-        elif invoice is None:
-            errors["invoice_number"] = [f"No invoice is numbered {number!r}."]
+    def _invoice(self, pk: int) -> Invoice:
+        if pk not in self._invoices:
+            self._invoices[pk] = invoices_with_status(Invoice.objects.filter(pk=pk)).get()
+        return self._invoices[pk]
+
+    def check_row(self, payment):
+        if payment.pk:
+            # Reached only when the row differs from the recorded payment (an agreeing row is skipped).
+            recorded = Payment.objects.get(pk=payment.pk)
+            raise ValidationError({"reference": (
+                f"payment {payment.reference!r} on {recorded.invoice.number} was already recorded as "
+                f"£{recorded.amount:,.2f} on {recorded.received_on.isoformat()}; an import never changes a recorded payment"
+            )})
+        invoice = self._invoice(payment.invoice_id)
         try:
-            amount = to_money(_text(row.get("amount")))
-        except (ValueError, TypeError):
-            errors["amount"] = [f"{_text(row.get('amount'))!r} is not an amount of money."]
-            amount = None
-        try:
-            received_on = _day(row.get("received_on"))
+            payment_check(invoice=invoice, amount=payment.amount, already_pending=self._pending[invoice.pk])
         except ValidationError as error:
-            errors["received_on"] = error.messages
-        reference = _text(row.get("reference"))
-        if not errors and instance.pk:
-            if instance.amount != amount or instance.received_on != received_on:
-                errors["reference"] = [
-                    f"Payment {reference!r} on {number} was already recorded as £{instance.amount:,.2f} on "
-                    f"{instance.received_on.isoformat()}; an import never changes a recorded payment."
-                ]
-        elif not errors:
-            try:
-                payment_check(invoice=invoice, amount=amount, already_pending=self._pending[invoice.pk])
-            except ValidationError as error:
-                errors["amount"] = error.messages
-            else:
-                self._pending[invoice.pk] += amount
-                instance.invoice = invoice
-                instance.amount = amount
-                instance.received_on = received_on
-                instance.reference = reference
-                instance.source = PaymentSource.IMPORT
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # A payment recorded before, and agreeing with the row (checked in import_instance), is skipped.
-        return bool(instance.pk) and not import_validation_errors
+            raise ValidationError({"amount": error.messages}) from None
+        self._pending[invoice.pk] += payment.amount
 
     def do_instance_save(self, instance, is_create):
         if not is_create:
-            return  # recorded payments are never changed
+            return  # recorded payments are never changed (check_row refuses a row that would)
         payment = payment_record(
             invoice=instance.invoice,
             amount=instance.amount,
@@ -154,44 +96,28 @@ class PaymentResource(AllOrNothingResource):
 
 
 @register("invoices")
-class InvoiceResource(resources.ModelResource):
+class InvoiceResource(LotiResource):
     """Export only: invoices are issued by the portal, never imported."""
 
-    number = fields.Field(attribute="number", column_name="number")
-    organisation = fields.Field(attribute="organisation__name", column_name="organisation")
-    year = fields.Field(attribute="year__label", column_name="year")
-    net = fields.Field(attribute="net", column_name="net")
-    vat = fields.Field(attribute="vat", column_name="vat")
-    gross = fields.Field(attribute="gross", column_name="gross")
-    status = fields.Field(attribute="status", column_name="status")
-    balance = fields.Field(attribute="balance", column_name="balance")
+    number = Field(attribute="number", column_name="number", widget=TextWidget())
+    organisation = Field(attribute="organisation", column_name="organisation", widget=OrganisationWidget())
+    year = Field(attribute="year", column_name="year", widget=FinancialYearWidget())
+    net = Field(attribute="net", column_name="net", widget=MoneyWidget())
+    vat = Field(attribute="vat", column_name="vat", widget=MoneyWidget())
+    gross = Field(attribute="gross", column_name="gross", widget=MoneyWidget())
+    status = Field(attribute="status", column_name="status", widget=TextWidget())  # from invoices_with_status
+    balance = Field(attribute="balance", column_name="balance", widget=MoneyWidget())
+
+    importable = False
 
     class Meta:
         model = Invoice
         fields = ("number", "organisation", "year", "net", "vat", "gross", "status", "balance")
-        export_order = fields
 
     def get_queryset(self):
         return invoices_with_status(Invoice.objects.all()).select_related("organisation", "year").order_by(
             "year__start_date", "sequence"
         )
-
-    def filter_export(self, queryset, **kwargs):
-        if not hasattr(queryset, "query") or "status" not in queryset.query.annotations:
-            queryset = invoices_with_status(queryset).select_related("organisation", "year")
-        return _year_filter(queryset, kwargs.get("year"))
-
-    def dehydrate_net(self, invoice):
-        return f"{invoice.net:.2f}"
-
-    def dehydrate_vat(self, invoice):
-        return f"{invoice.vat:.2f}"
-
-    def dehydrate_gross(self, invoice):
-        return f"{invoice.gross:.2f}"
-
-    def dehydrate_balance(self, invoice):
-        return f"{invoice.balance:.2f}"
 
     def before_import(self, dataset, **kwargs):
         raise ValidationError("Invoices are issued by the portal (issue_invoices), not imported.")

@@ -1,87 +1,50 @@
-"""Import and export kind `instalments`: a funding agreement's schedule by financial year.
+"""Spreadsheet kind `instalments`: a funding agreement's schedule by financial year (see docs/imports.md).
 
-Columns: agreement (its name), year (2020/21), amount, status (expected, claimed, received, cancelled),
-claimed_on, received_on (YYYY-MM-DD), and optionally received_amount. A row is matched to the
-instalment of that agreement and year, which it updates, or it adds one.
+A row is matched to the instalment of that agreement and year, which it updates, or it adds one.
 """
-from django.core.exceptions import ValidationError
-from import_export import fields, widgets
+from import_export.fields import Field
 
-from budget.models import FundingAgreement, Instalment
-from budget.resources.fees import DATE_FORMAT, AllOrNothingResource, _text, _year_filter
-from loti.imports import register
-from loti.models import FinancialYear
+from budget.models import FundingAgreement, Instalment, InstalmentStatus
+from loti.imports import ChoiceWidget, DateWidget, FinancialYearWidget, LotiResource, MoneyWidget, NamedWidget, register
 
 
-class AgreementWidget(widgets.ForeignKeyWidget):
+class AgreementWidget(NamedWidget):
+    """A funding agreement by its name, e.g. GLA grant for LOTI (MD2373)."""
+
     def __init__(self):
-        super().__init__(FundingAgreement, "name")
-
-    def clean(self, value, row=None, **kwargs):
-        name = _text(value)
-        if not name:
-            raise ValueError("The agreement is missing.")
-        try:
-            return FundingAgreement.objects.get(name=name)
-        except FundingAgreement.DoesNotExist:
-            raise ValueError(f"No funding agreement is named {name!r}.") from None
-
-
-class YearWidget(widgets.Widget):
-    """A financial year written 2020/21, created on first use."""
-
-    def clean(self, value, row=None, **kwargs):
-        return FinancialYear.objects.for_label(_text(value))
-
-    def render(self, value, obj=None, **kwargs):
-        return value.label if value else ""
+        super().__init__(FundingAgreement, lookups=("name",), noun="funding agreement")
 
 
 @register("instalments")
-class InstalmentResource(AllOrNothingResource):
-    agreement = fields.Field(attribute="agreement", column_name="agreement", widget=AgreementWidget())
-    year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
-    amount = fields.Field(attribute="amount", column_name="amount", widget=widgets.DecimalWidget())
-    status = fields.Field(attribute="status", column_name="status")
-    claimed_on = fields.Field(attribute="claimed_on", column_name="claimed_on", widget=widgets.DateWidget(DATE_FORMAT))
-    received_on = fields.Field(attribute="received_on", column_name="received_on", widget=widgets.DateWidget(DATE_FORMAT))
-    received_amount = fields.Field(attribute="received_amount", column_name="received_amount", widget=widgets.DecimalWidget())
+class InstalmentResource(LotiResource):
+    agreement = Field(attribute="agreement", column_name="agreement", widget=AgreementWidget())
+    year = Field(attribute="year", column_name="year", widget=FinancialYearWidget())
+    amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
+    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(InstalmentStatus.choices), default=InstalmentStatus.EXPECTED)
+    claimed_on = Field(attribute="claimed_on", column_name="claimed_on", widget=DateWidget())
+    received_on = Field(attribute="received_on", column_name="received_on", widget=DateWidget())
+    received_amount = Field(attribute="received_amount", column_name="received_amount", widget=MoneyWidget())
+
+    required_columns = ("agreement", "year", "amount")
+    example = {
+        "agreement": "GLA grant",
+        "year": "2020/21",
+        "amount": "100000.00",
+        "status": "expected",
+        "claimed_on": "",
+        "received_on": "",
+        "received_amount": "",
+    }
+    constraint_messages = {
+        "one_instalment_per_agreement_per_year": "this agreement already has an instalment for this year",
+        "instalment_amount_not_negative": "amount must not be negative",
+        "instalment_received_not_negative": "received_amount must not be negative",
+    }
 
     class Meta:
         model = Instalment
         fields = ("agreement", "year", "amount", "status", "claimed_on", "received_on", "received_amount")
-        import_order = fields
-        export_order = fields
         import_id_fields = ("agreement", "year")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def get_queryset(self):
-        return Instalment.objects.select_related("agreement", "year").order_by("agreement__name", "year__start_date")
-
-    def filter_export(self, queryset, **kwargs):
-        return _year_filter(queryset, kwargs.get("year"))
-
-    def before_import(self, dataset, **kwargs):
-        self._user = kwargs.get("user")
-
-    def get_instance(self, instance_loader, row):
-        # An unknown agreement or a badly written year is reported on the row by import_instance.
-        try:
-            return super().get_instance(instance_loader, row)
-        except (ValueError, ValidationError):
-            return None
-
-    def import_instance(self, instance, row, **kwargs):
-        if "status" in row:
-            row["status"] = _text(row["status"]).lower()
-        super().import_instance(instance, row, **kwargs)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if getattr(self._user, "pk", None):
-            instance._history_user = self._user
-        instance._change_reason = "Imported"
-
-    def dehydrate_status(self, instalment):
-        return instalment.status
+        return super().get_queryset().select_related("agreement", "year").order_by("agreement__name", "year__start_date")

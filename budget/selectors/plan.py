@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from budget.models import BudgetLine, BudgetSection
+from budget.models import ActualsFrom, BudgetLine, BudgetSection
+from budget.selectors.actuals import MEMBERSHIP_FEES_KEY, agreement_key
 from loti.models import FinancialYear
 from loti.money import money_str, to_money
 
@@ -15,6 +16,7 @@ class PlanLine:
     amount: Decimal
     status: str = ""
     pillar: str = ""
+    actuals_key: str = ""  # for income: where its actual money is recorded (see budget.selectors.actuals)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,13 @@ def budget_plan(*, year: FinancialYear) -> BudgetPlan:
     lines = BudgetLine.objects.filter(year=year).select_related("pillar").order_by("section", "position", "name")
     for line in lines:
         sections[line.section].append(
-            PlanLine(name=line.name, amount=line.amount, status=line.status, pillar=line.pillar.name if line.pillar else "")
+            PlanLine(
+                name=line.name,
+                amount=line.amount,
+                status=line.status,
+                pillar=line.pillar.name if line.pillar else "",
+                actuals_key=_actuals_key(line),
+            )
         )
     return BudgetPlan(
         year=year.label,
@@ -82,6 +90,14 @@ def budget_plan(*, year: FinancialYear) -> BudgetPlan:
         expenditure=sections[BudgetSection.EXPENDITURE],
         allocations=sections[BudgetSection.ALLOCATION],
     )
+
+
+def _actuals_key(line: BudgetLine) -> str:
+    if line.actuals_from == ActualsFrom.MEMBERSHIP_FEES:
+        return MEMBERSHIP_FEES_KEY
+    if line.actuals_from == ActualsFrom.FUNDING_AGREEMENT:
+        return agreement_key(line.funding_agreement_id)
+    return ""
 
 
 def budget_years_with_lines() -> list[FinancialYear]:

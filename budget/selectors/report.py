@@ -20,13 +20,13 @@ ZERO = Decimal("0.00")
 class IncomeActual:
     name: str
     planned: Decimal
-    invoiced: Decimal
-    received: Decimal
+    invoiced: Decimal | None
+    received: Decimal | None
 
     @property
-    def variance(self) -> Decimal:
-        """Received against plan: negative when less came in than planned."""
-        return self.received - self.planned
+    def variance(self) -> Decimal | None:
+        """Received against plan: negative when less came in than planned; none where no actuals are recorded."""
+        return None if self.received is None else self.received - self.planned
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,9 @@ class BudgetReport:
                 {
                     "name": line.name,
                     "planned": money_str(line.planned),
-                    "invoiced": money_str(line.invoiced),
-                    "received": money_str(line.received),
-                    "variance": money_str(line.variance),
+                    "invoiced": money_str(line.invoiced) if line.invoiced is not None else None,
+                    "received": money_str(line.received) if line.received is not None else None,
+                    "variance": money_str(line.variance) if line.variance is not None else None,
                 }
                 for line in self.actuals.income
             ]
@@ -117,12 +117,14 @@ class BudgetReport:
     def csv_rows(self) -> list[list[str]]:
         """One row per line of the plan, with actual and variance where they exist, then the totals."""
         rows = [["section", "name", "status", "pillar", "planned", "actual", "variance"]]
-        received = {line.name: line for line in self.actuals.income} if self.actuals else {}
+        beside = {line.name: line for line in self.actuals.income} if self.actuals else {}
         for line in self.plan.income:
-            actual = received.get(line.name)
+            actual = beside.get(line.name)
+            received = actual.received if actual else None
             rows.append([
                 "income", line.name, "", "", money_str(line.amount),
-                money_str(actual.received) if actual else "", money_str(actual.variance) if actual else "",
+                money_str(received) if received is not None else "",
+                money_str(actual.variance) if received is not None else "",
             ])
         for line in self.plan.expenditure:
             rows.append(["expenditure", line.name, line.status, "", money_str(line.amount), "", ""])
@@ -142,46 +144,63 @@ class BudgetReport:
         return rows
 
 
-def budget_actuals(*, year: FinancialYear, plan: BudgetPlan) -> Actuals | None:
-    """The year's actuals beside its plan, or None when nothing has been invoiced, received or paid yet."""
-    if not actuals_selectors.has_actuals(year=year):
-        return None
-    planned = {line.name: line.amount for line in plan.income}
-    lines = actuals_selectors.actual_income(year=year)
-    income = [
-        IncomeActual(name=line.name, planned=planned.get(line.name, ZERO), invoiced=line.invoiced, received=line.received)
-        for line in lines
+def _income_beside_plan(plan: BudgetPlan, year_actuals: actuals_selectors.YearActuals) -> list[IncomeActual]:
+    """Each planned income line with the actual money recorded for it (matched by source, not by name), then any
+    source that came in without a plan line."""
+    sources = {line.key: line for line in year_actuals.income}
+    matched = set()
+    rows = []
+    for line in plan.income:
+        actual = sources.get(line.actuals_key) if line.actuals_key else None
+        if line.actuals_key:
+            matched.add(line.actuals_key)
+        rows.append(
+            IncomeActual(
+                name=line.name,
+                planned=line.amount,
+                invoiced=actual.invoiced if actual else (ZERO if line.actuals_key else None),
+                received=actual.received if actual else (ZERO if line.actuals_key else None),
+            )
+        )
+    rows += [
+        IncomeActual(name=source.name, planned=ZERO, invoiced=source.invoiced, received=source.received)
+        for source in year_actuals.income
+        if source.key not in matched
     ]
+    return rows
+
+
+def budget_actuals(*, year: FinancialYear, plan: BudgetPlan, year_actuals=None) -> Actuals | None:
+    """The year's actuals beside its plan, or None when nothing has been invoiced, received or paid yet."""
+    year_actuals = year_actuals or actuals_selectors.actuals_by_year(years=[year])[year.pk]
+    if not year_actuals.has_any:
+        return None
     return Actuals(
-        income=income,
-        # The same sum as actual_income_total, without asking the database again.
-        income_total=to_money(sum((line.received for line in lines), ZERO)),
-        expenditure_total=to_money(actuals_selectors.actual_expenditure_total(year=year)),
+        income=_income_beside_plan(plan, year_actuals),
+        income_total=year_actuals.income_received,
+        expenditure_total=year_actuals.expenditure_paid,
     )
 
 
-def budget_trend(*, up_to: FinancialYear) -> list[TrendYear]:
-    """Every year with a budget up to and including this one, oldest first.
-
-    A fixed number of queries however many years there are (no queries per year)."""
-    years = FinancialYear.objects.filter(start_date__lte=up_to.start_date, budget_lines__isnull=False).distinct()
+def budget_trend(*, up_to: FinancialYear, actuals: dict | None = None) -> list[TrendYear]:
+    """Every year with a budget up to and including this one, oldest first, in a fixed number of queries."""
+    years = list(FinancialYear.objects.filter(start_date__lte=up_to.start_date, budget_lines__isnull=False).distinct())
     by_label = {year.label: year for year in years}
-    actuals = actuals_selectors.actual_totals_by_year()
+    actuals = actuals if actuals is not None else actuals_selectors.actuals_by_year(years=years)
     trend = []
     for label, sections in plan_totals_by_year().items():
         if label not in by_label:
             continue
-        actual_income = actual_expenditure = None
-        if (year_actuals := actuals.get(by_label[label].pk)) is not None:
-            actual_income, actual_expenditure = year_actuals.income_total, year_actuals.expenditure_total
+        year_actuals = actuals.get(by_label[label].pk)
+        recorded = year_actuals is not None and year_actuals.has_any
         trend.append(
             TrendYear(
                 year=label,
                 income=to_money(sections.get("income", ZERO)),
                 expenditure=to_money(sections.get("expenditure", ZERO)),
                 allocations=to_money(sections.get("allocation", ZERO)),
-                actual_income=actual_income,
-                actual_expenditure=actual_expenditure,
+                actual_income=year_actuals.income_received if recorded else None,
+                actual_expenditure=year_actuals.expenditure_paid if recorded else None,
             )
         )
     return trend
@@ -189,4 +208,10 @@ def budget_trend(*, up_to: FinancialYear) -> list[TrendYear]:
 
 def budget_report(*, year: FinancialYear) -> BudgetReport:
     plan = budget_plan(year=year)
-    return BudgetReport(plan=plan, actuals=budget_actuals(year=year, plan=plan), trend=budget_trend(up_to=year))
+    years = list(FinancialYear.objects.filter(start_date__lte=year.start_date, budget_lines__isnull=False).distinct())
+    actuals = actuals_selectors.actuals_by_year(years=[*years, year])
+    return BudgetReport(
+        plan=plan,
+        actuals=budget_actuals(year=year, plan=plan, year_actuals=actuals[year.pk]),
+        trend=budget_trend(up_to=year, actuals=actuals),
+    )

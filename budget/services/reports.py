@@ -5,7 +5,8 @@ back that run (a partial unique constraint holds this in the database). The job 
 after the transaction commits; if the broker cannot be reached the run stays queued with a message and
 the periodic sweep hands it over once the broker is back. Producing is safe to run twice: a run is
 claimed with a conditional UPDATE under a PostgreSQL advisory lock (released by the server if the worker
-dies), and a run already done is never redone.
+dies), and a run already done is never redone. A run left "running" by a worker that died (its lock is
+free) is put back in the queue by the same sweep, rather than waiting hours for the broker to redeliver.
 """
 import datetime
 import hashlib
@@ -41,6 +42,12 @@ RESEND_AFTER = datetime.timedelta(minutes=10)
 LINK_SALT = "budget.report-download"
 LINK_MAX_AGE = datetime.timedelta(days=14)
 ADVISORY_LOCK_CLASS = 7305  # one namespace of PostgreSQL advisory locks for report runs
+ABANDONED_MESSAGE = (
+    "Back in the queue: the worker producing this report stopped before it finished. "
+    "It will be produced again automatically."
+)
+# A report that kills its worker every time (e.g. out of memory) is stopped rather than retried for ever.
+MAX_ATTEMPTS = 5
 
 
 class ReportRequestError(ValueError):
@@ -80,19 +87,66 @@ def report_enqueue(*, run_id: int) -> bool:
 
 
 def report_sweep_queued(*, now: datetime.datetime | None = None) -> int:
-    """Hand over again the queued runs the broker never took, or that have waited too long. Producing
-    twice is harmless, so a run resent while its first message is still waiting does no damage."""
+    """Put back in the queue the running runs no live worker is producing, and hand over again the queued
+    runs the broker never took or that have waited too long. Producing twice is harmless, so a run resent
+    while its first message is still waiting does no damage. Returns how many runs were handed over."""
     now = now or timezone.now()
-    stuck = ReportRun.objects.filter(status=ReportRunStatus.QUEUED).filter(
-        Q(message=BROKER_DOWN_MESSAGE) | Q(requested_at__lt=now - RESEND_AFTER)
+    requeued = report_requeue_abandoned()  # already sent, once their transaction committed
+    stuck = (
+        ReportRun.objects.filter(status=ReportRunStatus.QUEUED)
+        .filter(Q(message=BROKER_DOWN_MESSAGE) | Q(requested_at__lt=now - RESEND_AFTER))
+        .exclude(pk__in=requeued)
     )
-    sent = 0
+    sent = len(requeued)
     for run_id in stuck.values_list("pk", flat=True):
         if report_enqueue(run_id=run_id):
             sent += 1
         else:
             break  # the broker is still down: the next sweep tries again
     return sent
+
+
+def report_requeue_abandoned() -> list[int]:
+    """Put back in the queue the running runs whose advisory lock no worker holds: the worker producing
+    them died, and the broker would only redeliver their message after its visibility timeout (hours).
+    A run whose lock is held is being produced and is left alone. Attempts are kept; a run that has
+    already used MAX_ATTEMPTS is marked failed instead. Returns the ids put back in the queue."""
+    table = ReportRun._meta.db_table
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # One query for all running runs. The lock is taken for this transaction only, so no worker can
+            # claim a run while we change it; MATERIALIZED keeps the lock attempts to the running runs.
+            cursor.execute(
+                f"""
+                WITH running AS MATERIALIZED (SELECT id FROM {table} WHERE status = %s)
+                SELECT id FROM running WHERE pg_try_advisory_xact_lock(%s, id::integer)
+                """,
+                [ReportRunStatus.RUNNING, ADVISORY_LOCK_CLASS],
+            )
+            abandoned = [row[0] for row in cursor.fetchall()]
+        if not abandoned:
+            return []
+        # status=RUNNING again: the task may have marked it failed since the query above.
+        still_running = ReportRun.objects.filter(pk__in=abandoned, status=ReportRunStatus.RUNNING)
+        given_up = list(still_running.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True))
+        if given_up:
+            ReportRun.objects.filter(pk__in=given_up).update(
+                status=ReportRunStatus.FAILED,
+                finished_at=timezone.now(),
+                message=f"Stopped after {MAX_ATTEMPTS} attempts: each time, the worker producing it stopped before it finished.",
+            )
+        requeued = list(still_running.exclude(pk__in=given_up).values_list("pk", flat=True))
+        ReportRun.objects.filter(pk__in=requeued).update(
+            status=ReportRunStatus.QUEUED, progress=0, message=ABANDONED_MESSAGE
+        )
+        for run_id in requeued:
+            # After the commit, when our locks are released and a worker can claim the run.
+            transaction.on_commit(lambda run_id=run_id: report_enqueue(run_id=run_id))
+    for run_id in requeued:
+        logger.warning("Report run %s was abandoned by a worker that stopped: back in the queue", run_id)
+    for run_id in given_up:
+        logger.error("Report run %s failed: its worker stopped %s times", run_id, MAX_ATTEMPTS)
+    return requeued
 
 
 @contextmanager

@@ -3,6 +3,7 @@ import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -11,9 +12,17 @@ from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from loti.models import FinancialYear
 from members.models import Membership
 from members.permissions import is_pending_officer, officer_organisation_id, organisation_scope
-from projects.models import Benefit, ParticipantRole, Survey, SurveyResponse
-from projects.permissions import OPEN_FOR_SUPPORT, REPORTABLE
-from projects.selectors import borough_projects
+from projects.models import Benefit, ParticipantRole
+from projects.permissions import can_answer_survey
+from projects.selectors import (
+    HOME_LIST_LENGTH,
+    borough_project_counts,
+    borough_projects_due_update,
+    borough_projects_to_decide,
+    borough_recent_projects,
+    open_survey,
+    survey_answers_of,
+)
 
 UPDATE_EVERY = datetime.timedelta(days=90)
 
@@ -39,10 +48,10 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
         for invoice in invoices:
             invoice.status_label = InvoiceStatus.labels.get(invoice.status, invoice.status)
         this_years = next((i for i in invoices if year and i.year_id == year.pk and i.kind == "invoice"), None)
-        projects = list(borough_projects(organisation_id=organisation_id))
+        counts = borough_project_counts(organisation_id=organisation_id)
+        projects = list(borough_recent_projects(organisation_id=organisation_id))
         for project in projects:
-            project.ours = next(p for p in project.participants.all() if p.organisation_id == organisation_id)
-        joined = [p for p in projects if p.ours.accepted_at]
+            project.our_role_label = ParticipantRole(project.our_role).label
         benefits = Benefit.objects.filter(organisation_id=organisation_id).aggregate(
             count=Count("pk"), saved=Sum("amount"), hours=Sum("hours")
         )
@@ -56,24 +65,30 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             .aggregate(total=Sum("amount"))["total"]
             or 0,
             projects=projects,
-            projects_led=[p for p in joined if p.ours.role == ParticipantRole.LEAD],
-            projects_joined=joined,
+            project_counts=counts,
+            more_projects=counts["ongoing"] - len(projects),
+            borough_directory=f"{reverse('projects:directory')}?borough={organisation_id}",
             benefits=benefits,
-            todo=self.todo(user, organisation_id, projects, today),
+            todo=self.todo(user, organisation_id, today),
         )
         return context
 
     @staticmethod
-    def todo(user, organisation_id, projects, today) -> list[dict]:
-        """What needs doing: proposals to decide on, updates due, the survey to answer."""
+    def todo(user, organisation_id, today) -> list[dict]:
+        """What needs doing: proposals to decide on, updates due, the survey to answer; a few of each, then how many more."""
         items = []
-        for project in projects:
-            if project.ours.accepted_at is None and project.status in OPEN_FOR_SUPPORT:
-                items.append({"text": f"Decide whether your borough supports “{project.title}”", "url": f"/projects/{project.slug}/support/"})
-            elif project.ours.accepted_at and project.status in REPORTABLE and project.status != "completed":
-                if project.last_update is None or project.last_update < today - UPDATE_EVERY:
-                    items.append({"text": f"Post a progress update on “{project.title}”", "url": f"/projects/{project.slug}/updates/new/"})
-        survey = Survey.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("year").first()
-        if survey and not SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email).exists():
-            items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": ""})
+        to_decide = borough_projects_to_decide(organisation_id=organisation_id)
+        due = borough_projects_due_update(organisation_id=organisation_id, today=today, every=UPDATE_EVERY)
+        for projects, text, url, more in (
+            (to_decide, "Decide whether your borough supports “{}”", "/projects/{}/support/", "{} more proposals await your decision"),
+            (due, "Post a progress update on “{}”", "/projects/{}/updates/new/", "{} more projects need a progress update"),
+        ):
+            shown = list(projects.values("title", "slug")[:HOME_LIST_LENGTH + 1])
+            for project in shown[:HOME_LIST_LENGTH]:
+                items.append({"text": text.format(project["title"]), "url": url.format(project["slug"])})
+            if len(shown) > HOME_LIST_LENGTH:
+                items.append({"text": more.format(projects.count() - HOME_LIST_LENGTH), "url": None})
+        survey = open_survey(today=today)
+        if survey and can_answer_survey(user) and not survey_answers_of(survey=survey, user=user).exists():
+            items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": reverse("projects:survey")})
         return items

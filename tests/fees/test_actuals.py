@@ -28,9 +28,10 @@ def test_actual_income_by_source_for_a_year(members, gla_grant, staff_user):
 
     assert actual_income(year=year) == [
         # Net of VAT: 30,000 + 22,500 invoiced (Wandsworth's 22,500 credited); received 30,000 + 10,000 × 5/6.
-        ActualIncome(name="Membership fees", invoiced=Decimal("52500.00"), received=Decimal("38333.33"), source="fees"),
+        ActualIncome(name="Membership fees", invoiced=Decimal("52500.00"), received=Decimal("38333.33"), source="fees",
+                     key="membership_fees"),
         ActualIncome(name="GLA grant for LOTI (MD2373)", invoiced=Decimal("100000.00"), claimed=Decimal("100000.00"),
-                     received=Decimal("100000.00"), source="funder"),
+                     received=Decimal("100000.00"), source="funder", key=f"agreement:{gla_grant.pk}"),
     ]
     assert actual_income_total(year=year) == Decimal("138333.33")
     assert has_actuals(year=year)

@@ -63,6 +63,6 @@ def test_instalments_import_updates_the_schedule_and_refuses_an_unknown_agreemen
     )
     result = resource_for("instalments")().import_data(tablib.Dataset().load(bad, format="csv"), raise_errors=False)
     assert [row.number for row in result.invalid_rows] == [2, 3]
-    assert result.invalid_rows[0].field_specific_errors["agreement"] == ["No funding agreement is named 'The Lottery'."]
+    assert result.invalid_rows[0].field_specific_errors["agreement"] == ["there is no funding agreement with the name 'The Lottery'"]
     assert "year" in result.invalid_rows[1].field_specific_errors and "status" in result.invalid_rows[1].field_specific_errors
     assert Instalment.objects.get(agreement=gla_grant, year__label="2021/22").amount == Decimal("100000.00")

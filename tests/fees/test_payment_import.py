@@ -10,6 +10,7 @@ from budget.resources.fees import PaymentResource
 from budget.selectors.invoices import invoice_for
 from budget.services.invoicing import invoices_issue
 from loti.imports import resource_for
+from loti.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_one_bad_row_writes_nothing_and_names_the_row(issued):
     assert result.has_validation_errors()
     [bad] = result.invalid_rows
     assert bad.number == 2
-    assert bad.field_specific_errors == {"invoice_number": ["No invoice is numbered 'INV-2020-21-0099'."]}
+    assert bad.field_specific_errors == {"invoice": ["there is no invoice with the number 'INV-2020-21-0099'"]}
     assert not Payment.objects.exists()
 
 
@@ -72,8 +73,8 @@ def test_bad_amounts_and_dates_are_reported_per_field(issued):
     result = run("INV-2020-21-0001,lots,28/04/2020,FIN-1\n")
     [bad] = result.invalid_rows
     assert bad.field_specific_errors == {
-        "amount": ["'lots' is not an amount of money."],
-        "received_on": ["'28/04/2020' is not a date; write it as YYYY-MM-DD."],
+        "amount": ["'lots' is not a number"],
+        "received_on": ["'28/04/2020' is not a date written YYYY-MM-DD"],
     }
     assert not Payment.objects.exists()
 
@@ -111,7 +112,7 @@ def test_the_admin_import_checks_first_and_imports_only_a_clean_file(issued, sta
     bad = SimpleUploadedFile("payments.csv", (HEADERS + "INV-2020-21-0001,36000.00,2020-04-28,A\nNOPE,1.00,2020-04-28,B\n").encode())
     response = staff_client.post("/admin/budget/payment/import/", {"import_file": bad, "format": csv_index})
     assert response.status_code == 200
-    assert "No invoice is numbered &#x27;NOPE&#x27;." in response.content.decode()
+    assert "there is no invoice with the number &#x27;NOPE&#x27;" in response.content.decode()
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert not Payment.objects.exists()
 
@@ -123,3 +124,21 @@ def test_the_admin_import_checks_first_and_imports_only_a_clean_file(issued, sta
     assert response.status_code == 302
     payment = Payment.objects.get()
     assert (payment.amount, payment.source, payment.recorded_by.email) == (Decimal("36000.00"), "import", "staff@loti.london")
+    record = ImportRecord.objects.get()
+    assert (record.kind, record.filename, record.via, record.rows_new) == ("payments", "payments.csv", "admin", 1)
+
+
+def test_a_payment_without_the_finance_reference_is_refused(issued):
+    result = run("INV-2020-21-0001,100.00,2020-04-28,\n")
+    [bad] = result.invalid_rows
+    assert "reference is needed" in bad.field_specific_errors["reference"][0]
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("kind, changelist", [("payments", "/admin/budget/payment/"), ("instalments", "/admin/budget/instalment/")])
+def test_the_fees_lists_link_a_csv_template_that_imports(kind, changelist, members, staff_client):
+    page = staff_client.get(changelist).content.decode()
+    assert f'href="{changelist}import-template/"' in page and f"{changelist}import/" in page
+    template = staff_client.get(f"{changelist}import-template/")
+    assert template["Content-Disposition"] == f'attachment; filename="{kind}-template.csv"'
+    assert template.content.decode().splitlines()[0] == ",".join(resource_for(kind).columns())

@@ -89,3 +89,16 @@ def test_two_runs_at_once_send_one_email_per_invoice(overdue):
 def test_the_job_is_scheduled_daily_by_celery_beat():
     task = PeriodicTask.objects.get(task="budget.tasks.reminders.send_overdue_reminders")
     assert task.enabled and task.crontab.hour == "7" and task.crontab.day_of_week == "*"
+
+
+@pytest.mark.django_db
+def test_a_schedule_staff_changed_is_kept_and_a_missing_one_comes_back():
+    from budget.schedules import schedules_ensure
+
+    task = PeriodicTask.objects.get(task="budget.tasks.reminders.send_overdue_reminders")
+    task.enabled = False
+    task.save()
+    PeriodicTask.objects.filter(task="budget.tasks.reports.sweep_queued_reports").delete()
+    assert schedules_ensure() == 1
+    assert PeriodicTask.objects.get(task="budget.tasks.reminders.send_overdue_reminders").enabled is False
+    assert PeriodicTask.objects.filter(task="budget.tasks.reports.sweep_queued_reports").exists()

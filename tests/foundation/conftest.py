@@ -111,7 +111,7 @@ def fee_schedule():
 
 def invoice():
     return Invoice.objects.get_or_create(
-        number="LOTI-2020-21-0001",
+        number="INV-2020-21-0001",
         defaults={
             "year": year(),
             "sequence": 1,
@@ -263,7 +263,7 @@ def write_file(tmp_path):
 @pytest.fixture
 def strategy(db):
     """What the example rows in templates and docs may name: Camden, the GLA, a pillar, a workstream, a project,
-    the 2020/21 survey, invoice LOTI-2020-21-0001 and the GLA grant."""
+    the 2020/21 survey, invoice INV-2020-21-0001 and the GLA grant."""
     organisation()
     workstream()
     project()

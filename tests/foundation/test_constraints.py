@@ -70,8 +70,8 @@ def test_a_duplicate_invoice_sequence_in_a_year_is_refused():
             vat=Decimal("20.00"), gross=Decimal("120.00"),
         )
 
-    refused(lambda: second(first.year, "LOTI-2020-21-0001b"))
-    second(make.year("2021/22"), "LOTI-2021-22-0001")  # the same sequence in another year is fine
+    refused(lambda: second(first.year, "INV-2020-21-0001b"))
+    second(make.year("2021/22"), "INV-2021-22-0001")  # the same sequence in another year is fine
 
 
 def test_a_payment_of_nothing_is_refused():
@@ -92,3 +92,17 @@ def test_overlapping_financial_years_are_refused_even_in_raw_sql():
 
     refused(insert)
     FinancialYear.objects.for_label("2021/22")  # the next year touches but does not overlap
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_actuals_on_a_line_that_is_not_income():
+    year = FinancialYear.objects.for_label("2020/21")
+    with pytest.raises(IntegrityError):
+        BudgetLine.objects.create(year=year, section="expenditure", name="Personnel", amount=1, status="paid", actuals_from="membership_fees")
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_funder_income_without_its_agreement():
+    year = FinancialYear.objects.for_label("2020/21")
+    with pytest.raises(IntegrityError):
+        BudgetLine.objects.create(year=year, section="income", name="GLA", amount=1, actuals_from="funding_agreement")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from budget.models import FeeSchedule, Invoice
 from budget.services.invoicing import invoices_issue
 from members.models import Invitation, MembershipTier
-from projects.models import Benefit, Output, ProgressUpdate, Project, ProjectStatus
+from projects.models import Benefit, Output, ProgressUpdate, Project, ProjectStatus, Survey
 
 from .conftest import make_project
 
@@ -52,6 +52,9 @@ CASES = {
     "projects:update": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
     "projects:output": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
     "projects:benefit": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
+    # The open survey is every member officer's own (an empty post shows the questions' errors); staff do not answer it.
+    "projects:survey": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
+    "projects:survey_answers": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (403, 403)}},
     "members:invitation": {"object": "invitation", "answers": {"anonymous": (200, LOGIN), "right": (200, 302), "other": (200, 400), "staff": (200, 400)}},
     "budget:invoice_pdf": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
 }
@@ -97,6 +100,8 @@ def objects(loti):
     FeeSchedule.objects.create(year=loti.year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
     invoices_issue(year=loti.year, issued_by=loti.staff)
     invitation = Invitation.objects.create(email=loti.camden_officer.email, organisation=loti.camden, token="a-secret-token")
+    today = timezone.localdate()
+    Survey.objects.create(year=loti.year, opens_on=today - datetime.timedelta(days=7), closes_on=today + datetime.timedelta(days=21))
     return {
         None: {},
         "draft": {"slug": draft.slug},
@@ -104,6 +109,7 @@ def objects(loti):
         "approved": {"slug": approved.slug},
         "invitation": {"token": invitation.token},
         "invoice": {"pk": Invoice.objects.get(organisation=loti.camden).pk},
+        "open_survey": {},
     }
 
 

@@ -1,11 +1,14 @@
 """axe-core in Chromium on every portal page (and each form showing its errors): no WCAG 2.2 A/AA violation."""
-import pytest
+import datetime
 from decimal import Decimal
+
+import pytest
+from django.utils import timezone
 
 from budget.models import FeeSchedule
 from budget.services.invoicing import invoices_issue
 from members.models import Invitation, MembershipTier
-from projects.models import ProjectStatus
+from projects.models import ProjectStatus, Survey
 
 from .conftest import assert_accessible, make_project, sign_in
 
@@ -18,6 +21,8 @@ def test_every_portal_page_passes_axe(loti, open_page):
     FeeSchedule.objects.create(year=loti.year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
     invoices_issue(year=loti.year, issued_by=loti.staff)
     Invitation.objects.create(email="someone@islington.gov.uk", organisation=loti.islington, token="an-invitation")
+    today = timezone.localdate()
+    survey = Survey.objects.create(year=loti.year, opens_on=today - datetime.timedelta(days=7), closes_on=today + datetime.timedelta(days=21))
 
     anonymous = open_page()
     for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/projects/", f"/projects/{approved.slug}/",
@@ -37,11 +42,12 @@ def test_every_portal_page_passes_axe(loti, open_page):
     sign_in(officer, loti.camden_officer.email)
     pages = ["/", "/projects/", "/projects/propose/", f"/projects/{draft.slug}/", f"/projects/{draft.slug}/submit/",
              f"/projects/{approved.slug}/", f"/projects/{approved.slug}/updates/new/", f"/projects/{approved.slug}/outputs/new/",
-             f"/projects/{approved.slug}/benefits/new/", "/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]
+             f"/projects/{approved.slug}/benefits/new/", "/projects/survey/answers/", "/projects/survey/",
+             "/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]
     for path in pages:
         officer.goto(path)
         assert_accessible(officer)
-        for form in ["/propose/", "/updates/new/", "/outputs/new/", "/benefits/new/"]:
+        for form in ["/propose/", "/updates/new/", "/outputs/new/", "/benefits/new/", "/survey/"]:
             if path.endswith(form):
                 with officer.expect_navigation():
                     officer.locator("main button[type=submit]").press("Enter")
@@ -53,6 +59,13 @@ def test_every_portal_page_passes_axe(loti, open_page):
     invited.goto(f"/projects/{draft.slug}/support/")
     assert_accessible(invited)
     invited.goto("/members/invitations/an-invitation/")
+    assert_accessible(invited)
+
+    # The survey's closed page, once it has closed.
+    survey.opens_on, survey.closes_on = today - datetime.timedelta(days=30), today - datetime.timedelta(days=1)
+    survey.save()
+    invited.goto("/projects/survey/")
+    assert "The satisfaction survey is closed" in invited.content()
     assert_accessible(invited)
 
     pending = open_page()

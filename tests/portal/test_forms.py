@@ -208,3 +208,14 @@ def test_staff_invitation_joins_the_invited_person_once_they_confirm_their_addre
     user.refresh_from_db()
     assert EmailAddress.objects.get(email=user.email).verified
     assert user.organisation == loti.islington and user.organisation_approved_at is not None
+
+
+def test_the_error_summary_links_a_radio_question_to_its_first_choice(client, loti, approved):
+    """Radios have no single input to link to; the summary must still take the reader to the question."""
+    client.force_login(loti.camden_officer)
+    html = client.post(
+        reverse("projects:update", kwargs={"slug": approved.slug}),
+        {"date": timezone.localdate().isoformat(), "phase": "sixth", "rag": "green", "text": "x"},
+    ).content.decode()
+    assert 'href="#id_phase_0"' in html and 'id="id_phase_0"' in html
+    assert 'href="#"' not in html

@@ -2,6 +2,7 @@
 
 Each page on the way is also checked with axe-core for WCAG 2.2 A/AA.
 """
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -9,11 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.utils import timezone
 
 from budget.models import FeeSchedule, Invoice
 from budget.services.invoicing import invoices_issue
 from members.models import MembershipTier, User
-from projects.models import Project, ProjectStatus
+from projects.models import Project, ProjectStatus, Survey, SurveyResponse
 
 from .conftest import Keyboard, assert_accessible, give_totp, sign_in, totp_code
 
@@ -187,3 +189,44 @@ def test_download_this_years_invoice_pdf(loti, open_page):
     path = download.value.path()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
     assert invoice.number in text and "Camden" in text and "Hackney" not in text
+
+
+def test_answer_the_satisfaction_survey_from_the_home_page(loti, open_page):
+    today = timezone.localdate()
+    Survey.objects.create(year=loti.year, opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=25))
+
+    page = open_page()
+    keys = sign_in(page, loti.hackney_officer.email)
+    keys.press_on('a[href="/projects/survey/"]')  # from "What needs doing"
+    assert_accessible(page)
+
+    # Sent empty, every question that needs an answer says so.
+    keys.press_on("main button[type=submit]")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Rate the value of Data Collaboration from 1 to 5" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+
+    for workstream, steps, added_value in [(loti.other_workstream, 2, "yes"), (loti.workstream, 4, "no")]:
+        keys.tab_to(f"#id_rating_{workstream.pk}_0")  # a radio group is one Tab stop; the arrow keys choose within it
+        page.keyboard.press("Space")
+        for _ in range(steps):
+            page.keyboard.press("ArrowDown")
+        keys.tab_to(f"#id_added_value_{workstream.pk}_0")
+        page.keyboard.press("Space")
+        if added_value == "no":
+            page.keyboard.press("ArrowDown")
+        if workstream == loti.workstream:
+            keys.type_into(f"#id_comment_{workstream.pk}", "The data sessions let us join up with Camden")
+    keys.press_on("main button[type=submit]")
+    assert page.url.endswith("/projects/survey/answers/"), page.locator("main").inner_text()
+    assert "Thank you" in page.content() and "5 out of 5" in page.content() and "3 out of 5" in page.content()
+    assert_accessible(page)
+    saved = {r.workstream_id: (r.rating, r.loti_added_value, r.comment) for r in SurveyResponse.objects.filter(organisation=loti.hackney)}
+    assert saved == {
+        loti.other_workstream.pk: (3, True, ""),
+        loti.workstream.pk: (5, False, "The data sessions let us join up with Camden"),
+    }
+
+    # Back home, the survey is no longer something to do.
+    keys.press_on('a[href="/"]')
+    assert page.locator('a[href="/projects/survey/"]').count() == 0

@@ -287,3 +287,22 @@ def test_the_command_runs_as_staff_run_it():
         outputs.append(result.stdout)
     assert "created or updated" in outputs[0]
     assert "nothing changed" in outputs[1]
+
+
+def test_boroughs_named_in_a_document_have_taken_part(reference_data):
+    from projects.models import Participant
+
+    rough_sleeping = Participant.objects.filter(project__title="Rough Sleeping Insights")
+    assert sorted(rough_sleeping.values_list("organisation__name", flat=True)) == ["Camden", "Hillingdon", "Lambeth", "Westminster"]
+    assert not Participant.objects.filter(accepted_at__isnull=True).exists()
+    assert {p.accepted_at.date().isoformat() for p in rough_sleeping} == {"2024-01-16"}
+
+
+def test_income_lines_say_where_their_actuals_are_recorded(reference_data):
+    from budget.models import BudgetLine
+
+    income = {line.name: line for line in BudgetLine.objects.filter(year__label="2020/21", section="income")}
+    assert income["Borough Contributions"].actuals_from == "membership_fees"
+    assert income["GLA"].funding_agreement.name == "GLA grant for LOTI (MD2373)"
+    assert income["London Councils"].funding_agreement.name == "London Councils contribution to LOTI"
+    assert income["2019/2020 surplus"].actuals_from == ""

@@ -112,3 +112,36 @@ def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
     income_alt = str(figures[0]["alt"])
     assert "Borough Contributions £450,000" in income_alt and "GLA £100,000" in income_alt
     assert sum(1 for e in elements if e["tag"] == "/Table") >= 8  # the published tables and each chart's figures
+
+
+def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, django_assert_max_num_queries):
+    """Borough Contributions are the fee invoices, GLA and London Councils their agreements' instalments, matched by
+    where the money is recorded rather than by name; the surplus has no actuals of its own."""
+    import datetime
+
+    from budget.models import Instalment
+    from budget.services.invoicing import invoices_issue
+    from budget.services.payments import payment_record
+
+    year = FinancialYear.objects.for_label("2020/21")
+    invoices = invoices_issue(year=year)
+    payment_record(invoice=invoices[0], amount=invoices[0].gross, received_on=datetime.date(2020, 6, 1), reference="BACS-1", by=None)
+    gla = Instalment.objects.get(year=year, agreement__name="GLA grant for LOTI (MD2373)")
+    Instalment.objects.filter(pk=gla.pk).update(status="received", received_on=datetime.date(2020, 7, 1))
+
+    data = json.loads(report_output(kind="budget", year=year, fmt="json"))
+    beside = {row["name"]: row for row in data["actual_income"]}
+    assert beside["Borough Contributions"]["planned"] == "450000.00"
+    assert beside["Borough Contributions"]["invoiced"] == f"{sum(i.net for i in invoices):.2f}"
+    assert beside["Borough Contributions"]["received"] == "30000.00"  # one core fee, net of VAT
+    assert beside["GLA"] == {"name": "GLA", "planned": "100000.00", "invoiced": "100000.00", "received": "100000.00", "variance": "0.00"}
+    assert beside["London Councils"]["received"] == "0.00"
+    assert beside["2019/2020 surplus"]["received"] is None
+    assert "Membership fees" not in beside and "GLA grant for LOTI (MD2373)" not in beside
+    assert data["actual_income_total"] == "130000.00"
+
+    # The multi-year figures do not cost a query per year.
+    for label in ["2021/22", "2022/23", "2023/24"]:
+        BudgetLine.objects.create(year=FinancialYear.objects.for_label(label), section="income", name="GLA", amount=100000)
+    with django_assert_max_num_queries(12):
+        report_output(kind="budget", year=FinancialYear.objects.for_label("2023/24"), fmt="json")

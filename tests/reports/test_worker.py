@@ -1,17 +1,27 @@
 """A real Celery worker against the real Redis and the test database: reports requested in the admin are
-produced and downloadable; a worker killed mid-report is replaced and the report completes once; a request
-made while Redis is unreachable is kept and runs once the broker is back."""
+produced and downloadable; a worker killed mid-report is replaced and the report completes once, whether the
+broker redelivers its message or the sweep puts the abandoned run back in the queue; a request made while Redis
+is unreachable is kept and runs once the broker is back."""
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
 from django.db import connection
 
 from budget.models import ReportRun
-from budget.services.reports import BROKER_DOWN_MESSAGE, report_request, report_sweep_queued
+from budget.services.reports import (
+    ABANDONED_MESSAGE,
+    ADVISORY_LOCK_CLASS,
+    BROKER_DOWN_MESSAGE,
+    MAX_ATTEMPTS,
+    report_request,
+    report_sweep_queued,
+)
 from loti.models import FinancialYear
 
 from .celery_control import REDIS_URL, UNREACHABLE_REDIS, Worker, using_broker
@@ -106,6 +116,74 @@ def test_a_worker_killed_mid_report_is_replaced_and_the_report_completes_once(wo
     # A late duplicate delivery finds it done and does not redo it.
     time.sleep(6)
     assert ReportRun.objects.get(pk=run.pk).finished_at == run.finished_at
+
+
+def test_a_whole_worker_killed_mid_report_is_put_back_in_the_queue_by_the_sweep(workers, published_budget, settings):
+    # The broker's visibility timeout stays at 2 hours: only the sweep can bring this run back.
+    first = workers("lost", REPORT_RENDER_DELAY="3")
+    with using_broker(REDIS_URL):
+        run = report_request(kind="budget", year=FinancialYear.objects.get(label="2020/21"), by=None)
+        wait_for(run.pk, "running", logs=[first])
+        first.kill()
+        assert ReportRun.objects.get(pk=run.pk).status == "running"  # left behind by the dead worker
+
+        second = workers("new", REPORT_RENDER_DELAY="0.5")
+        # PostgreSQL frees the dead worker's lock once it sees its connection closed; until then the run is left alone.
+        deadline = time.monotonic() + 30
+        handed_back = report_sweep_queued()
+        while not handed_back and time.monotonic() < deadline:
+            time.sleep(0.3)
+            handed_back = report_sweep_queued()
+        assert handed_back == 1
+        run = wait_for(run.pk, "done", logs=[first, second])
+        assert report_sweep_queued() == 0  # nothing left to hand back
+
+    assert ReportRun.objects.filter(kind="budget", year__label="2020/21").count() == 1
+    assert run.attempts == 2 and run.message == "" and run.progress == 100
+    pdfs = list((Path(settings.MEDIA_ROOT) / "reports").glob("*.pdf"))
+    assert len(pdfs) == 1
+    assert hashlib.sha256(pdfs[0].read_bytes()).hexdigest() == run.sha256
+
+
+def queued_runs() -> list[int]:
+    """The run ids of the produce_report messages waiting in this suite's Redis database."""
+    messages = [json.loads(raw) for raw in redis.Redis.from_url(REDIS_URL).lrange("celery", 0, -1)]
+    return [
+        json.loads(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"
+    ]
+
+
+def running_run(year: FinancialYear, *, attempts: int) -> ReportRun:
+    return ReportRun.objects.create(kind="budget", year=year, status="running", progress=50, attempts=attempts)
+
+
+def test_the_sweep_leaves_a_run_alone_while_a_worker_holds_its_lock(worker_env, published_budget):
+    run = running_run(published_budget, attempts=1)
+    database = connection.settings_dict
+    live_worker = psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"], autocommit=True
+    )
+    assert live_worker.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run.pk]).fetchone()[0]
+    with using_broker(REDIS_URL):
+        assert report_sweep_queued() == 0
+        run.refresh_from_db()
+        assert (run.status, run.progress, run.attempts, run.message) == ("running", 50, 1, "")
+        assert queued_runs() == []
+
+        live_worker.close()  # the worker dies: the server frees its lock
+        assert report_sweep_queued() == 1
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.attempts, run.message) == ("queued", 0, 1, ABANDONED_MESSAGE)
+    assert queued_runs() == [run.pk]
+
+
+def test_a_run_whose_worker_dies_every_time_is_stopped_not_retried_for_ever(worker_env, published_budget):
+    run = running_run(published_budget, attempts=MAX_ATTEMPTS)
+    with using_broker(REDIS_URL):
+        assert report_sweep_queued() == 0
+    run.refresh_from_db()
+    assert run.status == "failed" and run.finished_at and f"{MAX_ATTEMPTS} attempts" in run.message
+    assert queued_runs() == []
 
 
 def test_a_request_while_redis_is_down_is_kept_and_runs_once_the_broker_is_back(workers, published_budget, staff_client):

@@ -3,7 +3,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from loti.demo import DEMO_PASSWORD, ensure_demo_accounts
+from budget.services.invoicing import invoices_issue
+from loti.demo import DEMO_INVOICE_YEAR, DEMO_PASSWORD, DEMO_TOTP_SECRET, ensure_demo_accounts, ensure_demo_survey
+from loti.models import FinancialYear
 
 
 class Command(BaseCommand):
@@ -16,6 +18,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference_data", verbosity=1)
         accounts = ensure_demo_accounts()
+        # Fee invoices for the year the reference budget covers, so officers have invoices to look at.
+        issued = invoices_issue(year=FinancialYear.objects.for_label(DEMO_INVOICE_YEAR))
+        survey = ensure_demo_survey()
         host = f"http://{address}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"The LOTI Portal is starting at {host}/"))
@@ -24,4 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email in accounts:
             self.stdout.write(f"    {role:<32} {email}")
+        self.stdout.write(f"  Staff two-factor code: run `.venv/bin/python manage.py demo_code` (authenticator secret {DEMO_TOTP_SECRET})")
+        self.stdout.write(f"  Fee invoices for {DEMO_INVOICE_YEAR}: {len(issued)} issued now (each is issued once)")
+        self.stdout.write(f"  {survey}: open {survey.opens_on:%-d %B} to {survey.closes_on:%-d %B %Y} at {host}/projects/survey/")
         self.stdout.write("")

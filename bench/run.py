@@ -1,0 +1,237 @@
+"""The benchmark: pages under load on a real gunicorn, and staff tasks, at 1x and 10x. `make bench` runs
+
+    python -m bench.run
+
+It (re)generates loti_bench_1x / loti_bench_10x when missing or made by another generator, starts gunicorn on
+127.0.0.1, times each available page with a bounded concurrent client, times the staff tasks in their own
+processes on a throwaway copy of the database, prints the results and writes bench-results/latest.json.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import db
+from bench.generate import signature
+from bench.load import Gunicorn, django_env, hammer, python
+from bench.pages import BARE
+
+RESULTS = db.BASE_DIR / "bench-results"
+P95_TARGET_MS = 100
+RATIO_TARGET = 1 / 3
+TASKS = [
+    # (task, label, target seconds, scales the target applies to)
+    ("import", "import 10,000 budget-line rows", 15, (1, 10)),
+    ("invoices", "issue a year's invoices", None, ()),
+    ("pdf-budget", "budget report PDF", 2, (10,)),
+    ("pdf-evaluation", "evaluation report PDF", 5, (10,)),
+]
+
+
+def log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def ensure_dataset(server: str, scale: float, seed: int, name: str, regenerate: bool, quiet: bool) -> str:
+    if regenerate or db.database_comment(server, name) != signature(scale, seed):
+        log(f"Generating {name} (scale {scale:g}, seed {seed}) …")
+        command = [python(), "-m", "bench.generate", "--scale", str(scale), "--seed", str(seed), "--database", name]
+        if quiet:
+            command.append("--quiet")
+        subprocess.run(command, cwd=db.BASE_DIR, env={**os.environ, "BENCH_SERVER_URL": server}, check=True, stdout=subprocess.DEVNULL)
+    else:
+        log(f"Using {name} (already generated: {signature(scale, seed)})")
+    return db.with_database(server, name)
+
+
+def django_json(module: str, url: str, *args: str, timeout: float = 600) -> dict:
+    done = subprocess.run([python(), "-m", module, *args], cwd=db.BASE_DIR, env=django_env(url), capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_pages(url: str, *, requests: int, seconds: float, concurrency: int, workers: int) -> dict:
+    setup = django_json("bench.pages", url)
+    server = Gunicorn(django_env(url), workers=workers, log=RESULTS / "gunicorn.log")
+    results = {}
+    try:
+        server.wait_ready()
+        for page in setup["pages"]:
+            row = {"name": page["name"], "path": page["path"], "user": page["user"], "view": page["view"], "available": page["available"]}
+            if page["available"]:
+                log(f"  {page['name']:<45} {page['path']}")
+                measured = hammer(server.port, page["path"], cookie=setup["sessions"][page["user"]], requests=requests,
+                                  seconds=seconds, concurrency=concurrency)
+                row.update(measured.summary())
+            results[page["name"]] = row
+    finally:
+        server.stop()
+    bare = results.get(BARE, {}).get("requests_per_second")
+    for row in results.values():
+        if row.get("requests_per_second") and bare:
+            row["ratio_to_bare"] = round(row["requests_per_second"] / bare, 2)
+    return results
+
+
+def bench_tasks(server: str, name: str) -> dict:
+    """Each task in its own process on a copy of the dataset, so the dataset stays as generated."""
+    scratch = f"{name}_tasks"
+    url = db.create_database(server, scratch, template=name)
+    results = {}
+    try:
+        for task, label, *_ in TASKS:
+            log(f"  {label}")
+            try:
+                results[task] = django_json("bench.tasks", url, task)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                results[task] = {"available": True, "error": str(error)[-500:], "seconds": None, "peak_rss_mib": None}
+            results[task]["label"] = label
+    finally:
+        db.drop_database(server, scratch)
+    return results
+
+
+def machine() -> dict:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as handle:
+            kib = int(handle.readline().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory": memory, "python": platform.python_version(), "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def targets(results: dict, scales: list) -> list[dict]:
+    """One row per figure: what it is, its value, its target, whether it is met (None when there is no target)."""
+    rows = []
+    for scale in scales:
+        pages = results["scales"][str(scale)]["pages"]
+        for name, page in pages.items():
+            figure = f"{scale:g}x {name}"
+            if not page["available"]:
+                rows.append({"figure": figure, "value": "not available", "target": "", "met": None})
+                continue
+            non_200 = page["requests"] - page["statuses"].get("200", 0)
+            rows.append({"figure": f"{figure}: answered 200", "value": f"{page['statuses'].get('200', 0)}/{page['requests']}",
+                         "target": "all", "met": non_200 == 0})
+            rows.append({"figure": f"{figure}: median / p95", "value": f"{page['median_ms']} / {page['p95_ms']} ms",
+                         "target": f"p95 < {P95_TARGET_MS} ms", "met": page["p95_ms"] < P95_TARGET_MS})
+            if name == BARE:
+                rows.append({"figure": f"{figure}: throughput", "value": f"{page['requests_per_second']} req/s", "target": "", "met": None})
+            else:
+                ratio = page.get("ratio_to_bare")
+                rows.append({"figure": f"{figure}: throughput", "value": f"{page['requests_per_second']} req/s = {ratio} of bare",
+                             "target": "≥ 0.33 of bare", "met": ratio is not None and ratio >= RATIO_TARGET})
+            rows.append({"figure": f"{figure}: queries per request", "value": _queries(page), "target": "", "met": None})
+    if len(scales) >= 2:
+        low, high = str(min(scales)), str(max(scales))
+        for name in results["scales"][high]["pages"]:
+            a, b = results["scales"][low]["pages"].get(name, {}), results["scales"][high]["pages"][name]
+            if name == BARE or not (a.get("available") and b.get("available")):
+                continue
+            rows.append({"figure": f"{name}: queries {low}x vs {high}x", "value": f"{a['queries']} vs {b['queries']}",
+                         "target": "equal", "met": a["queries"] == b["queries"]})
+    for scale in scales:
+        tasks = results["scales"][str(scale)]["tasks"]
+        for task, label, limit, applies in TASKS:
+            outcome = tasks.get(task)
+            if outcome is None:
+                continue
+            figure = f"{scale:g}x {label}"
+            target = f"< {limit} s" if limit and scale in applies else ""
+            if not outcome["available"]:
+                rows.append({"figure": figure, "value": f"not available ({outcome['detail']})", "target": target, "met": None})
+            elif outcome.get("error"):
+                rows.append({"figure": figure, "value": "failed: " + outcome["error"].strip().splitlines()[-1], "target": target, "met": False})
+            else:
+                value = f"{outcome['seconds']:.2f} s, peak {outcome['peak_rss_mib']:.0f} MiB ({outcome['detail']})"
+                rows.append({"figure": figure, "value": value, "target": target,
+                             "met": (outcome["seconds"] < limit) if target else None})
+    return rows
+
+
+def _queries(page: dict) -> str:
+    if page["queries"] is None:
+        return "?"
+    if page["queries_min"] == page["queries_max"]:
+        return str(page["queries"])
+    return f"{page['queries']} (min {page['queries_min']}, max {page['queries_max']})"
+
+
+def print_table(rows: list[dict], out=None) -> None:
+    out = out or sys.stdout
+    width = [max(len(r["figure"]) for r in rows), max(len(r["value"]) for r in rows), max(len(r["target"]) for r in rows)]
+    header = f"{'figure':<{width[0]}}  {'value':<{width[1]}}  {'target':<{width[2]}}  met?"
+    out.write(header + "\n" + "-" * len(header) + "\n")
+    for r in rows:
+        met = {True: "yes", False: "NO", None: "-"}[r["met"]]
+        out.write(f"{r['figure']:<{width[0]}}  {r['value']:<{width[1]}}  {r['target']:<{width[2]}}  {met}\n")
+
+
+def run(*, scales: list, seed: int, requests: int, seconds: float, concurrency: int, workers: int, regenerate: bool,
+        server: str | None = None, database_prefix: str = "loti_bench", with_tasks: bool = True, output: Path | None = None,
+        quiet: bool = False) -> dict:
+    server = server or db.server_url()
+    started = time.monotonic()
+    results = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": {"requests_per_page": requests, "seconds_per_page": seconds, "concurrency": concurrency,
+                     "gunicorn_workers": workers, "seed": seed},
+        "scales": {},
+    }
+    for scale in scales:
+        name = f"{database_prefix}_{scale:g}x".replace(".", "_")
+        url = ensure_dataset(server, scale, seed, name, regenerate, quiet)
+        log(f"Pages at {scale:g}x ({name}):")
+        pages = bench_pages(url, requests=requests, seconds=seconds, concurrency=concurrency, workers=workers)
+        tasks = {}
+        if with_tasks:
+            log(f"Tasks at {scale:g}x:")
+            tasks = bench_tasks(server, name)
+        results["scales"][str(scale)] = {"database": name, "pages": pages, "tasks": tasks}
+    results["targets"] = targets(results, scales)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1,10", help="Comma-separated dataset scales (default 1,10)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=300, help="Requests per page (default 300)")
+    parser.add_argument("--seconds", type=float, default=20, help="Stop a page after this long (default 20)")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="Client threads (default: one per CPU)")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers (default 2×CPUs+1)")
+    parser.add_argument("--regenerate", action="store_true", help="Generate the datasets even if they exist")
+    parser.add_argument("--no-tasks", action="store_true", help="Only the pages")
+    parser.add_argument("--database-prefix", default="loti_bench")
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    args = parser.parse_args(argv)
+    scales = [float(s) if "." in s else int(s) for s in args.scales.split(",")]
+    results = run(scales=scales, seed=args.seed, requests=args.requests, seconds=args.seconds, concurrency=args.concurrency,
+                  workers=args.workers, regenerate=args.regenerate, database_prefix=args.database_prefix,
+                  with_tasks=not args.no_tasks, output=Path(args.output))
+    m = results["machine"]
+    print(f"\nLOTI Portal benchmark, {results['date']}, {m['cpus']} CPUs, {m['memory']}, Python {m['python']}, "
+          f"load average {m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end\n")
+    print_table(results["targets"])
+    print(f"\nWritten to {args.output} in {results['seconds']} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
