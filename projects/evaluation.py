@@ -39,6 +39,23 @@ class ProjectBenefit:
 
 
 @dataclass(frozen=True)
+class SavingsLeaders:
+    """The projects with the largest cashable savings, and what the rest recorded between them."""
+    shown: list[ProjectBenefit]
+    others: int
+    others_savings: Decimal
+    others_hours: Decimal
+
+
+@dataclass(frozen=True)
+class BoroughLeaders:
+    """The active projects with the most boroughs taking part, and how many boroughs the rest have on average."""
+    shown: list[ProjectBoroughs]
+    others: int
+    others_average: Decimal | None
+
+
+@dataclass(frozen=True)
 class ProjectFigures:
     year: str
     member_boroughs: list[str] = field(default_factory=list)
@@ -78,6 +95,23 @@ class ProjectFigures:
     @property
     def answers_total(self) -> int:
         return sum(row.answers for row in self.satisfaction)
+
+    # A CELC reader needs a summary: the PDFs show the leading projects and total the rest, whose
+    # figures stay in the JSON and CSV.
+    def savings_leaders(self, *, top: int) -> SavingsLeaders:
+        rest = self.benefits[top:]
+        return SavingsLeaders(
+            shown=self.benefits[:top],
+            others=len(rest),
+            others_savings=to_money(sum((row.savings for row in rest), Decimal(0))),
+            others_hours=sum((row.hours for row in rest), Decimal(0)).quantize(Decimal("0.1")),
+        )
+
+    def borough_leaders(self, *, top: int) -> BoroughLeaders:
+        ranked = sorted(self.active, key=lambda project: (-project.boroughs, project.title))
+        rest = ranked[top:]
+        average = (Decimal(sum(p.boroughs for p in rest)) / len(rest)).quantize(Decimal("0.1")) if rest else None
+        return BoroughLeaders(shown=ranked[:top], others=len(rest), others_average=average)
 
 
 def member_boroughs(*, year: FinancialYear) -> list[str]:

@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -16,12 +17,32 @@ from loti.models import FinancialYear
 
 FORMATS = ["pdf", "json", "csv"]
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "text/csv"}
+# The PDFs summarise: a chart of hundreds of bars says nothing and takes WeasyPrint half a minute to lay out.
+# Past these counts they show the largest items and total the rest; the JSON and CSV keep every row.
+TOP_SOURCES = 10
+TOP_PROJECTS = 15
+
+
+def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -> list[tuple[str, Decimal]]:
+    """Rows as given when there are few; otherwise the `top` largest and one row totalling the others.
+
+    `rest` is formatted with the number of rows it stands for, e.g. "Other sources ({count})"."""
+    if len(rows) <= top + 1:
+        return rows
+    ranked = sorted(rows, key=lambda row: -row[1])
+    others = ranked[top:]
+    return ranked[:top] + [(rest.format(count=len(others)), sum((row[1] for row in others), Decimal(0)))]
 
 
 def budget_charts(report: BudgetReport) -> list[Chart]:
     plan = report.plan
     charts = [
-        bar_chart(title=f"Income by source, {report.year}", rows=[(line.name, line.amount) for line in plan.income]),
+        bar_chart(
+            title=f"Income by source, {report.year}",
+            rows=largest_with_rest(
+                [(line.name, line.amount) for line in plan.income], top=TOP_SOURCES, rest="Other sources ({count})"
+            ),
+        ),
         bar_chart(title=f"Expenditure by status, {report.year}", rows=report.expenditure_by_status()),
         bar_chart(
             title=f"Rough allocation by pillar, {report.year}",
@@ -56,6 +77,8 @@ def budget_charts(report: BudgetReport) -> list[Chart]:
 
 def evaluation_charts(report: EvaluationReport) -> list[Chart]:
     figures = report.current.figures
+    savings = figures.savings_leaders(top=TOP_PROJECTS)
+    boroughs = figures.borough_leaders(top=TOP_PROJECTS)
     return [
         bar_chart(
             title=f"Satisfaction per workstream (average of 1 to 5), {report.year}",
@@ -64,12 +87,13 @@ def evaluation_charts(report: EvaluationReport) -> list[Chart]:
             unit="",
         ),
         bar_chart(
-            title=f"Cashable savings by project, {report.year}",
-            rows=[(row.title, row.savings) for row in figures.benefits if row.savings],
+            title=f"Cashable savings by project, {report.year}" + (f": the {TOP_PROJECTS} largest" if savings.others else ""),
+            rows=[(row.title, row.savings) for row in savings.shown if row.savings],
         ),
         bar_chart(
-            title=f"Boroughs taking part per project, {report.year}",
-            rows=[(project.title, project.boroughs) for project in figures.active],
+            title=f"Boroughs taking part per project, {report.year}"
+            + (f": the {TOP_PROJECTS} projects with the most" if boroughs.others else ""),
+            rows=[(project.title, project.boroughs) for project in boroughs.shown],
             series="Boroughs",
             unit="boroughs",
         ),
@@ -119,4 +143,8 @@ def report_output(
         "title": f"{ReportKind(kind).label} {year.label}",
         "year": year,
     }
+    if kind == ReportKind.EVALUATION:
+        figures = report.current.figures
+        context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)
+        context["boroughs"] = figures.borough_leaders(top=TOP_PROJECTS)
     return render_pdf(template=f"reports/{kind}_report.html", context=context)
