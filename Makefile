@@ -30,14 +30,14 @@ run: install
 	$(PY) manage.py setup_demo --address $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Debian's Chromium for browser tests (never a downloaded browser), and poppler to read PDFs back.
+## Debian's Chromium for browser tests (never a downloaded browser), poppler to read PDFs back, wrk to load pages.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! command -v wrk >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium, chromium-driver and poppler-utils"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
+	    echo "Installing Debian's chromium, chromium-driver, poppler-utils and wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils wrk >/dev/null; \
 	  else \
-	    echo "Missing /usr/bin/chromium or pdftotext: run 'sudo apt-get install -y chromium chromium-driver poppler-utils'"; exit 1; \
+	    echo "Missing /usr/bin/chromium, pdftotext or wrk: run 'sudo apt-get install -y chromium chromium-driver poppler-utils wrk'"; exit 1; \
 	  fi; \
 	fi
 
@@ -53,13 +53,13 @@ test: install browser services
 check: install
 	$(PY) manage.py check --deploy --settings=loti.settings.production
 
-## Benchmarks at 1x and 10x London's scale on generated databases (made on first run): pages on gunicorn, staff tasks.
-bench: install
+## Benchmarks at 1x and 10x London's scale on generated databases (made on first run): pages on gunicorn under wrk, staff tasks.
+bench: install browser
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 ## The same harness on a tiny dataset with a few requests per page: proves it works, never judges timings.
-bench-quick: install
-	$(PY) -m bench.run --scales 0.1 --requests 10 --seconds 5 --database-prefix loti_benchquick --output bench-results/quick.json
+bench-quick: install browser
+	$(PY) -m bench.run --scales 0.1 --runs 1 --seconds 1 --database-prefix loti_benchquick --output bench-results/quick.json
 
 ## Fault runs on their own PostgreSQL cluster and Redis (port 6390): Redis down, a worker killed, PostgreSQL restarted.
 chaos: install

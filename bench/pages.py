@@ -14,29 +14,34 @@ from dataclasses import asdict, dataclass
 STAFF_EMAIL = "bench-staff@loti.london"
 OFFICER_EMAIL = "bench-officer@camden.gov.uk"
 BARE = "bare view (baseline)"
+BARE_ANONYMOUS = "bare view, anonymous (public baseline)"
 
 
 @dataclass
 class Page:
     name: str
     candidates: tuple  # paths to try in order; "{project}" and "{year}" are filled in from the data
-    user: str  # "staff" or "officer"
-    portal: bool = False
+    user: str  # "staff", "officer" or "anonymous"
+    kind: str  # "bare", "admin", "portal" (signed in) or "public" (anonymous): each kind has its own target
 
 
 PAGES = [
-    Page(BARE, ("/bench/bare/",), "officer"),
-    Page("admin: organisations", ("/admin/members/organisation/",), "staff"),
-    Page("admin: memberships", ("/admin/members/membership/",), "staff"),
-    Page("admin: projects", ("/admin/projects/project/",), "staff"),
-    Page("admin: invoices", ("/admin/budget/invoice/",), "staff"),
-    Page("admin: budget lines", ("/admin/budget/budgetline/",), "staff"),
-    Page("admin: survey responses", ("/admin/projects/surveyresponse/",), "staff"),
-    Page("borough home", ("/",), "officer", portal=True),
-    Page("project directory", ("/projects/",), "officer", portal=True),
-    Page("project directory, searched and filtered", ("/projects/?search=data&status=active",), "officer", portal=True),
-    Page("project page", ("/projects/{project}/", "/projects/{project_id}/"), "officer", portal=True),
-    Page("budget summary", ("/budget/", "/budget/summary/", "/budget/{year_slug}/", "/budget-summary/"), "officer", portal=True),
+    Page(BARE, ("/bench/bare/",), "officer", "bare"),
+    Page(BARE_ANONYMOUS, ("/bench/bare/",), "anonymous", "bare"),
+    Page("admin: organisations", ("/admin/members/organisation/",), "staff", "admin"),
+    Page("admin: memberships", ("/admin/members/membership/",), "staff", "admin"),
+    Page("admin: projects", ("/admin/projects/project/",), "staff", "admin"),
+    Page("admin: invoices", ("/admin/budget/invoice/",), "staff", "admin"),
+    Page("admin: budget lines", ("/admin/budget/budgetline/",), "staff", "admin"),
+    Page("admin: survey responses", ("/admin/projects/surveyresponse/",), "staff", "admin"),
+    Page("borough home", ("/",), "officer", "portal"),
+    Page("project directory", ("/projects/",), "officer", "portal"),
+    Page("project directory, searched and filtered", ("/projects/?search=data&status=active",), "officer", "portal"),
+    Page("project page", ("/projects/{project}/", "/projects/{project_id}/"), "officer", "portal"),
+    Page("budget summary", ("/budget/", "/budget/summary/", "/budget/{year_slug}/", "/budget-summary/"), "officer", "portal"),
+    Page("public: project directory", ("/projects/",), "anonymous", "public"),
+    Page("public: project page", ("/projects/{project}/",), "anonymous", "public"),
+    Page("public: published budget", ("/budget/published/",), "anonymous", "public"),
 ]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bench import db
 from bench.generate import counts, signature
-from bench.pages import BARE
+from bench.pages import BARE, BARE_ANONYMOUS
 from bench.run import print_table, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,19 +66,23 @@ def test_the_same_seed_generates_the_same_data_and_another_seed_does_not(server,
 
 def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server, prefix, tmp_path, capsys):
     output = tmp_path / "quick.json"
-    results = run(scales=[0.02], seed=1, requests=4, seconds=10, concurrency=2, workers=2, regenerate=True, server=server,
+    results = run(scales=[0.02], seed=1, seconds=1, runs=1, connections=2, workers=2, regenerate=True, server=server,
                   database_prefix=prefix, output=output, quiet=True)
 
     pages = results["scales"]["0.02"]["pages"]
     available = {name: page for name, page in pages.items() if page["available"]}
-    assert BARE in available and "admin: invoices" in available
+    assert {BARE, BARE_ANONYMOUS, "admin: invoices", "borough home", "public: project directory"} <= set(available)
     for name, page in available.items():
         assert page["statuses"] == {"200": page["requests"]}, name
+        assert page["errors"] == 0, name
         assert page["requests"] >= 1 and page["median_ms"] > 0 and page["requests_per_second"] > 0
         assert page["queries"] is not None
-    # The query counter sees the middleware's queries (session, user) and each page's own on top.
-    assert available["admin: invoices"]["queries"] > available[BARE]["queries"]
-    assert all(page["queries"] >= available[BARE]["queries"] for page in available.values())
+        if page["kind"] != "bare":
+            assert page["share_of_bare"] > 0, name
+    # The query counter sees the middleware's queries (session, user) and each page's own on top; an anonymous
+    # request reads no session.
+    assert available["admin: invoices"]["queries"] > available[BARE]["queries"] > available[BARE_ANONYMOUS]["queries"]
+    assert all(page["queries"] >= available[BARE]["queries"] for page in available.values() if page["user"] != "anonymous")
     for name, page in pages.items():
         if not page["available"]:
             assert page["path"] is None
@@ -90,7 +94,8 @@ def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server
         assert (task["seconds"] > 0 and task["peak_rss_mib"] > 0) if task["available"] else task["detail"]
 
     figures = [row["figure"] for row in results["targets"]]
-    assert any("admin: projects: median / p95" in f for f in figures)
+    assert any("admin: projects: p50 / p99" in f for f in figures)
+    assert any("borough home: throughput" in f for f in figures)
     assert output.exists()
     print_table(results["targets"])
     printed = capsys.readouterr().out
