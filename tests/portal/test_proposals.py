@@ -412,3 +412,28 @@ def test_a_title_stored_with_a_line_break_elsewhere_still_mails_on_one_line(loti
     assert mail.outbox and all(m.subject == "LOTI did not approve “Imported title”" for m in mail.outbox)
     for message in mail.outbox:
         message.message().as_bytes()
+
+
+# --- The admin shows the state; only its actions change it ---
+
+
+def test_the_admin_change_form_has_no_field_for_status_or_approved_funding(rf, loti, submitted):
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[Project]
+    request = rf.get("/admin/")
+    request.user = loti.staff
+    for obj in (None, submitted):
+        form = model_admin.get_form(request, obj)
+        state = {"status", "funding_approved", "decided_by", "decided_at", "override_reason", "return_note", "withdrawn_at", "rejection_reason"}
+        assert not state & set(form.base_fields), sorted(state & set(form.base_fields))
+    assert {"approve_with_amount", "return_for_changes", "reject_with_reason"} <= set(model_admin.get_actions(request))
+
+
+def test_approving_several_at_once_is_refused_each_has_its_own_amount(staff_client, loti, submitted):
+    second = make_project("Second pilot", lead=loti.hackney, status=ProjectStatus.PROPOSED, others=[loti.camden], scored=True)
+    response = staff_client.post(
+        "/admin/projects/project/", {"action": "approve_with_amount", "_selected_action": [submitted.pk, second.pk]}, follow=True
+    )
+    assert "Approve one proposal at a time" in response.content.decode()
+    assert not Project.objects.filter(status=ProjectStatus.APPROVED).exists()
