@@ -12,7 +12,7 @@ from django.core import mail
 from budget.models import BudgetLine, BudgetSection
 from projects.models import Participant, Project, ProjectStatus
 
-from .conftest import Keyboard, assert_accessible, give_totp, make_project, sign_in
+from .conftest import assert_accessible, give_totp, make_project, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
