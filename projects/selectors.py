@@ -84,6 +84,12 @@ def borough_projects_to_decide(*, organisation_id: int) -> QuerySet:
     return Project.objects.filter(asked, status__in=OPEN_FOR_SUPPORT).order_by("title")
 
 
+def borough_projects_returned(*, organisation_id: int) -> QuerySet:
+    """Proposals the borough leads that LOTI returned for changes: the borough changes and resubmits them."""
+    leads = _takes_part(organisation_id, role=ParticipantRole.LEAD)
+    return Project.objects.filter(leads, status=ProjectStatus.RETURNED).order_by("title")
+
+
 def borough_projects_due_update(*, organisation_id: int, today: datetime.date, every: datetime.timedelta) -> QuerySet:
     """Approved and active projects the borough takes part in whose last progress update is older than `every`."""
     recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__gte=today - every)

@@ -203,6 +203,7 @@ def test_staff_return_a_proposal_the_lead_changes_and_resubmits_it(client, loti,
     assert all("\n" not in m.subject and "asks for changes" in m.subject for m in mail.outbox)
 
     client.force_login(loti.camden_officer)
+    assert f'href="/projects/{submitted.slug}/edit/"' in client.get("/").content.decode()  # "What needs doing" on the home page
     page = client.get(reverse("projects:edit", kwargs={"slug": submitted.slug})).content.decode()
     assert "Say how<br>you will measure it" in page
     response = client.post(reverse("projects:edit", kwargs={"slug": submitted.slug}), proposal_post(submitted, hypotheses="Placements take half the time, measured monthly"))
