@@ -148,12 +148,14 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, proposer_organisation_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        invited_now = []
+        invited_now, agreed = [], set()
         if self.instance.pk:
-            invited_now = list(
-                self.instance.participants.exclude(role=ParticipantRole.LEAD).values_list("organisation_id", flat=True)
-            )
+            others = self.instance.participants.exclude(role=ParticipantRole.LEAD)
+            invited_now = list(others.values_list("organisation_id", flat=True))
+            agreed = set(others.filter(accepted_at__isnull=False).values_list("organisation_id", flat=True))
             self.initial.setdefault("invited_boroughs", invited_now)
+        # A borough that agreed stays on the proposal: say so beside its name.
+        self.fields["invited_boroughs"].label_from_instance = lambda o: f"{o.name} (agreed to support it)" if o.pk in agreed else o.name
         self.fields["invited_boroughs"].queryset = (
             Organisation.objects.filter(Q(pk__in=member_boroughs().values("pk")) | Q(pk__in=invited_now))
             .exclude(pk=proposer_organisation_id)

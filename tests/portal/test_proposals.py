@@ -206,6 +206,7 @@ def test_staff_return_a_proposal_the_lead_changes_and_resubmits_it(client, loti,
     assert f'href="/projects/{submitted.slug}/edit/"' in client.get("/").content.decode()  # "What needs doing" on the home page
     page = client.get(reverse("projects:edit", kwargs={"slug": submitted.slug})).content.decode()
     assert "Say how<br>you will measure it" in page
+    assert "Hackney (agreed to support it)" in page
     response = client.post(reverse("projects:edit", kwargs={"slug": submitted.slug}), proposal_post(submitted, hypotheses="Placements take half the time, measured monthly"))
     assert response.status_code == 302
     mail.outbox.clear()
