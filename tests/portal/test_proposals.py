@@ -439,3 +439,38 @@ def test_approving_several_at_once_is_refused_each_has_its_own_amount(staff_clie
     )
     assert "Approve one proposal at a time" in response.content.decode()
     assert not Project.objects.filter(status=ProjectStatus.APPROVED).exists()
+
+
+# --- Each service's other refusals, and nothing written when refused ---
+
+
+@pytest.mark.parametrize(
+    "step, match",
+    [
+        (lambda l, d, s: services.project_submit(project=d, submitted_by=l.hackney_officer), "Only an officer of the borough leading"),
+        (lambda l, d, s: services.project_submit(project=s, submitted_by=l.camden_officer), "already been submitted"),
+        (lambda l, d, s: services.project_withdraw(project=d, withdrawn_by=l.hackney_officer), "Only an officer of the borough leading"),
+        (lambda l, d, s: services.participant_decline(project=d, organisation_id=l.camden.pk, declined_by=l.camden_officer), "cannot decline"),
+        (lambda l, d, s: services.participant_decline(project=s, organisation_id=l.hackney.pk, declined_by=l.hackney_officer), "already agreed"),
+        (lambda l, d, s: services.participant_decline(project=d, organisation_id=l.hackney.pk, declined_by=l.hackney_officer, reason="x" * 2001), "2,000 characters"),
+        (lambda l, d, s: services.project_reject(project=s, reason="", rejected_by=l.staff), "Give the reason"),
+        (lambda l, d, s: services.project_reject(project=d, reason="No", rejected_by=l.staff), "only a submitted proposal can be rejected"),
+        (lambda l, d, s: services.project_approve(project=s, amount="-1", approved_by=l.staff), "cannot be negative"),
+        (lambda l, d, s: services.project_approve(project=s, amount="lots", approved_by=l.staff), "not an amount of money"),
+        (lambda l, d, s: services.project_approve(project=d, amount="1", approved_by=l.staff, override_reason="x"), "only a submitted proposal can be approved"),
+    ],
+)
+def test_each_step_refuses_what_it_should_and_writes_nothing(loti, draft, submitted, step, match):
+    before = {p.pk: (p.status, p.funding_approved, p.rejection_reason) for p in Project.objects.all()}
+    participants = list(Participant.objects.values_list("pk", "accepted_at", "declined_at").order_by("pk"))
+    with pytest.raises(ValidationError, match=match):
+        step(loti, draft, submitted)
+    assert {p.pk: (p.status, p.funding_approved, p.rejection_reason) for p in Project.objects.all()} == before
+    assert list(Participant.objects.values_list("pk", "accepted_at", "declined_at").order_by("pk")) == participants
+
+
+def test_support_is_refused_once_the_proposal_is_decided(loti, submitted):
+    Participant.objects.filter(project=submitted, organisation=loti.hackney).update(accepted_at=None)
+    services.project_reject(project=submitted, reason="Not this year", rejected_by=loti.staff)
+    with pytest.raises(ValidationError, match="no longer gathers support"):
+        services.participant_accept(project=submitted, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
