@@ -1,4 +1,6 @@
 """Who is told what about a proposal, by email with a link to the page. Called from the task, after the write commits."""
+import logging
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -6,6 +8,8 @@ from loti.tasks import one_line, portal_link, send_email
 from members.models import Organisation, User
 
 from .models import Participant, ParticipantRole, Project
+
+log = logging.getLogger(__name__)
 
 EVENTS = {"invited", "submitted", "supported", "declined", "approved", "rejected", "returned", "withdrawn"}
 
@@ -81,5 +85,10 @@ def project_notification(*, event: str, project_id: int, organisation_ids: list[
 
 
 def project_notify_send(*, event: str, project_id: int, organisation_ids: list[int] | None = None) -> int:
-    subject, body, recipients = project_notification(event=event, project_id=project_id, organisation_ids=organisation_ids)
+    try:
+        subject, body, recipients = project_notification(event=event, project_id=project_id, organisation_ids=organisation_ids)
+    except Project.DoesNotExist:
+        # Deleted by staff before the job ran: there is nothing left to tell anyone about.
+        log.warning("notification-skipped event=%s project=%s: it no longer exists", event, project_id)
+        return 0
     return send_email(subject=subject, body=body, recipients=recipients)

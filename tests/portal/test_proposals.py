@@ -474,3 +474,19 @@ def test_support_is_refused_once_the_proposal_is_decided(loti, submitted):
     services.project_reject(project=submitted, reason="Not this year", rejected_by=loti.staff)
     with pytest.raises(ValidationError, match="no longer gathers support"):
         services.participant_accept(project=submitted, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
+
+
+def test_a_notification_about_a_project_deleted_before_the_job_ran_sends_nothing(loti, draft):
+    from projects.tasks import notify_project
+
+    pk = draft.pk
+    draft.delete()
+    assert notify_project.apply(args=("declined", pk, [loti.hackney.pk])).get() == 0
+    assert mail.outbox == []
+
+
+def test_an_unknown_notification_is_an_error_not_a_silent_skip(loti, draft):
+    from projects.notifications import project_notification
+
+    with pytest.raises(ValueError, match="Unknown project notification"):
+        project_notification(event="approvd", project_id=draft.pk)
