@@ -8,6 +8,10 @@ class BudgetConfig(AppConfig):
 
     def ready(self):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
-        from .schedules import schedules_ensure
+        from projects.funding import register_allocation_reader
 
+        from .schedules import schedules_ensure
+        from .selectors.plan import pillar_allocation_total
+
+        register_allocation_reader(pillar_allocation_total)  # approvals weigh an amount against its pillar's allocation
         post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="budget.schedules_ensure")

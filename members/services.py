@@ -2,11 +2,11 @@
 import logging
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+
+from loti.tasks import portal_link, send_email, start_after_commit
 
 from .models import Invitation, Organisation, User
 
@@ -43,13 +43,12 @@ def officer_approve(*, user: User, approved_by: User) -> User:
     with transaction.atomic():
         user.organisation_approved_at = timezone.now()
         user.save(update_fields=["organisation_approved_at"])
-        transaction.on_commit(
-            lambda: send_mail(
-                "You can now use the LOTI Portal",
-                f"LOTI staff confirmed you speak for {user.organisation}. Sign in to see your borough and its projects.",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
+        start_after_commit(
+            send_email,
+            subject="You can now use the LOTI Portal",
+            body=f"LOTI staff confirmed you speak for {user.organisation}. Sign in to see your borough and its projects:\n"
+            f"{portal_link('/')}\n",
+            recipients=[user.email],
         )
     log.info("officer-approved who=%s organisation=%s by=%s", user.email, user.organisation, approved_by.email)
     return user
@@ -64,13 +63,11 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
             email=email, organisation=organisation, invited_by=invited_by, token=secrets.token_urlsafe(32)
         )
         link = site_url.rstrip("/") + f"/members/invitations/{invitation.token}/"
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Join {organisation} on the LOTI Portal",
-                f"LOTI invites you to speak for {organisation} on the LOTI Portal.\n\nAccept: {link}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
+        start_after_commit(
+            send_email,
+            subject=f"Join {organisation} on the LOTI Portal",
+            body=f"LOTI invites you to speak for {organisation} on the LOTI Portal.\n\nAccept: {link}\n",
+            recipients=[email],
         )
     return invitation
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,6 +14,7 @@ from loti.models import FinancialYear
 from loti.years import parse_year_label
 
 from . import services
+from .funding import funding_limits
 from .models import (
     Benefit,
     Output,
@@ -87,11 +89,31 @@ class OutputInline(admin.TabularInline):
 
 
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(label="Amount approved (£)", min_value=0, max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(
+        label="Amount approved (£)", min_value=0, max_digits=12, decimal_places=2,
+        error_messages={"required": "Enter the amount approved in pounds, like 25000", "invalid": "Enter the amount approved in pounds, like 25000"},
+    )
+    override_reason = forms.CharField(
+        label="Reason to approve past a limit (only when the amount is more than was asked, or than the pillar has left)",
+        required=False, max_length=services.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Reason, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    reason = forms.CharField(label="Reason, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=services.NOTE_MAX_LENGTH)
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label="What to change, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=services.NOTE_MAX_LENGTH
+    )
+
+
+# The project's state changes only through the actions below, which call the services (who decided, when, and the email).
+STATE_FIELDS = [
+    "status", "funding_approved", "submitted_at", "decided_at", "decided_by", "rejection_reason", "return_note", "override_reason",
+    "withdrawn_at",
+]
 
 
 @admin.register(Project)
@@ -103,9 +125,9 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["pillar", "workstream", "funder", "year"]
     autocomplete_fields = ["funder", "proposed_by", "year"]
-    readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
+    readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
     inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
-    actions = ["approve_with_amount", "reject_with_reason"]
+    actions = ["approve_with_amount", "return_for_changes", "reject_with_reason"]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -125,7 +147,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             obj.delete()
         formset.save_m2m()
 
-    def _decide(self, request, queryset, *, form_class, title, decide):
+    def _decide(self, request, queryset, *, form_class, title, decide, done_text, template="decide.html", extra=None):
         """An intermediate page: one form, then the service for each selected proposal; errors are shown, nothing half-done."""
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -135,12 +157,18 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
                     decide(project, form.cleaned_data)
                     done += 1
                 except ValidationError as error:
+                    if len(queryset) == 1 and hasattr(error, "error_dict"):
+                        # One proposal: the refusal goes beside the field it is about, and the page shows again.
+                        for field, texts in error.message_dict.items():
+                            form.add_error(field if field in form.fields else None, texts)
+                        break
                     refused.append(f"{project}: {' '.join(error.messages)}")
-            for text in refused:
-                self.message_user(request, text, messages.ERROR)
-            if done:
-                self.message_user(request, f"{title}: {done} proposal(s). The proposers are emailed.", messages.SUCCESS)
-            return None
+            else:
+                for text in refused:
+                    self.message_user(request, text, messages.ERROR)
+                if done:
+                    self.message_user(request, done_text(done), messages.SUCCESS)
+                return None
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -149,17 +177,43 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             "action": request.POST.get("action"),
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **(extra or {}),
         }
-        return TemplateResponse(request, "admin/projects/project/decide.html", context)
+        return TemplateResponse(request, f"admin/projects/project/{template}", context)
 
     @admin.action(description="Approve with amount…")
     def approve_with_amount(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Approve one proposal at a time: each has its own amount and limits.", messages.ERROR)
+            return None
+        project = queryset.select_related("pillar", "year").prefetch_related("scores").get()
+        scores = {score.criterion: score for score in project.scores.all()}
         return self._decide(
             request,
             queryset,
             form_class=ApproveForm,
-            title="Approve with amount",
-            decide=lambda project, data: services.project_approve(project=project, amount=data["amount"], approved_by=request.user),
+            title=f"Approve “{project}”",
+            template="approve.html",
+            extra={
+                "project": project,
+                "scores": [(label, scores.get(value)) for value, label in PrioritisationCriterion.choices],
+                "limits": funding_limits(project=project),
+            },
+            done_text=lambda done: f"Approved “{project}”. The proposers and supporting boroughs are emailed.",
+            decide=lambda project, data: services.project_approve(
+                project=project, amount=data["amount"], approved_by=request.user, override_reason=data["override_reason"]
+            ),
+        )
+
+    @admin.action(description="Return for changes…")
+    def return_for_changes(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            form_class=ReturnForm,
+            title="Return for changes",
+            done_text=lambda done: f"Returned {done} proposal{pluralize(done)} for changes. The proposers are emailed.",
+            decide=lambda project, data: services.project_return_for_changes(project=project, note=data["note"], returned_by=request.user),
         )
 
     @admin.action(description="Reject with reason…")
@@ -169,6 +223,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             queryset,
             form_class=RejectForm,
             title="Reject with reason",
+            done_text=lambda done: f"Rejected {done} proposal{pluralize(done)}. The proposers are emailed.",
             decide=lambda project, data: services.project_reject(project=project, reason=data["reason"], rejected_by=request.user),
         )
 

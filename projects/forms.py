@@ -1,11 +1,18 @@
 """The portal's project forms. Each lists its fields: borough, status, approval and amounts approved are never taken from a post."""
+import datetime
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
-from .models import Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
+from .models import (
+    Benefit, BenefitKind, Output, ParticipantRole, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream,
+)
 from .services import WorkstreamAnswer, answer_field
 
 
@@ -27,8 +34,58 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
+EARLIEST_DATE = datetime.date(2018, 1, 1)  # nothing LOTI records happened before it was set up
+MAX_ASK = Decimal("10000000")  # LOTI's whole budget is a few million: a bigger ask is a typing slip
+MAX_SAVING = Decimal("50000000")  # per benefit recorded
+MAX_HOURS = Decimal("1000000")
+SHORT_TEXT, LONG_TEXT = 2000, 5000
+
+
+def _too_long(what: str, limit: int) -> str:
+    return f"{what} must be {limit:,} characters or fewer"
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds as people type it: "25000", "25,000" or "£25,000.50"."""
+
+    def __init__(self, *, what: str, example: str = "25000", max_value=None, **kwargs):
+        super().__init__(
+            min_value=0,
+            max_value=max_value,
+            max_digits=14,
+            decimal_places=2,
+            error_messages={
+                "required": f"Enter {what} in pounds, like {example}",
+                "invalid": f"Enter {what} in pounds, like {example}",
+                "min_value": f"Enter {what} of £0 or more, like {example}",
+                "max_value": f"Enter {what} of £{max_value or 0:,.0f} or less",
+                "max_digits": f"Enter {what} of £{max_value:,.0f} or less" if max_value else f"Enter {what} in pounds, like {example}",
+                "max_decimal_places": f"Enter {what} in pounds and pence, like {example} or {example}.50",
+                "max_whole_digits": f"Enter {what} in pounds, like {example}",
+            },
+            **kwargs,
+        )
+        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+def _in_range(day: datetime.date, what: str) -> datetime.date:
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(f"{what} must be on or after 1 January 2018")
+    if day > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past")
+    return day
+
+
 class ProposalForm(forms.ModelForm):
-    """LOTI's Outcomes-Based Methodology: the outcome first, then the problems and the hypotheses to test."""
+    """LOTI's Outcomes-Based Methodology: the outcome first, then the problems and the hypotheses to test.
+
+    Used to propose and, by the lead borough, to change a draft or a proposal returned for changes.
+    """
 
     invited_boroughs = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
@@ -36,6 +93,11 @@ class ProposalForm(forms.ModelForm):
         required=False,
         label="Boroughs you invite to support it",
         help_text="At least one other member borough must agree before you can submit the proposal.",
+        error_messages={"invalid_choice": "Choose boroughs from the list", "invalid_pk_value": "Choose boroughs from the list"},
+    )
+    funding_requested = PoundsField(
+        what="the funding asked", label="Funding asked of LOTI (£)", required=False, max_value=MAX_ASK,
+        help_text="In pounds, like 25000. Leave it empty if you ask for no money.",
     )
 
     class Meta:
@@ -55,33 +117,98 @@ class ProposalForm(forms.ModelForm):
         ]
         labels = {
             "title": "Project name",
-            "summary": "Summary",
+            "summary": "Summary (optional)",
             "outcome": "The outcome: which people will be better off, and in which ways",
             "problems": "The problems to solve",
             "hypotheses": "The hypotheses to test",
-            "funding_requested": "Funding asked of LOTI (£)",
+            "pillar": "Pillar",
+            "workstream": "Workstream (optional)",
             "is_data_project": "It uses personal data (it will need a DPIA)",
             "replicable": "It is designed so that other boroughs can replicate it",
             "outputs_gifted": "Its outputs will be gifted to LOTI for dissemination",
         }
-        help_texts = {"outcome": "", "replicable": "", "outputs_gifted": ""}
+        help_texts = {
+            "outcome": "",
+            "replicable": "",
+            "outputs_gifted": "",
+            "workstream": "Choose one of the areas of the pillar you chose.",
+        }
+        error_messages = {
+            "title": {
+                "required": "Enter a project name",
+                "max_length": _too_long("Project name", 200),
+                "unique": "A project with this name already exists: choose another name",
+            },
+            "outcome": {"required": "Enter the outcome: which people will be better off, and in which ways"},
+            "problems": {"required": "Enter the problems the project will solve"},
+            "hypotheses": {"required": "Enter the hypotheses the project will test"},
+            "pillar": {"required": "Choose the pillar the project belongs to", "invalid_choice": "Choose a pillar from the list"},
+            "workstream": {"invalid_choice": "Choose a workstream from the list"},
+        }
 
     def __init__(self, *args, proposer_organisation_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invited_boroughs"].queryset = member_boroughs().exclude(pk=proposer_organisation_id)
-        for name in ("outcome", "problems", "hypotheses"):
-            self.fields[name].required = True
-            self.fields[name].widget.attrs["rows"] = 4
+        invited_now, agreed = [], set()
+        if self.instance.pk:
+            others = self.instance.participants.exclude(role=ParticipantRole.LEAD)
+            invited_now = list(others.values_list("organisation_id", flat=True))
+            agreed = set(others.filter(accepted_at__isnull=False).values_list("organisation_id", flat=True))
+            self.initial.setdefault("invited_boroughs", invited_now)
+        # A borough that agreed stays on the proposal: say so beside its name.
+        self.fields["invited_boroughs"].label_from_instance = lambda o: f"{o.name} (agreed to support it)" if o.pk in agreed else o.name
+        self.fields["invited_boroughs"].queryset = (
+            Organisation.objects.filter(Q(pk__in=member_boroughs().values("pk")) | Q(pk__in=invited_now))
+            .exclude(pk=proposer_organisation_id)
+            .order_by("name")
+        )
+        for name, label, limit in [
+            ("summary", "Summary", SHORT_TEXT),
+            ("outcome", "The outcome", LONG_TEXT),
+            ("problems", "The problems", LONG_TEXT),
+            ("hypotheses", "The hypotheses", LONG_TEXT),
+        ]:
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.error_messages["max_length"] = _too_long(label, limit)
+            field.widget.attrs["rows"] = 4
+            field.required = name != "summary"
         self.fields["summary"].widget.attrs["rows"] = 3
-        self.fields["pillar"].required = True
-        self.fields["funding_requested"].widget.attrs["inputmode"] = "decimal"
+        self.fields["title"].widget.attrs["spellcheck"] = "true"
+        pillar = self.fields["pillar"]
+        pillar.required = True
+        pillar.empty_label = "Choose a pillar"
+        # New proposals take current workstreams only; a proposal keeps the one it has even if it has since closed.
+        active = Q(active=True) | Q(pk=self.instance.workstream_id) if self.instance.workstream_id else Q(active=True)
+        workstream = self.fields["workstream"]
+        workstream.queryset = Workstream.objects.filter(active).select_related("pillar")
+        # Grouped under their pillars, so the choice fits the pillar chosen without needing JavaScript.
+        groups: dict[str, list] = {}
+        for item in workstream.queryset:
+            groups.setdefault(str(item.pillar) if item.pillar_id else "Other workstreams", []).append((str(item.pk), item.name))
+        workstream.choices = [("", "No particular workstream")] + list(groups.items())
+
+    def clean_title(self):
+        # A line break in a name would break the emails and headings it appears in: keep it on one line.
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean(self):
         cleaned = super().clean()
         pillar, workstream = cleaned.get("pillar"), cleaned.get("workstream")
         if pillar and workstream and workstream.pillar_id and workstream.pillar_id != pillar.pk:
-            self.add_error("workstream", f"{workstream} is not an area of {pillar}: choose one of its areas.")
+            self.add_error("workstream", f"{workstream} is not an area of {pillar}: choose one of its areas, or none")
         return cleaned
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why your borough will not support it (optional)",
+        help_text="The proposers see this in the email that tells them.",
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long("The reason", SHORT_TEXT)},
+    )
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -90,59 +217,110 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["date", "phase", "rag", "text"]
         labels = {"date": "Date of the update", "rag": "RAG status", "text": "What happened, and what is next"}
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "phase": forms.RadioSelect, "rag": forms.RadioSelect}
+        error_messages = {
+            "date": {"required": "Enter the date of the update", "invalid": "Enter the date of the update as a real date, like 2026-11-25"},
+            "phase": {"required": "Choose the phase the project is in", "invalid_choice": "Choose the phase the project is in"},
+            "rag": {"required": "Choose the RAG status: red, amber or green", "invalid_choice": "Choose the RAG status: red, amber or green"},
+            "text": {"required": "Say what happened, and what is next"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate
         self.fields["rag"].choices = Rag.choices
         self.fields["phase"].choices = Phase.choices
+        text = self.fields["text"]
+        text.max_length = LONG_TEXT
+        text.validators.append(MaxLengthValidator(LONG_TEXT))
+        text.error_messages["max_length"] = _too_long("The update", LONG_TEXT)
 
     def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError("The date of an update cannot be in the future.")
-        return date
+        return _in_range(self.cleaned_data["date"], "The date of an update")
 
 
 class OutputForm(forms.ModelForm):
-    url = forms.URLField(label="Link to it", max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label="Link to it", max_length=500, assume_scheme="https",
+        error_messages={
+            "required": "Enter the link to the output, like https://example.org/toolkit",
+            "invalid": "Enter a link, like https://example.org/toolkit",
+            "max_length": _too_long("The link", 500),
+        },
+    )
 
     class Meta:
         model = Output
         fields = ["title", "url", "gifted_on"]
         labels = {"title": "Name of the output", "url": "Link to it", "gifted_on": "Gifted to LOTI on (optional)"}
         widgets = {"gifted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "title": {"required": "Enter the name of the output", "max_length": _too_long("The name", 200)},
+            "gifted_on": {"invalid": "Enter the date it was gifted as a real date, like 2026-11-25"},
+        }
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_gifted_on(self):
+        day = self.cleaned_data["gifted_on"]
+        return _in_range(day, "The date it was gifted") if day else day
 
 
 class BenefitForm(forms.ModelForm):
-    year = forms.CharField(label="Financial year", max_length=7, help_text="Written like 2020/21")
+    year = forms.CharField(
+        label="Financial year", max_length=7, help_text="Written like 2020/21",
+        error_messages={"required": "Enter the financial year, like 2020/21", "max_length": "Enter the financial year, like 2020/21"},
+    )
+    amount = PoundsField(what="the saving", label="Saving (£)", required=False, max_value=MAX_SAVING)
+    hours = forms.DecimalField(
+        label="Hours saved", required=False, min_value=0, max_value=MAX_HOURS, max_digits=10, decimal_places=1,
+        error_messages={
+            "invalid": "Enter the hours saved as a number, like 120",
+            "min_value": "Enter the hours saved as 0 or more",
+            "max_value": f"Enter the hours saved as {MAX_HOURS:,.0f} or fewer",
+            "max_digits": f"Enter the hours saved as {MAX_HOURS:,.0f} or fewer",
+            "max_whole_digits": f"Enter the hours saved as {MAX_HOURS:,.0f} or fewer",
+            "max_decimal_places": "Enter the hours saved to one decimal place at most, like 7.5",
+        },
+    )
 
     class Meta:
         model = Benefit
         fields = ["kind", "description", "amount", "hours"]
-        labels = {"kind": "Kind of benefit", "description": "What your borough gained", "amount": "Saving (£)", "hours": "Hours saved"}
+        labels = {"kind": "Kind of benefit", "description": "What your borough gained"}
         widgets = {"kind": forms.RadioSelect}
+        error_messages = {
+            "kind": {"required": "Choose the kind of benefit", "invalid_choice": "Choose the kind of benefit"},
+            "description": {"required": "Say what your borough gained"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = BenefitKind.choices
         self.fields["year"].initial = year_label_for(timezone.localdate())
-        self.fields["description"].widget.attrs["rows"] = 3
+        description = self.fields["description"]
+        description.widget.attrs["rows"] = 3
+        description.max_length = SHORT_TEXT
+        description.validators.append(MaxLengthValidator(SHORT_TEXT))
+        description.error_messages["max_length"] = _too_long("What your borough gained", SHORT_TEXT)
 
     def clean_year(self):
         label = self.cleaned_data["year"].strip()
         try:
-            parse_year_label(label)
+            start, _ = parse_year_label(label)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+        latest = year_label_for(timezone.localdate())
+        if start < datetime.date(2018, 4, 1) or label > latest:
+            raise forms.ValidationError(f"Enter a financial year from 2018/19 to {latest}")
         return label
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == BenefitKind.CASHABLE_SAVING and cleaned.get("amount") is None:
-            self.add_error("amount", "Enter the saving in pounds for a cashable saving.")
+            self.add_error("amount", "Enter the saving in pounds for a cashable saving, like 25000")
         if cleaned.get("kind") == BenefitKind.TIME_SAVED and cleaned.get("hours") is None:
-            self.add_error("hours", "Enter the hours saved.")
+            self.add_error("hours", "Enter the hours saved, like 120")
         return cleaned
 
 

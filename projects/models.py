@@ -61,6 +61,8 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     REJECTED = "rejected", "Rejected"
     CANCELLED = "cancelled", "Cancelled"
+    RETURNED = "returned", "Returned for changes"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class DpiaStatus(models.TextChoices):
@@ -110,6 +112,12 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rejection_reason = models.TextField(blank=True)
+    # The proposal's own journey: staff may return it with a note, and approve past a limit only with a reason.
+    return_note = models.TextField(blank=True, help_text="What LOTI staff asked the proposers to change")
+    override_reason = models.TextField(
+        blank=True, help_text="Why staff approved more than was asked, or more than the pillar had left"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="The document it is named in")
@@ -154,10 +162,18 @@ class Participant(models.Model):
     role = models.CharField(max_length=20, choices=ParticipantRole.choices)
     invited_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="When the organisation agreed to take part")
+    declined_at = models.DateTimeField(null=True, blank=True, help_text="When the invited organisation said no")
+    decline_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["project__title", "role", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="one_participation_per_organisation")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="one_participation_per_organisation"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="participant_not_both_accepted_and_declined",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()}) in {self.project}"

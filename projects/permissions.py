@@ -12,14 +12,19 @@ from members.permissions import is_officer, is_staff, officer_organisation_id
 from .models import Participant, ParticipantRole, Project, ProjectStatus
 
 REPORTABLE = {ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.COMPLETED}
-OPEN_FOR_SUPPORT = {ProjectStatus.DRAFT, ProjectStatus.PROPOSED}
+OPEN_FOR_SUPPORT = {ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.RETURNED}
+EDITABLE = {ProjectStatus.DRAFT, ProjectStatus.RETURNED}
+WITHDRAWABLE = {ProjectStatus.DRAFT, ProjectStatus.RETURNED, ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
 
 
 def project_scope(user, queryset: QuerySet) -> QuerySet:
-    """Projects this person may see: all for staff; every non-draft, plus their borough's drafts, for others."""
+    """Projects this person may see: all for staff; every non-draft, plus their borough's drafts, for others.
+
+    A draft withdrawn before it was ever submitted stays as private as it was.
+    """
     if is_staff(user):
         return queryset
-    public = ~Q(status=ProjectStatus.DRAFT)
+    public = ~Q(status=ProjectStatus.DRAFT) & ~Q(status=ProjectStatus.WITHDRAWN, submitted_at__isnull=True)
     organisation_id = officer_organisation_id(user)
     if organisation_id is None:
         return queryset.filter(public)
@@ -27,7 +32,8 @@ def project_scope(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(public | on_it)
 
 
-def _participation(user, project: Project) -> Participant | None:
+def participation(user, project: Project) -> Participant | None:
+    """This person's borough's part in the project, if it has one."""
     organisation_id = officer_organisation_id(user)
     if organisation_id is None:
         return None
@@ -43,20 +49,38 @@ def can_propose(user) -> bool:
 
 def can_support(user, project: Project) -> bool:
     """An invited borough's officer may agree to support a proposal that is not yet decided."""
-    participant = _participation(user, project)
+    participant = participation(user, project)
     return bool(participant and participant.accepted_at is None and project.status in OPEN_FOR_SUPPORT)
 
 
+def can_decline(user, project: Project) -> bool:
+    """An invited borough that has not yet answered may say no."""
+    return can_support(user, project) and participation(user, project).declined_at is None
+
+
+def _leads(user, project: Project) -> bool:
+    participant = participation(user, project)
+    return bool(participant and participant.role == ParticipantRole.LEAD)
+
+
 def can_submit(user, project: Project) -> bool:
-    participant = _participation(user, project)
-    return bool(participant and participant.role == ParticipantRole.LEAD and project.status == ProjectStatus.DRAFT)
+    return project.status in EDITABLE and _leads(user, project)
+
+
+def can_edit(user, project: Project) -> bool:
+    """The lead borough changes its proposal while it is a draft, or once LOTI returns it for changes."""
+    return project.status in EDITABLE and _leads(user, project)
+
+
+def can_withdraw(user, project: Project) -> bool:
+    return project.status in WITHDRAWABLE and _leads(user, project)
 
 
 def can_report(user, project: Project) -> bool:
     """Progress, outputs and benefits: officers of boroughs taking part (agreed), once the project is approved."""
     if project.status not in REPORTABLE:
         return False
-    participant = _participation(user, project)
+    participant = participation(user, project)
     return bool(participant and participant.accepted_at is not None)
 
 

@@ -41,7 +41,9 @@ def project_detail_queryset(*, user) -> QuerySet:
 
 
 HOME_LIST_LENGTH = 10  # the borough home shows this many of each list; the directory has the rest
-ONGOING = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
+ONGOING = [
+    ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.RETURNED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.ACTIVE
+]
 NEEDS_UPDATES = [ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
 
 
@@ -77,8 +79,15 @@ def borough_recent_projects(*, organisation_id: int, limit: int = HOME_LIST_LENG
 
 
 def borough_projects_to_decide(*, organisation_id: int) -> QuerySet:
-    """Proposals the borough is invited to and has not yet agreed to support."""
-    return Project.objects.filter(_takes_part(organisation_id, accepted_at__isnull=True), status__in=OPEN_FOR_SUPPORT).order_by("title")
+    """Proposals the borough is invited to and has not yet answered."""
+    asked = _takes_part(organisation_id, accepted_at__isnull=True, declined_at__isnull=True)
+    return Project.objects.filter(asked, status__in=OPEN_FOR_SUPPORT).order_by("title")
+
+
+def borough_projects_returned(*, organisation_id: int) -> QuerySet:
+    """Proposals the borough leads that LOTI returned for changes: the borough changes and resubmits them."""
+    leads = _takes_part(organisation_id, role=ParticipantRole.LEAD)
+    return Project.objects.filter(leads, status=ProjectStatus.RETURNED).order_by("title")
 
 
 def borough_projects_due_update(*, organisation_id: int, today: datetime.date, every: datetime.timedelta) -> QuerySet:

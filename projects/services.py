@@ -1,20 +1,25 @@
-"""A project's life: proposed by a borough, supported by others, submitted, decided by LOTI staff, then reported on."""
+"""A project's life: proposed by a borough, supported by others, submitted, decided by LOTI staff, then reported on.
+
+Every transition locks the project's row and re-reads it before checking whether the step is allowed, so two people
+acting at once cannot both pass the check; whoever needs to know is told by email from a task once it commits.
+"""
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from loti.models import FinancialYear
 from loti.money import to_money
+from loti.tasks import one_line, start_after_commit
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
+from .funding import funding_limits
 from .models import (
     Benefit,
     Output,
@@ -30,9 +35,14 @@ from .models import (
     SurveyResponse,
     Workstream,
 )
-from .permissions import REPORTABLE, can_answer_survey
+from .permissions import EDITABLE, OPEN_FOR_SUPPORT, REPORTABLE, WITHDRAWABLE, can_answer_survey
+from .tasks import notify_project
+
+log = logging.getLogger(__name__)
 
 DECIDABLE = {ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
+# Free text the portal's forms take; the services refuse longer text from anywhere else too.
+NOTE_MAX_LENGTH = 2000
 
 
 def _unique_slug(title: str) -> str:
@@ -43,17 +53,47 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def _officer_emails(organisation_ids) -> list[str]:
-    return list(
-        User.objects.filter(organisation_id__in=organisation_ids, organisation_approved_at__isnull=False, is_active=True)
-        .values_list("email", flat=True)
-    )
+def _locked(project: Project) -> Project:
+    """The project's row, locked until the transaction ends and read afresh: the state every guard checks."""
+    return Project.objects.select_for_update(of=("self",)).select_related("pillar", "workstream").get(pk=project.pk)
 
 
-def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted(set(recipients))
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+def _notify(event: str, project: Project, organisation_ids: list[int] | None = None) -> None:
+    start_after_commit(notify_project, event, project.pk, organisation_ids)
+
+
+def _status_is(project: Project, allowed, doing: str) -> None:
+    if project.status not in allowed:
+        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: {doing}.")
+
+
+def _guard_lead(project: Project, user: User, doing: str) -> int:
+    organisation_id = officer_organisation_id(user)
+    lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id)
+    if organisation_id is None or not lead.exists():
+        raise ValidationError(f"Only an officer of the borough leading “{project.title}” can {doing}.")
+    return organisation_id
+
+
+def _guard_note(text: str, field: str, missing: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: missing})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError({field: f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer; it has {len(text):,}."})
+    return text
+
+
+def _guard_proposal(*, organisation_id: int, invited: list[Organisation], pillar, workstream, workstream_was=None) -> list[Organisation]:
+    invited = [o for o in invited if o.pk != organisation_id]
+    not_boroughs = [o.name for o in invited if o.kind != OrganisationKind.LONDON_BOROUGH]
+    if not_boroughs:
+        raise ValidationError({"invited_boroughs": f"Not a London borough: {', '.join(not_boroughs)}."})
+    if workstream and pillar and workstream.pillar_id and workstream.pillar_id != pillar.pk:
+        raise ValidationError({"workstream": f"{workstream} is not an area of {pillar}."})
+    if workstream and not workstream.active and workstream != workstream_was:
+        raise ValidationError({"workstream": f"{workstream} is no longer an active workstream: choose a current one."})
+    return invited
 
 
 def project_propose(
@@ -72,20 +112,16 @@ def project_propose(
     outputs_gifted: bool = False,
     is_data_project: bool = False,
 ) -> Project:
-    """A draft proposal led by the proposer's borough, with the boroughs it invites to support it."""
+    """A draft proposal led by the proposer's borough, with the boroughs it invites to support it (they are emailed)."""
     organisation_id = officer_organisation_id(proposer)
     if organisation_id is None:
         raise ValidationError("Only an approved officer of a member borough can propose a project.")
-    invited = [o for o in invited if o.pk != organisation_id]
-    not_boroughs = [o.name for o in invited if o.kind != OrganisationKind.LONDON_BOROUGH]
-    if not_boroughs:
-        raise ValidationError({"invited_boroughs": f"Not a London borough: {', '.join(not_boroughs)}."})
-    if workstream and pillar and workstream.pillar_id and workstream.pillar_id != pillar.pk:
-        raise ValidationError({"workstream": f"{workstream} is not an area of {pillar}."})
+    invited = _guard_proposal(organisation_id=organisation_id, invited=invited, pillar=pillar, workstream=workstream)
+    title = one_line(title, limit=10_000)  # a line break in a title would break every mail and heading it is in
     now = timezone.now()
     with transaction.atomic():
         project = Project(
-            title=title.strip(),
+            title=title,
             slug=_unique_slug(title),
             summary=summary,
             outcome=outcome,
@@ -111,24 +147,101 @@ def project_propose(
         Participant.objects.bulk_create(
             Participant(project=project, organisation=o, role=ParticipantRole.SUPPORTER, invited_at=now) for o in invited
         )
-        _mail_on_commit(
-            f"{proposer.organisation} invites your borough to support “{project.title}”",
-            f"{proposer.organisation} proposes a LOTI project and asks your borough to support it: {project.title}.\n"
-            "Sign in to the LOTI Portal to read the proposal and agree to support it.",
-            _officer_emails([o.pk for o in invited]),
+        if invited:
+            _notify("invited", project, [o.pk for o in invited])
+    log.info("project-proposed project=%s by=%s invited=%d", project.pk, proposer.email, len(invited))
+    return project
+
+
+def project_update(
+    *,
+    project: Project,
+    edited_by: User,
+    title: str,
+    outcome: str,
+    problems: str,
+    hypotheses: str,
+    pillar: Pillar | None,
+    workstream: Workstream | None,
+    funding_requested: Decimal | None,
+    invited: list[Organisation],
+    summary: str = "",
+    replicable: bool = False,
+    outputs_gifted: bool = False,
+    is_data_project: bool = False,
+) -> Project:
+    """The lead borough changes its draft (or a proposal returned for changes); boroughs newly invited are emailed.
+
+    A borough that has agreed to support it stays on it; one only invited, or that declined, can be taken off.
+    """
+    with transaction.atomic():
+        project = _locked(project)
+        _status_is(project, EDITABLE, "only a draft or a proposal returned for changes can be changed")
+        organisation_id = _guard_lead(project, edited_by, "change it")
+        invited = _guard_proposal(
+            organisation_id=organisation_id, invited=invited, pillar=pillar, workstream=workstream, workstream_was=project.workstream
         )
+        project.title = one_line(title, limit=10_000)
+        project.summary, project.outcome, project.problems, project.hypotheses = summary, outcome, problems, hypotheses
+        project.pillar, project.workstream = pillar, workstream
+        project.funding_requested = to_money(funding_requested) if funding_requested is not None else None
+        project.replicable, project.outputs_gifted, project.is_data_project = replicable, outputs_gifted, is_data_project
+        project._change_reason = f"Changed by {edited_by.email}"
+        project.full_clean(exclude=["slug"])
+        project.save()
+
+        current = {p.organisation_id: p for p in Participant.objects.filter(project=project).exclude(role=ParticipantRole.LEAD)}
+        wanted = {o.pk for o in invited}
+        kept = [p.organisation.name for p in current.values() if p.organisation_id not in wanted and p.accepted_at]
+        if kept:
+            raise ValidationError(
+                {"invited_boroughs": f"{', '.join(sorted(kept))} agreed to support it, so cannot be taken off: keep them ticked."}
+            )
+        Participant.objects.filter(project=project, organisation_id__in=set(current) - wanted).delete()
+        now = timezone.now()
+        added = [o for o in invited if o.pk not in current]
+        Participant.objects.bulk_create(
+            Participant(project=project, organisation=o, role=ParticipantRole.SUPPORTER, invited_at=now) for o in added
+        )
+        if added:
+            _notify("invited", project, [o.pk for o in added])
+    log.info("project-changed project=%s by=%s invited=%d", project.pk, edited_by.email, len(added))
     return project
 
 
 def participant_accept(*, project: Project, organisation_id: int, accepted_by: User) -> Participant:
-    """An invited borough agrees to support (and so deliver) the proposal."""
-    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.PROPOSED):
-        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: it no longer gathers support.")
+    """An invited borough agrees to support (and so deliver) the proposal; the proposers are told."""
     with transaction.atomic():
+        project = _locked(project)
+        _status_is(project, OPEN_FOR_SUPPORT, "it no longer gathers support")
         participant = Participant.objects.select_for_update().get(project=project, organisation_id=organisation_id)
         if participant.accepted_at is None:
-            participant.accepted_at = timezone.now()
-            participant.save(update_fields=["accepted_at"])
+            # A borough that said no may change its mind while the proposal still gathers support.
+            participant.accepted_at, participant.declined_at, participant.decline_reason = timezone.now(), None, ""
+            participant.save(update_fields=["accepted_at", "declined_at", "decline_reason"])
+            _notify("supported", project, [organisation_id])
+            log.info("project-supported project=%s organisation=%s by=%s", project.pk, organisation_id, accepted_by.email)
+    return participant
+
+
+def participant_decline(*, project: Project, organisation_id: int, declined_by: User, reason: str = "") -> Participant:
+    """An invited borough says it will not support the proposal, with its reason if it gives one; the proposers are told."""
+    reason = (reason or "").strip()
+    if len(reason) > NOTE_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason to {NOTE_MAX_LENGTH:,} characters or fewer; it has {len(reason):,}."})
+    with transaction.atomic():
+        project = _locked(project)
+        _status_is(project, OPEN_FOR_SUPPORT, "it no longer gathers support")
+        participant = Participant.objects.select_for_update().get(project=project, organisation_id=organisation_id)
+        if participant.role == ParticipantRole.LEAD:
+            raise ValidationError("The borough leading a proposal cannot decline it: withdraw it instead.")
+        if participant.accepted_at is not None:
+            raise ValidationError(f"Your borough already agreed to support “{project.title}”.")
+        if participant.declined_at is None:
+            participant.declined_at, participant.decline_reason = timezone.now(), reason
+            participant.save(update_fields=["declined_at", "decline_reason"])
+            _notify("declined", project, [organisation_id])
+            log.info("project-declined project=%s organisation=%s by=%s", project.pk, organisation_id, declined_by.email)
     return participant
 
 
@@ -153,77 +266,105 @@ def funding_principles_missing(*, project: Project) -> list[str]:
 
 
 def project_submit(*, project: Project, submitted_by: User) -> Project:
-    if project.status != ProjectStatus.DRAFT:
-        raise ValidationError(f"“{project.title}” has already been submitted.")
-    missing = funding_principles_missing(project=project)
-    if missing:
-        raise ValidationError(missing)
+    """The lead borough submits its proposal to LOTI once it meets the funding principles; LOTI staff are told."""
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = _locked(project)
+        if project.status not in EDITABLE:
+            raise ValidationError(f"“{project.title}” has already been submitted.")
+        _guard_lead(project, submitted_by, "submit it")
+        missing = funding_principles_missing(project=project)
+        if missing:
+            raise ValidationError(missing)
         project.status = ProjectStatus.PROPOSED
         project.submitted_at = timezone.now()
         project._change_reason = f"Submitted by {submitted_by.email}"
         project.save()
+        _notify("submitted", project)
+    log.info("project-submitted project=%s by=%s", project.pk, submitted_by.email)
     return project
 
 
-def _proposer_emails(project: Project) -> list[str]:
-    lead_ids = project.participants.filter(role=ParticipantRole.LEAD).values_list("organisation_id", flat=True)
-    emails = _officer_emails(list(lead_ids))
-    if project.proposed_by_id:
-        emails.append(project.proposed_by.email)
-    return emails
+def project_withdraw(*, project: Project, withdrawn_by: User) -> Project:
+    """The lead borough withdraws a proposal not yet decided: it is kept, marked withdrawn, and the boroughs asked are told."""
+    with transaction.atomic():
+        project = _locked(project)
+        _status_is(project, WITHDRAWABLE, "only a proposal not yet decided can be withdrawn")
+        _guard_lead(project, withdrawn_by, "withdraw it")
+        project.status = ProjectStatus.WITHDRAWN
+        project.withdrawn_at = timezone.now()
+        project._change_reason = f"Withdrawn by {withdrawn_by.email}"
+        project.save()
+        _notify("withdrawn", project)
+    log.info("project-withdrawn project=%s by=%s", project.pk, withdrawn_by.email)
+    return project
 
 
-def project_approve(*, project: Project, amount, approved_by: User) -> Project:
-    """Staff approve a proposal with the amount LOTI funds, once all five prioritisation criteria are scored."""
-    if project.status not in DECIDABLE:
-        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only a submitted proposal can be approved.")
+def project_approve(*, project: Project, amount, approved_by: User, override_reason: str = "") -> Project:
+    """Staff approve a proposal with the amount LOTI funds, once all five prioritisation criteria are scored.
+
+    More than was asked, or more than the pillar has left of its allocation that year, needs a reason, which is kept.
+    """
     try:
         amount = to_money(amount)
     except (TypeError, ValueError) as error:
         raise ValidationError({"amount": f"{amount!r} is not an amount of money."}) from error
     if amount < 0:
         raise ValidationError({"amount": "The amount approved cannot be negative."})
-    scored = set(project.scores.values_list("criterion", flat=True))
-    unscored = [label for value, label in PrioritisationCriterion.choices if value not in scored]
-    if unscored:
-        raise ValidationError(f"“{project.title}” needs a score for: {'; '.join(unscored)}.")
+    override_reason = (override_reason or "").strip()
+    if len(override_reason) > NOTE_MAX_LENGTH:
+        raise ValidationError({"override_reason": f"Keep the reason to {NOTE_MAX_LENGTH:,} characters or fewer."})
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = _locked(project)
+        _status_is(project, DECIDABLE, "only a submitted proposal can be approved")
+        scored = set(project.scores.values_list("criterion", flat=True))
+        unscored = [label for value, label in PrioritisationCriterion.choices if value not in scored]
+        if unscored:
+            raise ValidationError(f"“{project.title}” needs a score for: {'; '.join(unscored)}.")
+        if project.pillar_id:
+            # One approval at a time per pillar, so two cannot both spend what it has left.
+            Pillar.objects.select_for_update().filter(pk=project.pillar_id).first()
+        breaches = funding_limits(project=project).breaches(amount)
+        if breaches and not override_reason:
+            raise ValidationError({"override_reason": " ".join(breaches) + " Give the reason to approve it all the same."})
         project.status = ProjectStatus.APPROVED
         project.funding_approved = amount
+        project.override_reason = override_reason if breaches else ""
         project.decided_at, project.decided_by = timezone.now(), approved_by
         project.aligned_with_objectives = True
-        project._change_reason = f"Approved by {approved_by.email} with £{amount:,.2f}"
+        project._change_reason = f"Approved by {approved_by.email} with £{amount:,.2f}" + (" past its limits" if breaches else "")
         project.save()
-        _mail_on_commit(
-            f"LOTI approved “{project.title}”",
-            f"LOTI approved your proposal “{project.title}” with £{amount:,.2f}. "
-            "Sign in to the LOTI Portal to post its progress.",
-            _proposer_emails(project),
-        )
+        _notify("approved", project)
+    log.info("project-approved project=%s by=%s amount=%s override=%s", project.pk, approved_by.email, amount, bool(breaches))
     return project
 
 
 def project_reject(*, project: Project, reason: str, rejected_by: User) -> Project:
-    if project.status not in DECIDABLE:
-        raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only a submitted proposal can be rejected.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give the reason, so the proposers know why."})
+    reason = _guard_note(reason, "reason", "Give the reason, so the proposers know why.")
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = _locked(project)
+        _status_is(project, DECIDABLE, "only a submitted proposal can be rejected")
         project.status = ProjectStatus.REJECTED
         project.rejection_reason = reason
         project.decided_at, project.decided_by = timezone.now(), rejected_by
         project._change_reason = f"Rejected by {rejected_by.email}"
         project.save()
-        _mail_on_commit(
-            f"LOTI did not approve “{project.title}”",
-            f"LOTI did not approve your proposal “{project.title}”.\n\nThe reason: {reason}",
-            _proposer_emails(project),
-        )
+        _notify("rejected", project)
+    log.info("project-rejected project=%s by=%s", project.pk, rejected_by.email)
+    return project
+
+
+def project_return_for_changes(*, project: Project, note: str, returned_by: User) -> Project:
+    """Staff send a submitted proposal back to its lead borough with a note of what to change; it can then be resubmitted."""
+    note = _guard_note(note, "note", "Say what the proposers should change.")
+    with transaction.atomic():
+        project = _locked(project)
+        _status_is(project, DECIDABLE, "only a submitted proposal can be returned for changes")
+        project.status = ProjectStatus.RETURNED
+        project.return_note = note
+        project._change_reason = f"Returned for changes by {returned_by.email}"
+        project.save()
+        _notify("returned", project)
+    log.info("project-returned project=%s by=%s", project.pk, returned_by.email)
     return project
 
 
@@ -233,8 +374,9 @@ def _guard_reportable(project: Project) -> None:
 
 
 def progress_update_post(*, project: Project, author: User, date: datetime.date, phase: str, rag: str, text: str) -> ProgressUpdate:
-    _guard_reportable(project)
     with transaction.atomic():
+        project = _locked(project)
+        _guard_reportable(project)
         update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
         update.full_clean()
         update.save()
@@ -244,7 +386,6 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
         if project.status == ProjectStatus.APPROVED:
             changed["status"] = ProjectStatus.ACTIVE
         if changed:
-            project = Project.objects.select_for_update().get(pk=project.pk)
             for field, value in changed.items():
                 setattr(project, field, value)
             project._change_reason = f"Progress update by {author.email}"

@@ -15,7 +15,7 @@ from loti.views import PolicyMixin, log_refused
 from members.permissions import officer_organisation_id
 
 from . import permissions, selectors, services
-from .forms import BenefitForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
+from .forms import BenefitForm, DeclineForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
 from .models import Project
 
 
@@ -58,7 +58,11 @@ class ProjectView(PolicyMixin, DetailView):
         project, user = self.object, self.request.user
         context.update(
             can_support=permissions.can_support(user, project),
+            can_decline=permissions.can_decline(user, project),
+            our_part=permissions.participation(user, project),
             can_submit=permissions.can_submit(user, project),
+            can_edit=permissions.can_edit(user, project),
+            can_withdraw=permissions.can_withdraw(user, project),
             can_report=permissions.can_report(user, project),
             updates=project.updates.select_related("author")[:10],
             benefits=project.benefits.select_related("organisation", "year"),
@@ -66,6 +70,21 @@ class ProjectView(PolicyMixin, DetailView):
         if context["can_submit"]:
             context["missing"] = services.funding_principles_missing(project=project)
         return context
+
+
+def proposal_fields(form: ProposalForm) -> dict:
+    """What a proposal form gives the propose and change services, by their argument names."""
+    data = form.cleaned_data
+    names = ["title", "summary", "outcome", "problems", "hypotheses", "pillar", "workstream", "funding_requested",
+             "replicable", "outputs_gifted", "is_data_project"]
+    return {name: data[name] for name in names} | {"invited": list(data["invited_boroughs"])}
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names when the form has one, else at the top of the page."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, texts in by_field.items():
+        form.add_error(field if field in form.fields else None, texts)
 
 
 class ProposeView(LoginRequiredMixin, FormView):
@@ -82,25 +101,10 @@ class ProposeView(LoginRequiredMixin, FormView):
         return super().get_form_kwargs() | {"proposer_organisation_id": officer_organisation_id(self.request.user)}
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
-            project = services.project_propose(
-                proposer=self.request.user,
-                title=data["title"],
-                summary=data["summary"],
-                outcome=data["outcome"],
-                problems=data["problems"],
-                hypotheses=data["hypotheses"],
-                pillar=data["pillar"],
-                workstream=data["workstream"],
-                funding_requested=data["funding_requested"],
-                invited=list(data["invited_boroughs"]),
-                replicable=data["replicable"],
-                outputs_gifted=data["outputs_gifted"],
-                is_data_project=data["is_data_project"],
-            )
+            project = services.project_propose(proposer=self.request.user, **proposal_fields(form))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Your proposal “{project.title}” is saved as a draft; the boroughs you invited have been asked to support it.")
         return redirect("projects:project", slug=project.slug)
@@ -127,7 +131,7 @@ class ProjectActionView(PolicyMixin, SingleObjectMixin, FormView):
         return redirect("projects:project", slug=self.object.slug)
 
     def refuse(self, form, error: ValidationError):
-        form.add_error(None, error)
+        add_errors(form, error)
         return self.form_invalid(form)
 
 
@@ -136,6 +140,13 @@ class SupportView(ProjectActionView):
     allowed = staticmethod(permissions.can_support)
     form_class = forms.Form
 
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(**kwargs) | {
+            "can_decline": permissions.can_decline(user, self.object),
+            "our_part": permissions.participation(user, self.object),
+        }
+
     def form_valid(self, form):
         try:
             services.participant_accept(
@@ -143,7 +154,44 @@ class SupportView(ProjectActionView):
             )
         except ValidationError as error:
             return self.refuse(form, error)
-        return self.success(f"Your borough supports “{self.object.title}”.")
+        return self.success(f"Your borough supports “{self.object.title}”. The proposers have been told.")
+
+
+class DeclineView(ProjectActionView):
+    template_name = "projects/decline.html"
+    allowed = staticmethod(permissions.can_decline)
+    form_class = DeclineForm
+
+    def form_valid(self, form):
+        try:
+            services.participant_decline(
+                project=self.object,
+                organisation_id=officer_organisation_id(self.request.user),
+                declined_by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success(f"Your borough will not support “{self.object.title}”. The proposers have been told.")
+
+
+class EditView(ProjectActionView):
+    """The lead borough changes its draft, or a proposal LOTI returned for changes."""
+
+    template_name = "projects/edit.html"
+    allowed = staticmethod(permissions.can_edit)
+    form_class = ProposalForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.object, "proposer_organisation_id": officer_organisation_id(self.request.user)}
+
+    def form_valid(self, form):
+        try:
+            services.project_update(project=self.object, edited_by=self.request.user, **proposal_fields(form))
+        except ValidationError as error:
+            self.object.refresh_from_db()  # the form wrote its values onto the object; show the saved title, not the refused one
+            return self.refuse(form, error)
+        return self.success(f"Your changes to “{form.cleaned_data['title']}” are saved.")
 
 
 class SubmitView(ProjectActionView):
@@ -158,8 +206,25 @@ class SubmitView(ProjectActionView):
         try:
             services.project_submit(project=self.object, submitted_by=self.request.user)
         except ValidationError as error:
+            if services.funding_principles_missing(project=self.object):
+                # The page lists what is missing; the summary points to that list rather than repeating it.
+                form.add_error(None, "It does not yet meet LOTI's funding principles: see what is missing below.")
+                return self.form_invalid(form)
             return self.refuse(form, error)
-        return self.success(f"“{self.object.title}” is submitted to LOTI for review.")
+        return self.success(f"“{self.object.title}” is submitted to LOTI for review. LOTI staff have been told.")
+
+
+class WithdrawView(ProjectActionView):
+    template_name = "projects/withdraw.html"
+    allowed = staticmethod(permissions.can_withdraw)
+    form_class = forms.Form
+
+    def form_valid(self, form):
+        try:
+            services.project_withdraw(project=self.object, withdrawn_by=self.request.user)
+        except ValidationError as error:
+            return self.refuse(form, error)
+        return self.success(f"“{self.object.title}” is withdrawn. The boroughs you asked for support have been told.")
 
 
 class ProgressUpdateView(ProjectActionView):
@@ -261,9 +326,7 @@ class SurveyView(SurveyMixin, FormView):
             services.survey_answer(survey=self.survey, respondent=self.request.user, answers=form.answers())
         except ValidationError as error:
             # Errors about a question on the page go beside it; any other (survey just closed, say) at the top.
-            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, texts in by_field.items():
-                form.add_error(field if field in form.fields else None, texts)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Thank you: your answers to the {self.survey.year} satisfaction survey are saved.")
         return redirect("projects:survey_answers")

@@ -111,3 +111,11 @@ def plan_totals_by_year() -> dict[str, dict[str, Decimal]]:
     for row in rows:
         totals.setdefault(row["year__label"], {})[row["section"]] = row["total"]
     return totals
+
+
+def pillar_allocation_total(*, pillar_id: int, year_id: int) -> Decimal:
+    """What a year's budget allocates to a pillar (0 when it allocates nothing); read by projects' approvals."""
+    total = BudgetLine.objects.filter(year_id=year_id, section=BudgetSection.ALLOCATION, pillar_id=pillar_id).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return to_money(total or 0)

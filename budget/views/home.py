@@ -18,6 +18,7 @@ from projects.selectors import (
     HOME_LIST_LENGTH,
     borough_project_counts,
     borough_projects_due_update,
+    borough_projects_returned,
     borough_projects_to_decide,
     borough_recent_projects,
     open_survey,
@@ -80,6 +81,8 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
         to_decide = borough_projects_to_decide(organisation_id=organisation_id)
         due = borough_projects_due_update(organisation_id=organisation_id, today=today, every=UPDATE_EVERY)
         for projects, text, url, more in (
+            (borough_projects_returned(organisation_id=organisation_id), "Change “{}” as LOTI asked, then submit it again",
+             "/projects/{}/edit/", "{} more proposals were returned for changes"),
             (to_decide, "Decide whether your borough supports “{}”", "/projects/{}/support/", "{} more proposals await your decision"),
             (due, "Post a progress update on “{}”", "/projects/{}/updates/new/", "{} more projects need a progress update"),
         ):

@@ -48,6 +48,10 @@ CASES = {
     "projects:propose": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
     "projects:project": {"object": "draft", "answers": {"anonymous": (404, 405), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
     "projects:support": {"object": "draft_invited", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
+    "projects:decline": {"object": "draft_invited", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
+    # An empty post to the change page shows the required fields' errors.
+    "projects:edit": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)}},
+    "projects:withdraw": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
     "projects:submit": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)}},
     "projects:update": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
     "projects:output": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},

@@ -17,6 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_every_portal_page_passes_axe(loti, open_page):
     draft = make_project("Camden draft proposal", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.islington], accepted=False)
+    returned = make_project("Returned proposal", lead=loti.camden, status=ProjectStatus.RETURNED, others=[loti.islington], pillar=loti.pillar)
+    returned.return_note = "Say how you will measure it"
+    returned.save()
+    withdrawn = make_project("Withdrawn proposal", lead=loti.camden, status=ProjectStatus.WITHDRAWN, others=[loti.islington])
     approved = make_project("Shared cyber pilot", lead=loti.camden, others=[loti.hackney], pillar=loti.pillar)
     FeeSchedule.objects.create(year=loti.year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
     invoices_issue(year=loti.year, issued_by=loti.staff)
@@ -41,13 +45,15 @@ def test_every_portal_page_passes_axe(loti, open_page):
     officer = open_page()
     sign_in(officer, loti.camden_officer.email)
     pages = ["/", "/projects/", "/projects/propose/", f"/projects/{draft.slug}/", f"/projects/{draft.slug}/submit/",
+             f"/projects/{draft.slug}/edit/", f"/projects/{draft.slug}/withdraw/", f"/projects/{returned.slug}/",
+             f"/projects/{returned.slug}/edit/", f"/projects/{returned.slug}/submit/", f"/projects/{withdrawn.slug}/",
              f"/projects/{approved.slug}/", f"/projects/{approved.slug}/updates/new/", f"/projects/{approved.slug}/outputs/new/",
              f"/projects/{approved.slug}/benefits/new/", "/projects/survey/answers/", "/projects/survey/",
              "/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]
     for path in pages:
         officer.goto(path)
         assert_accessible(officer)
-        for form in ["/propose/", "/updates/new/", "/outputs/new/", "/benefits/new/", "/survey/"]:
+        for form in ["/propose/", "/updates/new/", "/outputs/new/", "/benefits/new/", "/survey/", f"/{draft.slug}/submit/"]:
             if path.endswith(form):
                 with officer.expect_navigation():
                     officer.locator("main button[type=submit]").press("Enter")
@@ -57,6 +63,8 @@ def test_every_portal_page_passes_axe(loti, open_page):
     invited = open_page()
     sign_in(invited, loti.islington_officer.email)
     invited.goto(f"/projects/{draft.slug}/support/")
+    assert_accessible(invited)
+    invited.goto(f"/projects/{draft.slug}/decline/")
     assert_accessible(invited)
     invited.goto("/members/invitations/an-invitation/")
     assert_accessible(invited)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from budget.models import FeeSchedule, Invoice
+from budget.models import BudgetLine, BudgetSection, FeeSchedule, Invoice
 from budget.services.invoicing import invoices_issue
 from members.models import MembershipTier, User
 from projects.models import Project, ProjectStatus, Survey, SurveyResponse
@@ -129,7 +129,8 @@ def test_propose_support_submit_approve_then_post_an_update(loti, open_page, sta
     project.refresh_from_db()
     assert project.status == ProjectStatus.PROPOSED
 
-    # LOTI staff score the five criteria in the admin and approve it with an amount.
+    # LOTI staff score the five criteria in the admin and approve it with an amount within the ask and the pillar's allocation.
+    BudgetLine.objects.create(year=loti.year, section=BudgetSection.ALLOCATION, name="Smarter London", amount=Decimal("100000"), pillar=loti.pillar)
     staff = open_page()
     staff_keys = sign_in(staff, loti.staff.email, totp_secret=staff_secret, path="/admin/")
     staff_keys.start(f"/admin/projects/project/{project.pk}/change/")

@@ -1,0 +1,58 @@
+"""Background work every app shares: start a task once the data it reads is committed, and send email from a task."""
+import logging
+import re
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+# Any run of whitespace, including CR, LF and the Unicode line and paragraph separators.
+_BREAKS = re.compile(r"\s+")
+
+
+def one_line(text, limit: int = 200) -> str:
+    """Text safe for a mail header or a one-line place on a page: line breaks become spaces, and it is not endless."""
+    flat = _BREAKS.sub(" ", str(text or "")).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def portal_link(path: str) -> str:
+    """An absolute link to a page of the portal, for an email."""
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def start_after_commit(task, /, *args, **kwargs) -> None:
+    """Queue a Celery task once the current transaction commits, so it reads what was written (and nothing if it rolls back).
+
+    Outside a transaction it is queued at once. A broker that is down is logged, never turned into an error after the
+    data is saved.
+    """
+
+    def enqueue():
+        try:
+            task.apply_async(args=args, kwargs=kwargs, retry=False)
+        except Exception:  # the write stands; the job is lost only from the queue, and the log says which
+            log.exception("task-not-queued task=%s args=%r kwargs=%r", task.name, args, kwargs)
+
+    transaction.on_commit(enqueue)
+
+
+# A mail server that is down for a moment: the task tries again later.
+MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, max_retries=3, retry_backoff=True)
+def send_email(*, subject: str, body: str, recipients: list[str]) -> int:
+    """One message per recipient (nobody sees who else was told), the subject always on one line."""
+    subject = one_line(subject, limit=180)
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in sorted(set(recipients)) if address]
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        sent = connection.send_messages(messages)
+    log.info("email-sent subject=%r recipients=%d", subject, len(messages))
+    return sent or 0
