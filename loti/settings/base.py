@@ -198,5 +198,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
 MFA_TOTP_ISSUER = "LOTI Portal"
+# Accept the code of the 30-second step either side of now: phones drift, and a code typed as the step turns
+# over is still the person at the keyboard.
+MFA_TOTP_TOLERANCE = 1
 # LOTI staff must have an authenticator app before they reach the admin.
 LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
