@@ -1,0 +1,30 @@
+"""Spreadsheet kind for the engagement map: `engagements` (see docs/register.md)."""
+from import_export.fields import Field
+
+from loti.imports import ChoiceWidget, LotiResource, TextWidget, register
+
+from .resources import PillarWidget
+from .strategy_models import Engagement, EngagementMode, Relationship
+
+
+@register("engagements")
+class EngagementResource(LotiResource):
+    pillar = Field(attribute="pillar", column_name="pillar", widget=PillarWidget())
+    stakeholder = Field(attribute="stakeholder", column_name="stakeholder", widget=TextWidget())
+    mode = Field(attribute="mode", column_name="mode", widget=ChoiceWidget(EngagementMode.choices))
+    relationship = Field(attribute="relationship", column_name="relationship", widget=ChoiceWidget(Relationship.choices))
+
+    year_path = None
+    example = {"pillar": "Developing Capabilities", "stakeholder": "Socitm", "mode": "inform", "relationship": "known"}
+    constraint_messages = {
+        "one_engagement_per_cell": "this stakeholder is already in this cell of the map",
+        "engagement_has_stakeholder": "stakeholder is required",
+    }
+
+    class Meta:
+        model = Engagement
+        fields = ("pillar", "stakeholder", "mode", "relationship")
+        import_id_fields = ("pillar", "stakeholder", "mode", "relationship")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("pillar")
