@@ -13,6 +13,8 @@ from loti.models import FinancialYear
 from loti.years import parse_year_label
 
 from . import services
+from .data_project_forms import DpiaGuardedProjectForm
+from .strategy_admin import DataMethodologyInline
 from .models import (
     Benefit,
     Output,
@@ -104,8 +106,9 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["pillar", "workstream", "funder", "year"]
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_at", "updated_at"]
-    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
+    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline]
     actions = ["approve_with_amount", "reject_with_reason"]
+    form = DpiaGuardedProjectForm  # a data project with its DPIA outstanding stays out of Develop and Deliver
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -276,3 +279,6 @@ class SurveyResponseAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_select_related = ["survey__year", "organisation", "workstream"]
     ordering = ["-id"]
     autocomplete_fields = ["organisation", "workstream"]
+
+
+from . import strategy_admin  # noqa: E402,F401  the engagement map

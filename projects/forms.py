@@ -5,6 +5,7 @@ from django.utils import timezone
 from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
+from .data_project_forms import DataProjectFields
 from .models import Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
 from .services import WorkstreamAnswer, answer_field
 
@@ -27,7 +28,7 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(DataProjectFields, forms.ModelForm):
     """LOTI's Outcomes-Based Methodology: the outcome first, then the problems and the hypotheses to test."""
 
     invited_boroughs = forms.ModelMultipleChoiceField(

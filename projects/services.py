@@ -234,6 +234,9 @@ def _guard_reportable(project: Project) -> None:
 
 def progress_update_post(*, project: Project, author: User, date: datetime.date, phase: str, rag: str, text: str) -> ProgressUpdate:
     _guard_reportable(project)
+    from .data_projects import dpia_guard  # the DPIA rule for data projects (issue 15)
+
+    dpia_guard(project=project, phase=phase)
     with transaction.atomic():
         update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
         update.full_clean()

@@ -14,7 +14,7 @@ from loti.models import FinancialYear
 from loti.views import PolicyMixin, log_refused
 from members.permissions import officer_organisation_id
 
-from . import permissions, selectors, services
+from . import data_projects, permissions, selectors, services
 from .forms import BenefitForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
 from .models import Project
 
@@ -99,6 +99,8 @@ class ProposeView(LoginRequiredMixin, FormView):
                 outputs_gifted=data["outputs_gifted"],
                 is_data_project=data["is_data_project"],
             )
+            if form.data_methodology() is not None:  # answers the form has already checked are all there
+                data_projects.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
