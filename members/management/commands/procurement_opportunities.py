@@ -21,12 +21,9 @@ def opportunities_csv(opportunities) -> str:
     return buffer.getvalue()
 
 
-def opportunities_json(opportunities, window: Window) -> str:
-    return json.dumps(
-        {"from": window.first.isoformat(), "to": window.last.isoformat(), "months": window.months,
-         "opportunities": [item.as_json() for item in opportunities]},
-        indent=2,
-    ) + "\n"
+def opportunities_json(opportunities) -> str:
+    """A list of items {service_area, boroughs, earliest_end, latest_end, annual_value_total}, soonest first."""
+    return json.dumps([item.as_json() for item in opportunities], indent=2) + "\n"
 
 
 class Command(BaseCommand):
@@ -50,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"--months {months} is out of range: give 1 to 120 months")
         window = Window(first=first, months=months)
         found = procurement_opportunities(window=window)
-        text = opportunities_json(found, window) if fmt == "json" else opportunities_csv(found)
+        text = opportunities_json(found) if fmt == "json" else opportunities_csv(found)
         if output:
             Path(output).write_text(text, encoding="utf-8", newline="")
             self.stderr.write(f"Wrote {len(found)} opportunities ({window.first} to {window.last}) to {output}")
