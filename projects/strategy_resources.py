@@ -15,7 +15,7 @@ class EngagementResource(LotiResource):
     relationship = Field(attribute="relationship", column_name="relationship", widget=ChoiceWidget(Relationship.choices))
 
     year_path = None
-    example = {"pillar": "Developing Capabilities", "stakeholder": "Socitm", "mode": "inform", "relationship": "known"}
+    example = {"pillar": "Covid Recovery", "stakeholder": "Nesta", "mode": "inform", "relationship": "known"}
     constraint_messages = {
         "one_engagement_per_cell": "this stakeholder is already in this cell of the map",
         "engagement_has_stakeholder": "stakeholder is required",

@@ -17,7 +17,7 @@ from budget.models import (
     ReportRun,
 )
 from loti.models import FinancialYear, ImportRecord
-from members.models import Invitation, Membership, Organisation, User
+from members.models import Invitation, Membership, Organisation, ServiceArea, User
 from projects.models import (
     Benefit,
     Participant,
@@ -270,3 +270,4 @@ def strategy(db):
     survey()
     invoice()
     funding_agreement()
+    ServiceArea.objects.get_or_create(name="Revenues and benefits", defaults={"slug": "revenues-and-benefits"})  # systems
