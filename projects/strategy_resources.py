@@ -1,4 +1,5 @@
 """Spreadsheet kind for the engagement map: `engagements` (see docs/register.md)."""
+from django.db.models import Case, Value, When
 from import_export.fields import Field
 
 from loti.imports import ChoiceWidget, LotiResource, TextWidget, register
@@ -27,4 +28,8 @@ class EngagementResource(LotiResource):
         import_id_fields = ("pillar", "stakeholder", "mode", "relationship")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("pillar")
+        # The map's order: pillar, known before new, then inform, involve, influence as the slides draw them.
+        mode_order = Case(*(When(mode=mode, then=Value(n)) for n, mode in enumerate(EngagementMode.values)))
+        return super().get_queryset().select_related("pillar").order_by(
+            "pillar__position", "pillar__name", "relationship", mode_order, "position", "stakeholder"
+        )
