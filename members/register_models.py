@@ -47,7 +47,10 @@ class System(models.Model):
         ordering = ["organisation__name", "service_area__name", "product"]
         indexes = [models.Index(fields=["contract_end", "service_area"], name="system_contract_end")]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "service_area", "product"], name="one_system_per_product_and_service_area"),
+            models.UniqueConstraint(
+                fields=["organisation", "service_area", "product"], name="one_system_per_product_and_service_area",
+                violation_error_message="The borough already lists this product in this service area: change that entry instead.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(contract_start__isnull=True) | models.Q(contract_end__isnull=True)
                 | models.Q(contract_end__gte=models.F("contract_start")),
