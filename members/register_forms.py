@@ -71,7 +71,7 @@ class MaturityForm(forms.Form):
                 choices=[(str(n), f"{n} – {text}") for n, text in enumerate(scale, start=1)],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Score {label.lower()} from 1 to 5", "invalid_choice": f"Score {label.lower()} from 1 to 5"},
+                error_messages={"required": f"Choose a score from 1 to 5 for {label}", "invalid_choice": f"Choose a score from 1 to 5 for {label}"},
             )
             self.fields[f"evidence_{dimension}"] = forms.CharField(
                 label=f"{label}: the evidence for your score", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

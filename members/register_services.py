@@ -115,11 +115,11 @@ def maturity_assess(*, year: FinancialYear, answered_by: User, answers: dict[str
     errors: dict[str, list[str]] = {}
     for dimension, label in MaturityDimension.choices:
         if dimension not in answers:
-            errors.setdefault(f"score_{dimension}", []).append(f"Score {label.lower()} from 1 to 5.")
+            errors.setdefault(f"score_{dimension}", []).append(f"Choose a score from 1 to 5 for {label}.")
             continue
         score, _ = answers[dimension]
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            errors.setdefault(f"score_{dimension}", []).append(f"Score {label.lower()} with a whole number from 1 to 5, not {score!r}.")
+            errors.setdefault(f"score_{dimension}", []).append(f"Choose a whole number from 1 to 5 for {label}, not {score!r}.")
     unknown = set(answers) - set(MaturityDimension.values)
     if unknown:
         errors.setdefault("__all__", []).append(f"Unknown dimension: {', '.join(sorted(unknown))}.")
