@@ -25,7 +25,7 @@ MEDIAN_MIN_RESPONSES = 3
 
 
 def register_boroughs() -> QuerySet:
-    """London boroughs with the number of systems each lists and the next contract to end."""
+    """London boroughs with the number of systems each lists: one query."""
     return Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH).annotate(
         system_count=Count("systems"),
     ).order_by("name")
