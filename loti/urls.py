@@ -17,6 +17,8 @@ urlpatterns = [
     path("", BoroughHomeView.as_view(), name="home"),
     path("projects/", include("projects.urls")),
     path("members/", include("members.urls")),
+    path("", include("members.urls_register")),  # the technology register, opportunities, maturity (issue 15)
+    path("", include("projects.urls_strategy")),  # the engagement map (issue 15)
     path("", include("budget.urls")),
     path("", include("budget.urls_reports")),
 ]

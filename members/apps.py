@@ -7,4 +7,5 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
+        from . import register_resources  # noqa: F401  systems and maturity
         from . import signals  # noqa: F401  logs sign-in and sign-out

@@ -142,3 +142,9 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+
+# The technology and contracts register and digital maturity (issue 15) live in their own module.
+from .register_models import (  # noqa: E402,F401
+    MaturityDimension, MaturityScore, MaturitySharing, ProcurementInterest, ServiceArea, System,
+)

@@ -14,7 +14,9 @@ from loti.models import FinancialYear
 from loti.years import parse_year_label
 
 from . import services
+from .data_project_forms import DpiaGuardedProjectForm
 from .funding import funding_limits
+from .strategy_admin import DataMethodologyInline
 from .models import (
     Benefit,
     Output,
@@ -126,8 +128,9 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["pillar", "workstream", "funder", "year"]
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
-    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline]
+    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline]
     actions = ["approve_with_amount", "return_for_changes", "reject_with_reason"]
+    form = DpiaGuardedProjectForm  # a data project with its DPIA outstanding stays out of Develop and Deliver
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -331,3 +334,6 @@ class SurveyResponseAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_select_related = ["survey__year", "organisation", "workstream"]
     ordering = ["-id"]
     autocomplete_fields = ["organisation", "workstream"]
+
+
+from . import strategy_admin  # noqa: E402,F401  the engagement map

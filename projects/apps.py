@@ -7,3 +7,4 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
+        from . import strategy_resources  # noqa: F401  engagements

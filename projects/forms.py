@@ -10,6 +10,7 @@ from django.utils import timezone
 from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
+from .data_project_forms import DataProjectFields
 from .models import (
     Benefit, BenefitKind, Output, ParticipantRole, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream,
 )
@@ -81,7 +82,7 @@ def _in_range(day: datetime.date, what: str) -> datetime.date:
     return day
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(DataProjectFields, forms.ModelForm):
     """LOTI's Outcomes-Based Methodology: the outcome first, then the problems and the hypotheses to test.
 
     Used to propose and, by the lead borough, to change a draft or a proposal returned for changes.

@@ -316,3 +316,7 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workstream}: {self.rating}"
+
+
+# The Data Projects Methodology and the engagement map (issue 15) live in their own module.
+from .strategy_models import DataMethodology, Engagement, EngagementMode, Relationship  # noqa: E402,F401

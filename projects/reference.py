@@ -127,3 +127,6 @@ def projects_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Projec
 def projects_reference_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
     strategy_load(tally=tally, data_dir=data_dir)
     projects_load(tally=tally, data_dir=data_dir)
+    from .strategy_reference import engagements_load
+
+    engagements_load(tally=tally, data_dir=data_dir)

@@ -19,6 +19,7 @@ from loti.tasks import one_line, start_after_commit
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
+from .data_projects import dpia_guard
 from .funding import funding_limits
 from .models import (
     Benefit,
@@ -377,6 +378,7 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
     with transaction.atomic():
         project = _locked(project)
         _guard_reportable(project)
+        dpia_guard(project=project, phase=phase)  # a data project stays out of Develop until its DPIA is done
         update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
         update.full_clean()
         update.save()

@@ -14,7 +14,7 @@ from loti.models import FinancialYear
 from loti.views import PolicyMixin, log_refused
 from members.permissions import officer_organisation_id
 
-from . import permissions, selectors, services
+from . import data_projects, permissions, selectors, services
 from .forms import BenefitForm, DeclineForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
 from .models import Project
 
@@ -103,6 +103,8 @@ class ProposeView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             project = services.project_propose(proposer=self.request.user, **proposal_fields(form))
+            if form.data_methodology() is not None:  # answers the form has already checked are all there
+                data_projects.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -188,6 +190,8 @@ class EditView(ProjectActionView):
     def form_valid(self, form):
         try:
             services.project_update(project=self.object, edited_by=self.request.user, **proposal_fields(form))
+            if form.data_methodology() is not None:
+                data_projects.data_methodology_record(project=self.object, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             self.object.refresh_from_db()  # the form wrote its values onto the object; show the saved title, not the refused one
             return self.refuse(form, error)

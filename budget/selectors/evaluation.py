@@ -7,6 +7,7 @@ from budget.selectors.plan import budget_plan
 from budget.selectors.report import budget_actuals
 from loti.models import FinancialYear
 from loti.money import money_str, to_money
+from members.register_selectors import maturity_report_json
 from projects.evaluation import ProjectFigures, project_figures
 
 
@@ -101,6 +102,7 @@ class EvaluationReport:
                 {"project": row.title, "amount": money_str(row.savings), "hours": str(row.hours)} for row in figures.benefits
             ],
             "previous": None if self.previous is None else {"year": self.previous.year, **self.previous.headline()},
+            "maturity": maturity_report_json(year=FinancialYear.objects.get(label=self.year)),
         }
 
     def csv_rows(self) -> list[list[str]]:

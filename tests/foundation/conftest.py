@@ -17,9 +17,12 @@ from budget.models import (
     ReportRun,
 )
 from loti.models import FinancialYear, ImportRecord
-from members.models import Invitation, Membership, Organisation, User
+from members.models import (
+    Invitation, MaturityScore, MaturitySharing, Membership, Organisation, ProcurementInterest, ServiceArea, System, User,
+)
 from projects.models import (
     Benefit,
+    Engagement,
     Participant,
     Pillar,
     ProgressUpdate,
@@ -211,6 +214,32 @@ def periodic_task():
     return PeriodicTask.objects.get_or_create(name="Invoice reminders", defaults={"task": "budget.tasks.remind", "interval": interval_schedule()})[0]
 
 
+def service_area():
+    return ServiceArea.objects.get_or_create(name="Revenues and benefits", defaults={"slug": "revenues-and-benefits"})[0]
+
+
+def system():
+    return System.objects.get_or_create(
+        organisation=organisation(), service_area=service_area(), product="Revenues system", defaults={"supplier": "Example Ltd"}
+    )[0]
+
+
+def procurement_interest():
+    return ProcurementInterest.objects.get_or_create(service_area=service_area(), organisation=organisation())[0]
+
+
+def maturity_score():
+    return MaturityScore.objects.get_or_create(year=year(), organisation=organisation(), dimension="data", defaults={"score": 3})[0]
+
+
+def maturity_sharing():
+    return MaturitySharing.objects.get_or_create(organisation=organisation(), defaults={"shared": True})[0]
+
+
+def engagement():
+    return Engagement.objects.get_or_create(pillar=pillar(), stakeholder="Nesta", mode="inform", relationship="known")[0]
+
+
 FACTORIES = {
     "auth.Group": group,
     "account.EmailAddress": email_address,
@@ -226,6 +255,12 @@ FACTORIES = {
     "members.Membership": membership,
     "members.User": officer,
     "members.Invitation": invitation,
+    "members.ServiceArea": service_area,
+    "members.System": system,
+    "members.ProcurementInterest": procurement_interest,
+    "members.MaturityScore": maturity_score,
+    "members.MaturitySharing": maturity_sharing,
+    "projects.Engagement": engagement,
     "projects.Pillar": pillar,
     "projects.Workstream": workstream,
     "projects.Project": project,
@@ -270,3 +305,4 @@ def strategy(db):
     survey()
     invoice()
     funding_agreement()
+    ServiceArea.objects.get_or_create(name="Revenues and benefits", defaults={"slug": "revenues-and-benefits"})  # systems

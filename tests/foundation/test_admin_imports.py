@@ -109,6 +109,9 @@ def test_the_admin_imports_an_xlsx_workbook(staff_client):
         ("admin:projects_participant", "participants"),
         ("admin:projects_surveyresponse", "survey-responses"),
         ("admin:projects_benefit", "benefits"),
+        ("admin:members_system", "systems"),
+        ("admin:members_maturityscore", "maturity"),
+        ("admin:projects_engagement", "engagements"),
     ],
 )
 def test_each_spreadsheet_kind_has_a_downloadable_template_linked_from_its_changelist(staff_client, model_admin_url, kind):

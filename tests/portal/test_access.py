@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from budget.models import FeeSchedule, Invoice
 from budget.services.invoicing import invoices_issue
-from members.models import Invitation, MembershipTier
+from members.models import Invitation, MembershipTier, ServiceArea, System
 from projects.models import Benefit, Output, ProgressUpdate, Project, ProjectStatus, Survey
 
 from .conftest import make_project
 
-PORTAL_NAMESPACES = {"projects", "members", "budget"}
+PORTAL_NAMESPACES = {"projects", "members", "budget", "register", "strategy"}
 PORTAL_TOP_LEVEL = {"home"}
 
 
@@ -61,6 +61,20 @@ CASES = {
     "projects:survey_answers": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (403, 403)}},
     "members:invitation": {"object": "invitation", "answers": {"anonymous": (200, LOGIN), "right": (200, 302), "other": (200, 400), "staff": (200, 400)}},
     "budget:invoice_pdf": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    # The technology register is shared among members (every officer sees every borough's); a borough's own officers
+    # change its entries (staff keep it in the admin); the public register and its CSV are open.
+    "register:index": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "register:borough": {"object": "borough", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "register:add": {"object": "borough", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
+    "register:change": {"object": "system", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
+    "register:opportunities": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "register:interest": {"object": "service_area", "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)}},
+    "register:public": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "register:public_csv": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    # Maturity: each officer's own borough only (an empty post shows the questions' errors); staff read it in the admin.
+    "register:maturity": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
+    "register:maturity_sharing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)}},
+    "strategy:engagement_map": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (403, 403), "other": (403, 403), "staff": (200, 405)}},
 }
 # Who "right" is for each object: the draft's lead is Camden, its invited borough Islington; "other" is Hackney.
 RIGHT_FOR = {"draft_invited": "islington_officer"}
@@ -106,6 +120,7 @@ def objects(loti):
     invitation = Invitation.objects.create(email=loti.camden_officer.email, organisation=loti.camden, token="a-secret-token")
     today = timezone.localdate()
     Survey.objects.create(year=loti.year, opens_on=today - datetime.timedelta(days=7), closes_on=today + datetime.timedelta(days=21))
+    revenues = ServiceArea.objects.create(name="Revenues and benefits", slug="revenues-and-benefits")
     return {
         None: {},
         "draft": {"slug": draft.slug},
@@ -114,6 +129,9 @@ def objects(loti):
         "invitation": {"token": invitation.token},
         "invoice": {"pk": Invoice.objects.get(organisation=loti.camden).pk},
         "open_survey": {},
+        "borough": {"slug": loti.camden.slug},
+        "system": {"pk": System.objects.create(organisation=loti.camden, service_area=revenues, product="Revs", supplier="S").pk},
+        "service_area": {"pk": revenues.pk},
     }
 
 
