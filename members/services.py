@@ -1,10 +1,11 @@
 """Joining the portal: officers matched to their borough by email domain, approved by staff, or invited."""
 import logging
 import secrets
+import smtplib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,3 +99,33 @@ def invitations_accept_for_verified_email(*, user: User, email: str) -> int:
         invitation_accept(invitation=invitation, user=user)
         accepted += 1
     return accepted
+
+
+def billing_change_request(*, organisation: Organisation, requested_by: User, change: str) -> None:
+    """An officer asks LOTI to change their borough's billing details: LOTI's invoice contact is emailed."""
+    change = (change or "").strip()
+    if not change:
+        raise ValidationError({"change": "Say what should change"})
+    recipient = (getattr(settings, "LOTI_INVOICE_CONTACT", "") or "").strip()
+    if not recipient:
+        raise ValidationError("LOTI's invoice contact is not set up yet, so the request cannot be sent. Please email LOTI instead.")
+    current = "\n".join(
+        [
+            f"Billing address:\n{organisation.billing_address or '(none)'}",
+            f"Accounts payable email: {organisation.invoice_email or '(none)'}",
+        ]
+    )
+    body = (
+        f"{requested_by.get_full_name() or requested_by.email} ({requested_by.email}) of {organisation} asks LOTI "
+        f"to change {organisation}'s billing details:\n\n{change}\n\nWhat the portal holds now:\n{current}\n\n"
+        "Make the change in the admin (Organisations, or the membership's purchase order number).\n"
+    )
+    message = EmailMessage(
+        f"Billing details change for {organisation}", body, settings.DEFAULT_FROM_EMAIL, [recipient], reply_to=[requested_by.email]
+    )
+    try:
+        message.send(fail_silently=False)  # nothing is written, so nothing waits for a commit
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("billing-change-not-sent organisation=%s by=%s error=%s", organisation.name, requested_by.email, error)
+        raise ValidationError("Your request could not be sent just now. Please try again in a few minutes.") from error
+    log.info("billing-change-requested organisation=%s by=%s", organisation.name, requested_by.email)
