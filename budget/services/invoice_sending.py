@@ -25,13 +25,21 @@ from budget.services.supplier import SupplierNotConfigured, supplier_details
 
 logger = logging.getLogger(__name__)
 
-# Attempts in all (the first and its retries), and the wait before each retry: 1, 2, 4, 8, 16 minutes.
+# Attempts in all: the first and five retries, after 1, 2, 4, 8 and 16 minutes by default.
 SEND_ATTEMPTS = 6
 TRANSIENT = (smtplib.SMTPException, OSError)
 
 
 def retry_delay(retries_so_far: int) -> int:
-    return 60 * 2**retries_so_far
+    """Seconds before the next attempt: LOTI_INVOICE_SEND_RETRY_SECONDS (60), doubling each time."""
+    return int(getattr(settings, "LOTI_INVOICE_SEND_RETRY_SECONDS", 60)) * 2**retries_so_far
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 class InvoiceSendError(Exception):
@@ -111,14 +119,13 @@ def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, fina
             reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             if final:
                 failure = (
-                    f"Not sent to {address}: attempt {attempt} of {attempt} failed at {timezone.localtime(now):%-d %B %Y %H:%M} "
+                    f"Not sent to {address}: attempt {attempt} of {SEND_ATTEMPTS} failed at {timezone.localtime(now):%-d %B %Y %H:%M} "
                     f"({reason}). Gave up; check the address and the mail server, then choose “Send to finance again”."
                 )
             else:
-                wait = retry_delay(attempt - 1) // 60
                 failure = (
                     f"Sending to {address} failed at {timezone.localtime(now):%-d %B %Y %H:%M} on attempt {attempt} "
-                    f"({reason}); trying again in {wait} minute{'s' if wait != 1 else ''}."
+                    f"of {SEND_ATTEMPTS} ({reason}); trying again in {_duration(retry_delay(attempt - 1))}."
                 )
             _record(invoice_id, send_attempts=F("send_attempts") + 1, send_error=failure)
             logger.warning("invoice-send-failed invoice=%s to=%s attempt=%d error=%s", invoice.number, address, attempt, reason)

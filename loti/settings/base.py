@@ -212,3 +212,5 @@ LOTI_BANK_ACCOUNT_NAME = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY
 LOTI_BANK_SORT_CODE = env("LOTI_BANK_SORT_CODE", "00-00-00")
 LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
 LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
+# Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
+LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))

@@ -57,6 +57,9 @@ CASES = {
     "projects:survey_answers": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (403, 403)}},
     "members:invitation": {"object": "invitation", "answers": {"anonymous": (200, LOGIN), "right": (200, 302), "other": (200, 400), "staff": (200, 400)}},
     "budget:invoice_pdf": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    "budget:invoice": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    # Each officer's own borough's billing details (an empty post shows the form's error); staff keep them in the admin.
+    "members:billing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (404, 404)}},
 }
 # Who "right" is for each object: the draft's lead is Camden, its invited borough Islington; "other" is Hackney.
 RIGHT_FOR = {"draft_invited": "islington_officer"}
