@@ -44,6 +44,11 @@ def supplier_details() -> Supplier:
             "see docs/invoices.md)."
         )
     lines = [line.strip() for line in settings.LOTI_INVOICE_FROM.replace("\\n", "\n").splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise SupplierNotConfigured(
+            "LOTI_INVOICE_FROM must give the supplier's name on its first line and its address on the lines after "
+            "(lines separated by newlines)."
+        )
     return Supplier(
         name=lines[0],
         address_lines=tuple(lines[1:]),
