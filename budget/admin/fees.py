@@ -140,7 +140,7 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
     list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
-                    "status_label", "balance_amount", "sent_to_finance", "pdf_link"]
+                    "status_label", "balance_amount", "sent_short", "pdf_link"]
     list_filter = [StatusFilter, "year", OverdueFilter, "kind", SentFilter]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
@@ -185,6 +185,23 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="sent to finance", ordering="sent_at")
     def sent_to_finance(self, invoice):
         return invoice_send_status(invoice)
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent_short(self, invoice):
+        """A word or two in the list; the whole story on hover and on the invoice's page."""
+        if invoice.sent_at:
+            short = f"Sent {timezone.localtime(invoice.sent_at):%-d %b %Y}"
+        elif "no accounts-payable email" in invoice.send_error:
+            short = "No address"
+        elif "trying again" in invoice.send_error:
+            short = "Retrying"
+        elif invoice.send_error.startswith("Queued"):
+            short = "Queued"
+        elif invoice.send_error:
+            short = "Failed"
+        else:
+            short = "Not sent"
+        return format_html('<span title="{}">{}</span>', invoice_send_status(invoice), short)
 
     @admin.action(description="Send to finance again (PDF to the accounts-payable address)", permissions=["change"])
     def send_to_finance(self, request, queryset):
