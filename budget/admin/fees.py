@@ -15,7 +15,7 @@ from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSou
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoice_sending import invoice_send_status, invoices_send_again
-from budget.services.invoicing import invoice_credit, invoices_issue
+from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_record
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
@@ -147,12 +147,16 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["number", "kind", "year", "sequence", "organisation", "membership", "credits", "description",
                        "issued_on", "due_on", "net", "vat_rate", "vat", "gross", "issued_by", "last_reminded_at",
                        "status_label", "paid_amount", "balance_amount", "pdf_link",
-                       "billing_address", "purchase_order", "sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]
+                       "sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "organisation", "year", "description", "credits", "pdf_link"]}),
         ("Amounts", {"fields": ["net", "vat_rate", "vat", "gross", "paid_amount", "balance_amount", "status_label"]}),
         ("Dates", {"fields": ["issued_on", "due_on", "issued_by", "last_reminded_at"]}),
-        ("Made out to (as issued)", {"fields": ["billing_address", "purchase_order"]}),
+        ("Made out to", {
+            "fields": ["billing_address", "purchase_order"],
+            "description": "As issued, from the organisation and its membership. Correct them here if the borough asks "
+                           "(e.g. a purchase order raised late), then use “Send to finance again”.",
+        }),
         ("Sent to finance", {"fields": ["sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]}),
     ]
     inlines = [PaymentInline]
@@ -215,7 +219,12 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
         return format_html('<a href="{}">PDF</a>', reverse("admin:budget_invoice_pdf", args=[invoice.pk]))
 
     def save_model(self, request, obj, form, change):
-        pass  # every field is read-only; only payments are added here, by save_formset
+        # Money is read-only; only whom it is made out to may be corrected (and payments added, by save_formset).
+        if change and {"billing_address", "purchase_order"} & set(form.changed_data):
+            invoice_billing_correct(
+                invoice=obj, billing_address=form.cleaned_data["billing_address"],
+                purchase_order=form.cleaned_data["purchase_order"], by=request.user,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:

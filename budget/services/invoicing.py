@@ -229,3 +229,26 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
         _after_issue([credit_note])
         logger.info("invoice-credited invoice=%s credit_note=%s by=%s", invoice.number, credit_note.number, by)
         return credit_note
+
+
+def invoice_billing_correct(*, invoice: Invoice, billing_address: str, purchase_order: str, by) -> Invoice:
+    """Correct whom an issued invoice or credit note is made out to: a PO the borough raised late, a wrong address.
+
+    The amounts, number and dates never change; the history keeps who changed what. Staff then send it to
+    finance again (budget.services.invoice_sending.invoices_send_again).
+    """
+    billing_address = "\n".join(line.strip() for line in (billing_address or "").splitlines() if line.strip())
+    purchase_order = (purchase_order or "").strip()
+    limit = Invoice._meta.get_field("purchase_order").max_length
+    if len(purchase_order) > limit:
+        raise ValidationError({"purchase_order": f"A purchase order number has at most {limit} characters."})
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if (invoice.billing_address, invoice.purchase_order) == (billing_address, purchase_order):
+            return invoice
+        invoice.billing_address, invoice.purchase_order = billing_address, purchase_order
+        invoice._history_user = by
+        invoice._change_reason = "Billing details corrected"
+        invoice.save(update_fields=["billing_address", "purchase_order"])
+    logger.info("invoice-billing-corrected invoice=%s by=%s", invoice.number, by)
+    return invoice

@@ -1,6 +1,7 @@
 """Billing details: imported and kept by staff, seen by the borough's officers, who ask staff to change them."""
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -9,10 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from budget.models import Invoice
+from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoicing import invoices_issue
 from members.models import Membership, Organisation, User
 
-from .conftest import ADDRESS, PO
+from .conftest import ADDRESS, PO, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,30 @@ def test_the_home_page_links_each_invoice_and_the_billing_details(billed):
     _, client = officer_of(billed.camden, "zoe@camden.example")
     page = client.get("/").content.decode()
     assert f'href="/invoices/{invoice.pk}/"' in page and 'href="/members/billing/"' in page
+
+
+def test_staff_correct_the_po_on_an_issued_invoice_and_the_history_says_who(billed, staff_client, staff_user):
+    invoices_issue(year=billed.year, issued_on=datetime.date(2020, 4, 1))
+    invoice = Invoice.objects.get(organisation=billed.richmond)
+    response = staff_client.post(f"/admin/budget/invoice/{invoice.pk}/change/", {
+        "billing_address": "Accounts Payable\r\nYork House\r\nTwickenham\r\nTW1 3AA",
+        "purchase_order": "PO-RICH-2020-0042",
+        "payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0", "payments-MIN_NUM_FORMS": "0", "payments-MAX_NUM_FORMS": "1000",
+        "payments-0-amount": "", "payments-0-received_on": "", "payments-0-reference": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    invoice.refresh_from_db()
+    assert invoice.purchase_order == "PO-RICH-2020-0042"
+    assert invoice.billing_address == "Accounts Payable\nYork House\nTwickenham\nTW1 3AA"
+    assert (invoice.net, invoice.gross, invoice.issued_on) == (Decimal("22500.00"), Decimal("27000.00"), datetime.date(2020, 4, 1))
+    latest = invoice.history.first()
+    assert latest.history_user == staff_user and latest.history_change_reason == "Billing details corrected"
+    assert "Purchase order number: PO-RICH-2020-0042" in pdftotext(invoice_pdf(invoice=invoice))
+
+
+def test_the_admin_cannot_change_an_invoices_money(billed, staff_client):
+    invoices_issue(year=billed.year)
+    invoice = Invoice.objects.get(organisation=billed.camden)
+    page = staff_client.get(f"/admin/budget/invoice/{invoice.pk}/change/").content.decode()
+    assert 'name="purchase_order"' in page and 'name="billing_address"' in page
+    assert 'name="net"' not in page and 'name="gross"' not in page and 'name="issued_on"' not in page
