@@ -6,7 +6,6 @@ whenever and wherever it is made: the portal, the admin, the invoice_pdf command
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 
 from budget.models import Invoice, InvoiceKind
 from budget.reports.pdf import render_pdf
@@ -72,7 +71,6 @@ def invoice_document(*, invoice: Invoice) -> dict:
         "gross": pounds(invoice.gross, negative=credit_note),
         # Fixed, so the same invoice always makes the same bytes.
         "created": f"{invoice.issued_on.isoformat()}T00:00:00Z",
-        "language": settings.LANGUAGE_CODE,
     }
 
 
