@@ -6,7 +6,6 @@ whenever and wherever it is made: the portal, the admin, the invoice_pdf command
 import datetime
 from decimal import Decimal
 
-
 from budget.models import Invoice, InvoiceKind
 from budget.reports.pdf import render_pdf
 from budget.services.supplier import supplier_details

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 from django.core import mail
 
-from tests.fees.conftest import fee_schedules, make_borough, members  # noqa: F401  (the small LOTI of the fees tests)
+from tests.fees.conftest import members  # noqa: F401  (the small LOTI of the fees tests)
 
 ADDRESS = "Attn: Zoë Brontë-Łukasiewicz, Accounts Payable\nFinance Directorate, Pièce 4.12\n5 Pancras Square\nLondon\nN1C 4AG"
 PO = "PO/CAMDEN/DIGITAL-2020-21/LOTI-MEMBERSHIP-0001234567-REV02"  # 58 of 60 characters

@@ -1,6 +1,5 @@
 """HMRC's full VAT invoice (VAT Notice 700, section 16), item by item, as pdftotext reads the invoice and the credit note."""
 import datetime
-import io
 import re
 
 from decimal import Decimal
