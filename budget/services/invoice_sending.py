@@ -190,11 +190,14 @@ def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bo
         except (BrokerError, ConnectionError, OSError) as error:
             logger.warning("invoice-send-not-queued invoice_id=%s error=%s", invoice_id, error)
             _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. Choose “Send to finance again”.")
+        except Exception as error:  # run in-process (no worker): one invoice's surprise must not stop the others
+            logger.exception("invoice-send-crashed invoice_id=%s", invoice_id)
+            _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
     if notify and invoice_ids:
         try:
             notify_officers_of_invoices.apply_async(args=[list(invoice_ids)], retry=False)
-        except (BrokerError, ConnectionError, OSError) as error:
-            logger.warning("invoice-notice-not-queued invoice_ids=%s error=%s", invoice_ids, error)
+        except Exception:  # the invoices are issued and sent either way; the officers' notice is the lesser loss
+            logger.exception("invoice-notice-not-sent invoice_ids=%s", invoice_ids)
 
 
 def invoices_send_again(*, invoices: list[Invoice], by) -> int:

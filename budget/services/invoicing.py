@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budget.models import FeeSchedule, Invoice, InvoiceKind
+from budget.services.invoice_sending import invoices_dispatch
 from budget.services.supplier import supplier_details
 from loti.models import FinancialYear
 from loti.money import to_money
@@ -82,8 +83,6 @@ def _check_issue_date(issued_on: datetime.date) -> None:
 
 def _after_issue(invoices: list[Invoice]) -> None:
     """Once committed: each invoice to its borough's accounts payable, and word to its officers."""
-    from budget.services.invoice_sending import invoices_dispatch  # sending imports this module
-
     ids = [invoice.pk for invoice in invoices]
     transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids), robust=True)
 

@@ -162,3 +162,14 @@ def test_staff_send_again_after_fixing_the_problem(issue, billed, settings, staf
     richmond.refresh_from_db()
     assert richmond.sent_to == "payables@richmond.example" and richmond.send_error == ""
     assert [message.to for message in mail.outbox if message.attachments][-1] == ["payables@richmond.example"]
+
+
+def test_when_the_task_queue_is_down_the_invoice_says_it_is_not_sent_yet(billed, django_capture_on_commit_callbacks):
+    from tests.reports.celery_control import UNREACHABLE_REDIS, using_broker
+
+    with using_broker(UNREACHABLE_REDIS), django_capture_on_commit_callbacks(execute=True):
+        issued = invoices_issue(year=billed.year, issued_on=ISSUED_ON)
+    assert len(issued) == 3  # issuing is not undone by the queue being down
+    invoice = Invoice.objects.get(organisation=billed.camden)
+    assert invoice.sent_at is None
+    assert invoice.send_error == "Not sent yet: the task queue could not be reached. Choose “Send to finance again”."

@@ -8,9 +8,9 @@ from django.core import mail
 from budget.models import FeeSchedule, Invoice
 from budget.services.invoicing import invoice_credit, invoices_issue
 from members.models import MembershipTier
-from tests.portal.conftest import assert_accessible, browser, fresh_rate_limits, loti, open_page, sign_in  # noqa: F401
+from tests.invoices.conftest import ADDRESS, PO
 
-from .conftest import ADDRESS, PO
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,8 @@ def fits(page, width: int) -> None:
     assert overflow <= width, f"{page.url} is {overflow}px wide at {width}px"
 
 
-def test_an_officer_goes_from_the_email_to_the_invoice_and_its_pdf(loti, open_page):  # noqa: F811
+def test_an_officer_goes_from_the_email_to_the_invoice_and_its_pdf(loti, open_page, settings):
+    settings.PORTAL_URL = "https://portal.loti.example"
     loti.camden.billing_address, loti.camden.invoice_email = ADDRESS, "ap.invoices@camden.example"
     loti.camden.save()
     membership = loti.camden.memberships.get()
@@ -57,7 +58,7 @@ def test_an_officer_goes_from_the_email_to_the_invoice_and_its_pdf(loti, open_pa
     fits(page, 320)
 
 
-def test_an_officer_asks_for_a_new_purchase_order_to_be_used(loti, open_page):  # noqa: F811
+def test_an_officer_asks_for_a_new_purchase_order_to_be_used(loti, open_page, settings):
     page = open_page()
     sign_in(page, loti.camden_officer.email)
     page.goto("/")
