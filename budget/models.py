@@ -64,6 +64,14 @@ class Invoice(models.Model):
     gross = models.DecimalField(**MONEY, validators=NON_NEGATIVE)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Whom it is made out to, as it was when issued: a later change of address or PO does not rewrite a sent invoice.
+    billing_address = models.TextField(blank=True)
+    purchase_order = models.CharField("purchase order number", max_length=60, blank=True)
+    # Sending the PDF to the borough's accounts-payable address (budget.services.invoice_sending).
+    sent_at = models.DateTimeField("sent to finance at", null=True, blank=True)
+    sent_to = models.EmailField("sent to", blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_error = models.TextField("last sending problem", blank=True)
 
     history = HistoricalRecords()
 

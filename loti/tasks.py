@@ -46,10 +46,14 @@ MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, max_retries=3, retry_backoff=True)
-def send_email(*, subject: str, body: str, recipients: list[str]) -> int:
+def send_email(*, subject: str, body: str, recipients: list[str], reply_to: list[str] | None = None) -> int:
     """One message per recipient (nobody sees who else was told), the subject always on one line."""
     subject = one_line(subject, limit=180)
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in sorted(set(recipients)) if address]
+    messages = [
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to or None)
+        for address in sorted(set(recipients))
+        if address
+    ]
     if not messages:
         return 0
     with get_connection() as connection:

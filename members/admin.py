@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "organisation"
     extra = 0
-    fields = ["tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with"]
+    fields = ["tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with", "purchase_order"]
     autocomplete_fields = ["shared_with"]
 
 
@@ -50,9 +50,9 @@ class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "memberships"
-    list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with"]
+    list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with", "purchase_order"]
     list_filter = ["tier", "organisation__kind", ("end_date", admin.EmptyFieldListFilter)]
-    search_fields = ["organisation__name", "organisation__gss_code"]
+    search_fields = ["organisation__name", "organisation__gss_code", "purchase_order"]
     autocomplete_fields = ["organisation", "shared_with"]
     list_select_related = ["organisation", "shared_with"]
     date_hierarchy = "start_date"

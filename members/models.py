@@ -27,6 +27,13 @@ class Organisation(models.Model):
     email_domains = ArrayField(
         models.CharField(max_length=100), default=list, blank=True, help_text="Officers with these email domains belong here"
     )
+    # Billing (issue 17): where LOTI's invoices go. Copied onto each invoice when it is issued.
+    billing_address = models.TextField(
+        blank=True, help_text="The address invoices are made out to, one line per line, with the postcode last"
+    )
+    invoice_email = models.EmailField(
+        "accounts-payable email", blank=True, help_text="Finance's address: each invoice is emailed here as a PDF"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +83,10 @@ class Membership(models.Model):
         help_text="For a shared service: the council sharing the IT service",
     )
     notes = models.TextField(blank=True)
+    purchase_order = models.CharField(
+        "purchase order number", max_length=60, blank=True,
+        help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)",
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()

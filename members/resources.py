@@ -33,17 +33,30 @@ class EmailDomainsWidget(ListWidget):
         return domains
 
 
+class BillingAddressWidget(TextWidget):
+    """Several lines in one cell (a quoted CSV cell or a workbook cell with line breaks); blank lines dropped."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        return "\n".join(line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip())
+
+
 @register("organisations")
 class OrganisationResource(LotiResource):
     name = Field(attribute="name", column_name="name", widget=TextWidget())
     kind = Field(attribute="kind", column_name="kind", widget=ChoiceWidget(OrganisationKind.choices))
     gss_code = Field(attribute="gss_code", column_name="gss_code", widget=GssCodeWidget())
     email_domains = Field(attribute="email_domains", column_name="email_domains", widget=EmailDomainsWidget())
+    billing_address = Field(attribute="billing_address", column_name="billing_address", widget=BillingAddressWidget())
+    invoice_email = Field(attribute="invoice_email", column_name="invoice_email", widget=TextWidget())
 
     required_columns = ("name", "kind")
     year_path = None
     slug_source = "name"
-    example = {"name": "Camden", "kind": "london_borough", "gss_code": "E09000007", "email_domains": "camden.gov.uk"}
+    example = {
+        "name": "Camden", "kind": "london_borough", "gss_code": "E09000007", "email_domains": "camden.gov.uk",
+        "billing_address": "Accounts Payable\nExample House\n1 Example Street\nLondon\nAB1 2CD", "invoice_email": "accounts.payable@example.org",
+    }
     constraint_messages = {
         "london_borough_has_gss_code": "a London borough needs its GSS code (E09000001 to E09000033)",
         "organisation_gss_code_is_london": "gss_code must be a London authority's code, E09000001 to E09000033",
@@ -51,7 +64,7 @@ class OrganisationResource(LotiResource):
 
     class Meta:
         model = Organisation
-        fields = ("name", "kind", "gss_code", "email_domains")
+        fields = ("name", "kind", "gss_code", "email_domains", "billing_address", "invoice_email")
         import_id_fields = ("name",)
 
 
@@ -64,6 +77,9 @@ class MembershipResource(LotiResource):
     local_digital_declaration_signed = Field(
         attribute="local_digital_declaration_signed", column_name="local_digital_declaration_signed", widget=DateWidget()
     )
+    purchase_order = Field(attribute="purchase_order", column_name="purchase_order", widget=TextWidget())
+
+    required_columns = ("organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed")
 
     example = {
         "organisation": "E09000007",
@@ -71,6 +87,7 @@ class MembershipResource(LotiResource):
         "start_date": "2020-04-01",
         "end_date": "",
         "local_digital_declaration_signed": "2018-07-04",
+        "purchase_order": "PO-123456",
     }
     constraint_messages = {
         "one_membership_per_organisation_at_a_time": "it overlaps another membership of this organisation; "
@@ -80,7 +97,7 @@ class MembershipResource(LotiResource):
 
     class Meta:
         model = Membership
-        fields = ("organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed")
+        fields = ("organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "purchase_order")
         import_id_fields = ("organisation", "start_date")
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,3 +96,28 @@ def invitations_accept_for_verified_email(*, user: User, email: str) -> int:
         invitation_accept(invitation=invitation, user=user)
         accepted += 1
     return accepted
+
+
+def billing_change_request(*, organisation: Organisation, requested_by: User, change: str) -> None:
+    """An officer asks LOTI to change their borough's billing details: LOTI's invoice contact is emailed."""
+    change = (change or "").strip()
+    if not change:
+        raise ValidationError({"change": "Say what should change"})
+    recipient = (getattr(settings, "LOTI_INVOICE_CONTACT", "") or "").strip()
+    if not recipient:
+        raise ValidationError("LOTI's invoice contact is not set up yet, so the request cannot be sent. Please email LOTI instead.")
+    current = "\n".join(
+        [
+            f"Billing address:\n{organisation.billing_address or '(none)'}",
+            f"Accounts payable email: {organisation.invoice_email or '(none)'}",
+        ]
+    )
+    body = (
+        f"{requested_by.get_full_name() or requested_by.email} ({requested_by.email}) of {organisation} asks LOTI "
+        f"to change {organisation}'s billing details:\n\n{change}\n\nWhat the portal holds now:\n{current}\n\n"
+        "Make the change in the admin (Organisations, or the membership's purchase order number).\n"
+    )
+    start_after_commit(
+        send_email, subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
+    )
+    log.info("billing-change-requested organisation=%s by=%s", organisation.name, requested_by.email)

@@ -6,4 +6,5 @@ app_name = "members"
 
 urlpatterns = [
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
+    path("billing/", views.BillingView.as_view(), name="billing"),
 ]

@@ -14,7 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSource
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
-from budget.services.invoicing import invoice_credit, invoices_issue
+from budget.services.invoice_sending import invoice_send_status, invoices_send_again
+from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_record
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
@@ -99,6 +100,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class IssueInvoicesForm(forms.Form):
     year = forms.CharField(label="Financial year", max_length=7, help_text="Written 2025/26; created if it does not exist yet")
+    issued_on = forms.DateField(
+        label="Date of issue", required=False, widget=forms.DateInput(format="%Y-%m-%d"),
+        help_text="YYYY-MM-DD; also the tax point. Leave empty for today; give a date in a past year to date its invoices then.",
+    )
 
     def clean_year(self):
         label = self.cleaned_data["year"].strip()
@@ -107,6 +112,23 @@ class IssueInvoicesForm(forms.Form):
         except ValueError as error:
             raise ValidationError(str(error)) from error
         return label
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = "sent to finance"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent"), ("no", "Not sent"), ("problem", "Not sent, with a problem")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(sent_at__isnull=True)
+        if self.value() == "problem":
+            return queryset.filter(sent_at__isnull=True).exclude(send_error="")
+        return queryset
 
 
 class CreditForm(forms.Form):
@@ -118,20 +140,27 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
     list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
-                    "status_label", "balance_amount", "pdf_link"]
-    list_filter = [StatusFilter, "year", OverdueFilter, "kind"]
+                    "status_label", "balance_amount", "sent_short", "pdf_link"]
+    list_filter = [StatusFilter, "year", OverdueFilter, "kind", SentFilter]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
     readonly_fields = ["number", "kind", "year", "sequence", "organisation", "membership", "credits", "description",
                        "issued_on", "due_on", "net", "vat_rate", "vat", "gross", "issued_by", "last_reminded_at",
-                       "status_label", "paid_amount", "balance_amount", "pdf_link"]
+                       "status_label", "paid_amount", "balance_amount", "pdf_link",
+                       "sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "organisation", "year", "description", "credits", "pdf_link"]}),
         ("Amounts", {"fields": ["net", "vat_rate", "vat", "gross", "paid_amount", "balance_amount", "status_label"]}),
         ("Dates", {"fields": ["issued_on", "due_on", "issued_by", "last_reminded_at"]}),
+        ("Made out to", {
+            "fields": ["billing_address", "purchase_order"],
+            "description": "As issued, from the organisation and its membership. Correct them here if the borough asks "
+                           "(e.g. a purchase order raised late), then use “Send to finance again”.",
+        }),
+        ("Sent to finance", {"fields": ["sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]}),
     ]
     inlines = [PaymentInline]
-    actions = ["issue_invoices", "credit_invoices"]
+    actions = ["issue_invoices", "credit_invoices", "send_to_finance"]
 
     def get_queryset(self, request):
         return invoices_with_status(super().get_queryset(request))
@@ -157,6 +186,32 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     def paid_amount(self, invoice):
         return invoice.paid
 
+    @admin.display(description="sent to finance", ordering="sent_at")
+    def sent_to_finance(self, invoice):
+        return invoice_send_status(invoice)
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent_short(self, invoice):
+        """A word or two in the list; the whole story on hover and on the invoice's page."""
+        if invoice.sent_at:
+            short = f"Sent {timezone.localtime(invoice.sent_at):%-d %b %Y}"
+        elif "no accounts-payable email" in invoice.send_error:
+            short = "No address"
+        elif "trying again" in invoice.send_error:
+            short = "Retrying"
+        elif invoice.send_error.startswith("Queued"):
+            short = "Queued"
+        elif invoice.send_error:
+            short = "Failed"
+        else:
+            short = "Not sent"
+        return format_html('<span title="{}">{}</span>', invoice_send_status(invoice), short)
+
+    @admin.action(description="Send to finance again (PDF to the accounts-payable address)", permissions=["change"])
+    def send_to_finance(self, request, queryset):
+        count = invoices_send_again(invoices=list(queryset), by=request.user)
+        self.message_user(request, f"{count} invoice(s) queued to be emailed to their accounts-payable address.", messages.SUCCESS)
+
     @admin.display(description="PDF")
     def pdf_link(self, invoice):
         if not invoice.pk:
@@ -164,7 +219,12 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
         return format_html('<a href="{}">PDF</a>', reverse("admin:budget_invoice_pdf", args=[invoice.pk]))
 
     def save_model(self, request, obj, form, change):
-        pass  # every field is read-only; only payments are added here, by save_formset
+        # Money is read-only; only whom it is made out to may be corrected (and payments added, by save_formset).
+        if change and {"billing_address", "purchase_order"} & set(form.changed_data):
+            invoice_billing_correct(
+                invoice=obj, billing_address=form.cleaned_data["billing_address"],
+                purchase_order=form.cleaned_data["purchase_order"], by=request.user,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:
@@ -192,7 +252,12 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
         invoice = get_object_or_404(Invoice, pk=pk)
         if not self.has_view_or_change_permission(request, invoice):
             return HttpResponse(status=403)
-        response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+        try:
+            data = invoice_pdf(invoice=invoice)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:budget_invoice_change", args=[invoice.pk]))
+        response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
         return response
 
@@ -205,12 +270,13 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             year = FinancialYear.objects.for_label(form.cleaned_data["year"])
             try:
+                issued_on = form.cleaned_data.get("issued_on") or timezone.localdate()
                 if "confirm" in request.POST:
-                    issued = invoices_issue(year=year, issued_by=request.user)
+                    issued = invoices_issue(year=year, issued_by=request.user, issued_on=issued_on)
                     self.message_user(request, f"Issued {len(issued)} invoice(s) for {year.label}.", messages.SUCCESS)
                     url = reverse("admin:budget_invoice_changelist") + f"?year__id__exact={year.pk}"
                     return HttpResponseRedirect(url)
-                preview = invoices_issue(year=year, dry_run=True)
+                preview = invoices_issue(year=year, dry_run=True, issued_on=issued_on)
             except ValidationError as error:
                 form.add_error(None, error)
         context = {
@@ -220,6 +286,7 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
             "form": form,
             "preview": preview,
             "preview_total": sum(invoice.gross for invoice in preview) if preview else 0,
+            "preview_date": preview[0].issued_on if preview else None,
         }
         return TemplateResponse(request, "admin/budget/invoice/issue.html", context)
 

@@ -6,6 +6,7 @@ staff issuing at once queue behind each other; the database's unique constraints
 (one fee invoice per organisation per year, one sequence per year) are the last word.
 """
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,10 +18,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budget.models import FeeSchedule, Invoice, InvoiceKind
+from budget.services.invoice_sending import invoices_dispatch
+from budget.services.supplier import supplier_details
 from loti.models import FinancialYear
 from loti.money import to_money
 from members.models import Membership, MembershipTier
 
+logger = logging.getLogger(__name__)
 NUMBER_PREFIX = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CRN"}
 
 
@@ -72,6 +76,17 @@ def _lock_year(year: FinancialYear) -> FinancialYear:
     return FinancialYear.objects.select_for_update().get(pk=year.pk)
 
 
+def _check_issue_date(issued_on: datetime.date) -> None:
+    if issued_on > timezone.localdate():
+        raise ValidationError(f"The date of issue {issued_on:%-d %B %Y} is in the future; an invoice is dated the day it is issued or earlier.")
+
+
+def _after_issue(invoices: list[Invoice]) -> None:
+    """Once committed: each invoice to its borough's accounts payable, and word to its officers."""
+    ids = [invoice.pk for invoice in invoices]
+    transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids), robust=True)
+
+
 def _memberships_owing(*, year: FinancialYear) -> list[Membership]:
     """The first membership in the year of each organisation (alphabetical), one query."""
     chosen: dict[int, Membership] = {}
@@ -86,7 +101,8 @@ def _memberships_owing(*, year: FinancialYear) -> list[Membership]:
 
 
 def invoices_issue(
-    *, year: FinancialYear, issued_by=None, dry_run: bool = False, issued_on: datetime.date | None = None
+    *, year: FinancialYear, issued_by=None, dry_run: bool = False, issued_on: datetime.date | None = None,
+    notify: bool = True,
 ) -> list[Invoice]:
     """Issue the year's fee invoice to every member organisation that owes one and has none yet.
 
@@ -94,8 +110,14 @@ def invoices_issue(
     Funding partners (and any tier whose fee is zero) get no invoice. A fee-paying tier without a fee
     schedule for the year is an error, not a silent gap. With dry_run the invoices are returned unsaved.
     The number of queries does not depend on the number of invoices.
+
+    issued_on (default today) dates invoices for a past year in that year. Refused while the supplier's
+    details (LOTI_* settings) are incomplete. Once committed, each invoice is emailed to its borough's
+    accounts-payable address and its officers are told, unless notify is False.
     """
     issued_on = issued_on or timezone.localdate()
+    _check_issue_date(issued_on)
+    supplier_details()
     with transaction.atomic():
         if not dry_run:
             year = _lock_year(year)
@@ -136,6 +158,8 @@ def invoices_issue(
                     vat=charge.vat,
                     gross=charge.gross,
                     issued_by=issued_by,
+                    billing_address=membership.organisation.billing_address,
+                    purchase_order=membership.purchase_order,
                 )
             )
             sequence += 1
@@ -145,9 +169,13 @@ def invoices_issue(
             )
         if dry_run or not invoices:
             return invoices
-        return bulk_create_with_history(
+        created = bulk_create_with_history(
             invoices, Invoice, default_user=issued_by, default_change_reason=f"Issued the {year.label} fee invoices"
         )
+        if notify:
+            _after_issue(created)
+        logger.info("invoices-issued year=%s count=%d dated=%s by=%s", year.label, len(created), issued_on, issued_by)
+        return created
 
 
 def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
@@ -161,6 +189,7 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why the invoice is credited.")
+    supplier_details()
     with transaction.atomic():
         year = _lock_year(invoice.year)
         invoice = invoices_with_status(Invoice.objects.select_for_update(of=("self",)).filter(pk=invoice.pk)).get()
@@ -190,8 +219,35 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
             vat=invoice.vat,
             gross=invoice.gross,
             issued_by=by,
+            billing_address=invoice.billing_address,
+            purchase_order=invoice.purchase_order,
         )
         credit_note._history_user = by
         credit_note._change_reason = reason[:100]
         credit_note.save()
+        _after_issue([credit_note])
+        logger.info("invoice-credited invoice=%s credit_note=%s by=%s", invoice.number, credit_note.number, by)
         return credit_note
+
+
+def invoice_billing_correct(*, invoice: Invoice, billing_address: str, purchase_order: str, by) -> Invoice:
+    """Correct whom an issued invoice or credit note is made out to: a PO the borough raised late, a wrong address.
+
+    The amounts, number and dates never change; the history keeps who changed what. Staff then send it to
+    finance again (budget.services.invoice_sending.invoices_send_again).
+    """
+    billing_address = "\n".join(line.strip() for line in (billing_address or "").splitlines() if line.strip())
+    purchase_order = (purchase_order or "").strip()
+    limit = Invoice._meta.get_field("purchase_order").max_length
+    if len(purchase_order) > limit:
+        raise ValidationError({"purchase_order": f"A purchase order number has at most {limit} characters."})
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if (invoice.billing_address, invoice.purchase_order) == (billing_address, purchase_order):
+            return invoice
+        invoice.billing_address, invoice.purchase_order = billing_address, purchase_order
+        invoice._history_user = by
+        invoice._change_reason = "Billing details corrected"
+        invoice.save(update_fields=["billing_address", "purchase_order"])
+    logger.info("invoice-billing-corrected invoice=%s by=%s", invoice.number, by)
+    return invoice

@@ -203,3 +203,17 @@ MFA_TOTP_ISSUER = "LOTI Portal"
 MFA_TOTP_TOLERANCE = 1
 # LOTI staff must have an authenticator app before they reach the admin.
 LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
+
+# Invoices (issue 17): who invoices, printed on every invoice and credit note (docs/invoices.md). These defaults
+# are the demo's and obviously fake; production.py reads them from the environment only, and issuing is refused
+# while any is empty, naming it (budget.services.supplier).
+LOTI_INVOICE_FROM = env(
+    "LOTI_INVOICE_FROM", "DEMO ONLY – not a real supplier\nLondon Councils (example)\n1 Example Street\nLondon\nAB1 2CD"
+)
+LOTI_VAT_NUMBER = env("LOTI_VAT_NUMBER", "GB 000 0000 00 (demo)")
+LOTI_BANK_ACCOUNT_NAME = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY")
+LOTI_BANK_SORT_CODE = env("LOTI_BANK_SORT_CODE", "00-00-00")
+LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
+LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
+# Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
+LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))

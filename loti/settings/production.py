@@ -28,3 +28,11 @@ STORAGES = {
 }
 # Sign-in rate limits must be shared by every worker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# Invoices: the supplier's details only from the environment, never the demo's; issuing refuses while one is missing.
+LOTI_INVOICE_FROM = env("LOTI_INVOICE_FROM", "")
+LOTI_VAT_NUMBER = env("LOTI_VAT_NUMBER", "")
+LOTI_BANK_ACCOUNT_NAME = env("LOTI_BANK_ACCOUNT_NAME", "")
+LOTI_BANK_SORT_CODE = env("LOTI_BANK_SORT_CODE", "")
+LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "")
+LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "")

@@ -22,3 +22,6 @@ if env("CELERY_BROKER_URL"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "7200"))}
 # Seconds to pause at each step of a report's render, so a test can kill a worker mid-report.
 REPORT_RENDER_DELAY = float(env("REPORT_RENDER_DELAY", "0"))
+# A worker a test starts may be given a mail server that fails on purpose (tests/invoices/test_worker.py).
+if env("TEST_EMAIL_BACKEND"):
+    EMAIL_BACKEND = env("TEST_EMAIL_BACKEND")

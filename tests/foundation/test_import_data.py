@@ -357,7 +357,7 @@ def test_export_data_by_year_of_memberships_keeps_those_overlapping_the_year():
     Membership.objects.create(organisation=make.organisation(), tier="core", start_date=datetime.date(2019, 4, 1), end_date=datetime.date(2020, 3, 31))
     Membership.objects.create(organisation=make.organisation(), tier="core", start_date=datetime.date(2020, 4, 1))
     stdout, _ = run("export_data", "memberships", "--year", "2021/22")
-    assert stdout.splitlines()[1:] == ["Camden,core,2020-04-01,,"]
+    assert stdout.splitlines()[1:] == ["Camden,core,2020-04-01,,,"]  # ..., end_date, declaration signed, purchase_order
 
 
 def test_export_data_by_year_is_refused_for_kinds_not_kept_by_year():

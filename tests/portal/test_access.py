@@ -75,6 +75,9 @@ CASES = {
     "register:maturity": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
     "register:maturity_sharing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)}},
     "strategy:engagement_map": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (403, 403), "other": (403, 403), "staff": (200, 405)}},
+    "budget:invoice": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    # Each officer's own borough's billing details (an empty post shows the form's error); staff keep them in the admin.
+    "members:billing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (404, 404)}},
 }
 # Who "right" is for each object: the draft's lead is Camden, its invited borough Islington; "other" is Hackney.
 RIGHT_FOR = {"draft_invited": "islington_officer"}

@@ -200,3 +200,50 @@ def test_a_request_while_redis_is_down_is_kept_and_runs_once_the_broker_is_back(
     run = wait_for(run.pk, "done", logs=[worker])
     assert run.message == "" and run.sha256
     assert ReportRun.objects.count() == 1
+
+
+# Invoices (issue 17): here because the worker tests share one Redis database, and a file's tests run together.
+from tests.fees.conftest import members  # noqa: E402,F401
+from tests.invoices.conftest import SUPPLIER, billed  # noqa: E402,F401
+
+
+def test_a_failed_invoice_send_is_retried_by_the_worker_and_sent_once(workers, billed, settings, tmp_path):  # noqa: F811
+    """The first two sends fail: the invoice shows it while it waits, the worker retries with back-off, and the
+    borough's accounts payable gets the PDF once, the same bytes as the portal serves."""
+    import email
+
+    from budget.models import Invoice
+    from budget.services.invoice_pdf import invoice_pdf
+    from budget.services.invoicing import invoices_issue
+
+    for name, value in SUPPLIER.items():
+        setattr(settings, name, value)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    (mail_dir / "failures_left").write_text("2")
+    worker = workers(
+        "invoices", **SUPPLIER, TEST_EMAIL_BACKEND="tests.invoices.backends.FileFlakyBackend",
+        FLAKY_MAIL_DIR=str(mail_dir), LOTI_INVOICE_SEND_RETRY_SECONDS="1",
+    )
+    with using_broker(REDIS_URL):
+        invoices_issue(year=billed.year)
+    invoice = Invoice.objects.get(organisation=billed.camden)
+    seen_retrying = False
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        invoice.refresh_from_db()
+        seen_retrying |= "trying again in" in invoice.send_error
+        if invoice.sent_at:
+            break
+        time.sleep(0.1)
+    log = worker.log.read_text()
+    assert invoice.sent_at is not None, log
+    assert seen_retrying, "the failure was never shown while the job waited to retry"
+    assert invoice.send_attempts == 3 and invoice.send_error == "" and invoice.sent_to == "ap.invoices@camden.example"
+    time.sleep(1)  # anything sent twice would have arrived by now
+    sent = [email.message_from_bytes(path.read_bytes()) for path in sorted(mail_dir.glob("*.eml"))]
+    to_finance = [message for message in sent if message["To"] == "ap.invoices@camden.example"]
+    assert len(to_finance) == 1
+    [attachment] = [part for part in to_finance[0].walk() if part.get_filename() == invoice.number + ".pdf"]
+    assert attachment.get_payload(decode=True) == invoice_pdf(invoice=invoice)
+    assert "Retry in 1s" in log and "Retry in 2s" in log

@@ -1,9 +1,19 @@
-"""manage.py issue_invoices --year 2020/21 [--dry-run]"""
+"""manage.py issue_invoices --year 2020/21 [--dry-run] [--issued-on YYYY-MM-DD]"""
+import argparse
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.services.invoicing import invoices_issue
 from loti.models import FinancialYear
+
+
+def issue_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -12,11 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="Financial year, e.g. 2020/21")
         parser.add_argument("--dry-run", action="store_true", help="Show what would be issued; issue nothing")
+        parser.add_argument(
+            "--issued-on", type=issue_date, default=None,
+            help="Date of issue (and tax point), YYYY-MM-DD; default today. Dates a past year's invoices in that year.",
+        )
 
-    def handle(self, *args, year, dry_run, **options):
+    def handle(self, *args, year, dry_run, issued_on, **options):
         try:
             financial_year = FinancialYear.objects.for_label(year)
-            invoices = invoices_issue(year=financial_year, dry_run=dry_run)
+            invoices = invoices_issue(year=financial_year, dry_run=dry_run, issued_on=issued_on)
         except (ValueError, ValidationError) as error:
             raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error
         verb = "Would issue" if dry_run else "Issued"

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=1)
         accounts = ensure_demo_accounts()
         # Fee invoices for the year the reference budget covers, so officers have invoices to look at.
-        issued = invoices_issue(year=FinancialYear.objects.for_label(DEMO_INVOICE_YEAR))
+        # Dated the year's first day, as they were; nothing is emailed for a year long past.
+        demo_year = FinancialYear.objects.for_label(DEMO_INVOICE_YEAR)
+        issued = invoices_issue(year=demo_year, issued_on=demo_year.start_date, notify=False)
         survey = ensure_demo_survey()
         host = f"http://{address}"
         self.stdout.write("")

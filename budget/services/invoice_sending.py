@@ -1,0 +1,219 @@
+"""Issued invoices and credit notes go to the borough's accounts-payable address as a PDF attachment, and
+the borough's approved officers are told, with a link to the invoice in the portal.
+
+Both are Celery jobs handed over after the issuing transaction commits. Sending is recorded on the invoice
+(sent when, to whom); a failure is recorded too, with the attempt and the error, and retried with back-off.
+Running the job twice sends once: the invoice row is locked and an invoice already sent is skipped.
+"""
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from budget.models import Invoice, InvoiceKind
+from budget.services.invoice_pdf import invoice_pdf, pounds
+from budget.services.supplier import SupplierNotConfigured, supplier_details
+
+logger = logging.getLogger(__name__)
+
+# Attempts in all: the first and five retries, after 1, 2, 4, 8 and 16 minutes by default.
+SEND_ATTEMPTS = 6
+TRANSIENT = (smtplib.SMTPException, OSError)
+
+
+def retry_delay(retries_so_far: int) -> int:
+    """Seconds before the next attempt: LOTI_INVOICE_SEND_RETRY_SECONDS (60), doubling each time."""
+    return int(getattr(settings, "LOTI_INVOICE_SEND_RETRY_SECONDS", 60)) * 2**retries_so_far
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+class InvoiceSendError(Exception):
+    """This attempt failed; the job tries again."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: str  # sent, already_sent, no_address, failed, gave_up
+    detail: str = ""
+
+
+def invoice_link(invoice_id: int) -> str:
+    return settings.PORTAL_URL.rstrip("/") + reverse("budget:invoice", kwargs={"pk": invoice_id})
+
+
+def _finance_message(invoice: Invoice, address: str, pdf: bytes) -> EmailMessage:
+    supplier = supplier_details()
+    credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
+    if credit_note:
+        subject = f"Credit note {invoice.number} from {supplier.name} for invoice {invoice.credits.number}"
+    else:
+        subject = f"Invoice {invoice.number} from {supplier.name}: {pounds(invoice.gross)} due {invoice.due_on:%-d %B %Y}"
+    body = render_to_string(
+        "budget/email/invoice_to_finance.txt",
+        {"invoice": invoice, "credit_note": credit_note, "supplier": supplier, "gross": pounds(invoice.gross, negative=credit_note)},
+    )
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        reply_to=[supplier.contact],
+        attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
+    )
+
+
+def _record(invoice_id: int, **fields) -> None:
+    # A plain UPDATE: the sending record is not money, and each attempt would otherwise be a history row.
+    Invoice.objects.filter(pk=invoice_id).update(**fields)
+
+
+def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, final: bool = True) -> SendResult:
+    """Email one invoice or credit note as a PDF to its organisation's accounts-payable address.
+
+    An invoice already sent is not sent again unless again is True (staff asked). A failure to send is
+    recorded on the invoice; it raises InvoiceSendError for the job to retry, unless this was the final attempt.
+    """
+    now = timezone.now()
+    failure = ""
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("organisation", "credits")
+            .get(pk=invoice_id)
+        )
+        if invoice.sent_at and not again:
+            return SendResult("already_sent", invoice.sent_to)
+        address = invoice.organisation.invoice_email.strip()
+        if not address:
+            problem = (
+                f"Not sent: {invoice.organisation.name} has no accounts-payable email address. "
+                "Add it to the organisation, then choose “Send to finance again”."
+            )
+            _record(invoice_id, send_error=problem)
+            logger.warning("invoice-not-sent invoice=%s reason=no-address", invoice.number)
+            return SendResult("no_address", problem)
+        try:
+            message = _finance_message(invoice, address, invoice_pdf(invoice=invoice))
+        except SupplierNotConfigured as error:
+            problem = f"Not sent: {' '.join(error.messages)}"
+            _record(invoice_id, send_error=problem)
+            return SendResult("failed", problem)
+        try:
+            message.send(fail_silently=False)
+        except TRANSIENT as error:
+            reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            if final:
+                failure = (
+                    f"Not sent to {address}: attempt {attempt} of {SEND_ATTEMPTS} failed at {timezone.localtime(now):%-d %B %Y %H:%M} "
+                    f"({reason}). Gave up; check the address and the mail server, then choose “Send to finance again”."
+                )
+            else:
+                failure = (
+                    f"Sending to {address} failed at {timezone.localtime(now):%-d %B %Y %H:%M} on attempt {attempt} "
+                    f"of {SEND_ATTEMPTS} ({reason}); trying again in {_duration(retry_delay(attempt - 1))}."
+                )
+            _record(invoice_id, send_attempts=F("send_attempts") + 1, send_error=failure)
+            logger.warning("invoice-send-failed invoice=%s to=%s attempt=%d error=%s", invoice.number, address, attempt, reason)
+        else:
+            _record(invoice_id, sent_at=now, sent_to=address, send_attempts=F("send_attempts") + 1, send_error="")
+            logger.info("invoice-sent invoice=%s to=%s attempt=%d", invoice.number, address, attempt)
+            return SendResult("sent", address)
+    if final:
+        return SendResult("gave_up", failure)
+    raise InvoiceSendError(failure)
+
+
+def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
+    """One email per organisation to its approved officers: what was issued, and a link to each in the portal."""
+    invoices = list(
+        Invoice.objects.filter(pk__in=invoice_ids).select_related("organisation", "year", "credits").order_by("organisation__name", "sequence")
+    )
+    by_organisation: dict[int, list[Invoice]] = {}
+    for invoice in invoices:
+        by_organisation.setdefault(invoice.organisation_id, []).append(invoice)
+    officers: dict[int, list[str]] = {}
+    for officer in get_user_model().objects.filter(
+        organisation_id__in=by_organisation, organisation_approved_at__isnull=False, is_active=True
+    ).only("email", "organisation_id"):
+        officers.setdefault(officer.organisation_id, []).append(officer.email)
+    messages = []
+    for organisation_id, items in by_organisation.items():
+        recipients = sorted(officers.get(organisation_id, []))
+        if not recipients:
+            continue
+        organisation = items[0].organisation
+        entries = [
+            {
+                "invoice": item,
+                "credit_note": item.kind == InvoiceKind.CREDIT_NOTE,
+                "gross": pounds(item.gross, negative=item.kind == InvoiceKind.CREDIT_NOTE),
+                "link": invoice_link(item.pk),
+            }
+            for item in items
+        ]
+        kinds = {entry["credit_note"] for entry in entries}
+        noun = "a credit note" if kinds == {True} else "an invoice" if len(entries) == 1 else "invoices"
+        subject = f"LOTI has issued {noun} to {organisation.name}"
+        body = render_to_string(
+            "budget/email/invoices_issued.txt",
+            {"organisation": organisation, "entries": entries, "finance_address": organisation.invoice_email,
+             "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing")},
+        )
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    if messages:
+        get_connection(fail_silently=False).send_messages(messages)
+    return len(messages)
+
+
+def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bool = True) -> None:
+    """Hand the sending to Celery (called after commit). If the queue cannot be reached, say so on the invoice."""
+    from budget.tasks.invoices import notify_officers_of_invoices, send_invoice_to_finance  # tasks call services
+
+    for invoice_id in invoice_ids:
+        try:
+            send_invoice_to_finance.apply_async(args=[invoice_id], kwargs={"again": again}, retry=False)
+        except (BrokerError, ConnectionError, OSError) as error:
+            logger.warning("invoice-send-not-queued invoice_id=%s error=%s", invoice_id, error)
+            _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. Choose “Send to finance again”.")
+        except Exception as error:  # run in-process (no worker): one invoice's surprise must not stop the others
+            logger.exception("invoice-send-crashed invoice_id=%s", invoice_id)
+            _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
+    if notify and invoice_ids:
+        try:
+            notify_officers_of_invoices.apply_async(args=[list(invoice_ids)], retry=False)
+        except Exception:  # the invoices are issued and sent either way; the officers' notice is the lesser loss
+            logger.exception("invoice-notice-not-sent invoice_ids=%s", invoice_ids)
+
+
+def invoices_send_again(*, invoices: list[Invoice], by) -> int:
+    """Staff ask for invoices to be sent to finance (again): after a failure, a new address or a corrected PO."""
+    ids = [invoice.pk for invoice in invoices]
+    with transaction.atomic():
+        Invoice.objects.filter(pk__in=ids).update(send_error="Queued to be sent.")
+        transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids, again=True, notify=False), robust=True)
+    logger.info("invoice-send-again invoices=%s by=%s", ids, by)
+    return len(ids)
+
+
+def invoice_send_status(invoice: Invoice) -> str:
+    """What staff read in the admin about sending an invoice to finance."""
+    if invoice.sent_at:
+        text = f"Sent {timezone.localtime(invoice.sent_at):%-d %b %Y %H:%M} to {invoice.sent_to}"
+        return f"{text}. {invoice.send_error}" if invoice.send_error else text
+    return invoice.send_error or "Not sent"
+
