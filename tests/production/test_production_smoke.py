@@ -203,3 +203,20 @@ def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, 
     log = (tmp_path / "gunicorn.log").read_text()
     assert "Traceback" not in log, log
     assert log.count("database unavailable (answering 503") == 1, log  # once, not once a request
+
+
+def test_the_production_settings_pass_djangos_deployment_checklist():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
+           "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
+    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_production_refuses_to_start_without_its_essentials():
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
+    for missing in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        env = {k: v for k, v in base.items() if k != missing}
+        done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0 and f"{missing} must be set in production" in done.stderr, (missing, done.stderr[-500:])
