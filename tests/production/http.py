@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = "portal.loti.test"
 
 
+def clean_environ(**extra: str) -> dict:
+    """This process's environment without what the test run sets for itself (Playwright's async escape hatch,
+    the test settings), as a server or command of its own would have it."""
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -155,7 +162,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "loti.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"],
-            cwd=ROOT, env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "PYTHONPATH": str(ROOT)},
+            cwd=ROOT, env=clean_environ(**env, DJANGO_SETTINGS_MODULE="loti.settings.production", PYTHONPATH=str(ROOT)),
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
 

@@ -12,7 +12,7 @@ import urllib.request
 import psutil
 import pytest
 
-from .http import ROOT, free_port
+from .http import ROOT, clean_environ, free_port
 
 pytestmark = pytest.mark.production
 
@@ -29,7 +29,7 @@ def postgres_processes(pgdata) -> list:
 
 
 def start_demo(pgdata, port: int, log):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    env = {k: v for k, v in clean_environ().items() if k not in ("DATABASE_URL", "REDIS_URL")}
     # Its own process group, as a terminal gives `make run`: Ctrl-C signals the whole group.
     return subprocess.Popen([sys.executable, "-m", "loti.demo_server", "--address", f"127.0.0.1:{port}", "--pgdata", str(pgdata)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

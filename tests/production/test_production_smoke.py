@@ -22,7 +22,7 @@ from django.db import connection
 
 from loti.demo import DEMO_PASSWORD, demo_totp_code
 
-from .http import HOST, ROOT, Client, Gunicorn, Page, css_urls, module_imports
+from .http import HOST, ROOT, Client, Gunicorn, Page, clean_environ, css_urls, module_imports
 
 pytestmark = pytest.mark.production
 
@@ -44,7 +44,7 @@ MAX_PAGES_PER_PERSON = 300
 def static_root(tmp_path_factory):
     """collectstatic exactly as the Dockerfile runs it; a missing asset fails here."""
     root = tmp_path_factory.mktemp("staticfiles")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "STATIC_ROOT": str(root),
+    env = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "STATIC_ROOT": str(root),
            "SECRET_KEY": "build-" + secrets.token_urlsafe(40), "DATABASE_URL": "postgres://build@localhost/build",
            "REDIS_URL": "redis://localhost"}
     done = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
@@ -58,7 +58,7 @@ def static_root(tmp_path_factory):
 def production_env(static_root, database_url: str, **extra) -> dict:
     return {
         "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "smoke-" + secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": HOST, "STATIC_ROOT": str(static_root), "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "ALLOWED_HOSTS": f"{HOST},127.0.0.1", "STATIC_ROOT": str(static_root), "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
         "DATABASE_CONNECT_TIMEOUT": "2", "LOG_LEVEL": "WARNING", **extra,
     }
 
@@ -176,6 +176,31 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
           f"{checked} assets, {time.monotonic() - started:.0f}s (data ready {timings['data']:.0f}s, gunicorn {timings['gunicorn']:.0f}s)")
 
 
+def axe_violations(url: str, screenshot) -> list:
+    """The page in Debian's Chromium, as the proxy would pass it on, checked with axe-core (WCAG 2.2 AA)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from tests.portal.conftest import AXE_TAGS, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            found = []
+            for width in (1280, 320):
+                page = browser.new_page(viewport={"width": width, "height": 800}, extra_http_headers={"X-Forwarded-Proto": "https"})
+                response = page.goto(url)
+                assert response.status == 503
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"wider than {width}px"
+                results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+                if results.violations_count:
+                    found.append(results.generate_report())
+                page.screenshot(path=str(screenshot).replace(".png", f"-{width}.png"), full_page=True)
+            return found
+        finally:
+            browser.close()
+
+
 def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, tmp_path):
     # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
     server = Gunicorn(production_env(static_root, "postgres://loti@127.0.0.1:1/loti"), tmp_path / "gunicorn.log", workers=1)
@@ -190,8 +215,10 @@ def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, 
         for path in ("/", "/projects/", "/admin/"):
             answers[f"{path} (signed in)"] = signed_in.get(path)
         health = visitor.get("/healthz", https=False)
+        violations = axe_violations(f"http://127.0.0.1:{server.port}/projects/", tmp_path / "503.png")
     finally:
         server.stop()
+    assert violations == [], violations
     assert {path: r.status for path, r in answers.items()} == {path: 503 for path in answers}
     for path, response in answers.items():
         assert response.status == 503, f"{path}: {response.status}\n{response.text[:1500]}"
@@ -206,7 +233,7 @@ def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, 
 
 
 def test_the_production_settings_pass_djangos_deployment_checklist():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
+    env = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
            "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -214,7 +241,7 @@ def test_the_production_settings_pass_djangos_deployment_checklist():
 
 
 def test_production_refuses_to_start_without_its_essentials():
-    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
+    base = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
             "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
     for missing in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
         env = {k: v for k, v in base.items() if k != missing}
