@@ -54,7 +54,7 @@ test: install browser services
 ## collectstatic and gunicorn on the production settings, every page signed in and out, a 503 with the database away.
 ## `make test` runs the same tests with the rest of the suite.
 check: install services
-	$(PY) -m pytest tests/production -n 0 -q -p no:randomly
+	$(PY) -m pytest tests/production $(PYTEST_ARGS) -q
 
 ## Benchmarks at 1x and 10x London's scale on generated databases (made on first run): pages on gunicorn, staff tasks.
 bench: install
