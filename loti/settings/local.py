@@ -13,10 +13,11 @@ if not DATABASE_URL:
 
 # `make run` (loti.demo_server) collects the static files first: whitenoise serves them compressed and hashed, as in
 # production. A plain `manage.py runserver` keeps Django's own static handler (the source files, no collectstatic).
+STORAGES = {
+    "default": MEDIA_STORAGE,  # an S3 bucket here too when AWS_STORAGE_BUCKET_NAME is set
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 if env_bool("LOTI_SERVE_COLLECTED_STATIC"):
-    STORAGES = {
-        "default": MEDIA_STORAGE,
-        "staticfiles": {"BACKEND": "loti.staticfiles.CollectedStaticFilesStorage"},
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "loti.staticfiles.CollectedStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
     WHITENOISE_AUTOREFRESH = False
