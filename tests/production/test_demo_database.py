@@ -44,6 +44,11 @@ def wait_for(predicate, seconds: float, what: str, log_path):
     raise AssertionError(f"{what} within {seconds:.0f}s:\n{log_path.read_text()[-3000:]}")
 
 
+def handles(pgdata) -> list[int]:
+    path = pgdata / ".handle_pids.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
 def answers(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
@@ -59,19 +64,19 @@ def test_the_demo_database_stops_with_the_server_after_an_unclean_stop(tmp_path)
     first = start_demo(pgdata, port, first_log.open("w"))
     try:
         # Killed while it prepares the demo, once PostgreSQL is up and this process holds it.
-        wait_for(lambda: postgres_processes(pgdata) and first.pid in json.loads((pgdata / ".handle_pids.json").read_text()),
+        wait_for(lambda: postgres_processes(pgdata) and first.pid in handles(pgdata),
                  120, "the embedded PostgreSQL did not start", first_log)
         time.sleep(3)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
         assert postgres_processes(pgdata), "PostgreSQL survives an unclean stop (it runs in its own session)"
-        assert json.loads((pgdata / ".handle_pids.json").read_text()) == [first.pid]  # a dead handle, left behind
+        assert handles(pgdata) == [first.pid]  # a dead handle, left behind
 
         second_log = tmp_path / "second.log"
         second = start_demo(pgdata, port, second_log.open("w"))
         try:
             wait_for(lambda: answers(port), 300, "the demo did not answer after the unclean stop", second_log)
-            assert json.loads((pgdata / ".handle_pids.json").read_text()) == [second.pid]  # the dead one forgotten
+            assert handles(pgdata) == [second.pid]  # the dead one forgotten
             os.killpg(second.pid, signal.SIGINT)  # Ctrl-C
             assert second.wait(60) == 0, second_log.read_text()[-3000:]
         finally:
