@@ -26,9 +26,9 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 ## The portal on http://127.0.0.1:8000 with the reference data (embedded PostgreSQL unless DATABASE_URL is set).
+## One process owns the embedded PostgreSQL and stops it when the server stops (Ctrl-C, SIGTERM, a closed terminal).
 run: install
-	$(PY) manage.py setup_demo --address $(HOST):$(PORT)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) -m loti.demo_server --address $(HOST):$(PORT)
 
 ## Debian's Chromium for browser tests (never a downloaded browser), poppler to read PDFs back, wrk to load pages.
 browser:
@@ -50,8 +50,11 @@ test: install browser services
 	$(PY) manage.py makemigrations --check --dry-run --settings=loti.settings.test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-check: install
-	$(PY) manage.py check --deploy --settings=loti.settings.production
+## Production checks: Django's deployment checklist, docker-compose.yml (schema and shape), and the smoke test:
+## collectstatic and gunicorn on the production settings, every page signed in and out, a 503 with the database away.
+## `make test` runs the same tests with the rest of the suite.
+check: install services
+	$(PY) -m pytest tests/production $(PYTEST_ARGS) -q
 
 ## Benchmarks at 1x and 10x London's scale on generated databases (made on first run): pages on gunicorn under wrk, staff tasks.
 bench: install browser

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from allauth.account.decorators import secure_admin_login
 from django.urls import include, path
@@ -23,7 +22,6 @@ urlpatterns = [
     path("", include("budget.urls_reports")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route in any mode: report PDFs are served only by the views that check who asks.
+# A database that is away answers 503 (loti/unavailable.py); every other error the portal's 500 page.
+handler500 = "loti.unavailable.server_error"

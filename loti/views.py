@@ -9,6 +9,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from loti.client import client_ip
+
 security_log = logging.getLogger("loti.security")
 
 
@@ -16,7 +18,7 @@ def log_refused(request, what: str, answer: int) -> None:
     user = getattr(request, "user", None)
     who = user.email if user is not None and user.is_authenticated else "anonymous"
     security_log.warning(
-        "refused who=%s what=%s %s answer=%s ip=%s", who, request.method, what, answer, request.META.get("REMOTE_ADDR")
+        "refused who=%s what=%s %s answer=%s ip=%s", who, request.method, what, answer, client_ip(request)
     )
 
 

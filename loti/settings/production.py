@@ -1,6 +1,6 @@
 """Production: everything from the environment; refuses to start without the essentials."""
 from .base import *  # noqa: F401,F403
-from .base import DATABASE_URL, REDIS_URL, SECRET_KEY, env, env_bool
+from .base import DATABASE_URL, MEDIA_STORAGE, REDIS_URL, SECRET_KEY, env, env_bool
 
 if not DATABASE_URL:
     raise RuntimeError("DATABASE_URL must be set in production (PostgreSQL).")
@@ -23,7 +23,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # S3-compatible when AWS_STORAGE_BUCKET_NAME is set (base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Sign-in rate limits must be shared by every worker.

@@ -1,6 +1,6 @@
 """Tests run on the machine's real PostgreSQL (never SQLite) and, where a test asks, its real Redis."""
 from .base import *  # noqa: F401,F403
-from .base import env, env_bool
+from .base import MEDIA_STORAGE, env, env_bool
 
 import dj_database_url
 
@@ -8,7 +8,7 @@ DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://po
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # the MEDIA_ROOT folder, or the S3 bucket a test's worker is given (base.py)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
