@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from loti.imports import export_csv, kinds, resource_for
-from loti.models import FinancialYear
+from loti.selectors import financial_year_get
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         queryset = resource.get_queryset()
         if year:
             try:
-                queryset = resource.filter_by_year(queryset, FinancialYear.objects.for_label(year))
+                queryset = resource.filter_by_year(queryset, financial_year_get(year))
             except ValueError as error:
                 raise CommandError(str(error)) from None
         text = export_csv(resource.export(queryset))
