@@ -406,3 +406,21 @@ class ReportRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class ClosableYear(FinancialYear):
+    """Financial years as the admin closes and reopens them (a proxy: the core knows nothing of the books)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "year's books"
+        verbose_name_plural = "years' books (close or reopen)"
+
+
+class DebtInvoice(Invoice):
+    """Fee invoices as aged debt in the admin (a proxy: read-only, unpaid ones only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "aged debt"
+        verbose_name_plural = "aged debt"

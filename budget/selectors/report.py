@@ -561,3 +561,16 @@ def budget_actuals(*, year: FinancialYear, plan: BudgetPlan | None = None) -> Ac
     if not year_actuals.has_any:
         return None
     return Actuals(income_total=year_actuals.income_total, expenditure_total=year_actuals.expenditure_total)
+
+
+def unexplained_line_ids() -> list[int]:
+    """Budget lines of every year whose variance is over the threshold and that have no commentary (the admin's
+    filter): a query for the actuals of all years, and one per year with a budget for its plan."""
+    years = list(FinancialYear.objects.filter(budget_lines__isnull=False).distinct())
+    actuals = actuals_selectors.actuals_by_year(years=years)
+    closed = set(YearClosing.objects.filter(closed=True).values_list("year_id", flat=True))
+    found = []
+    for year in years:
+        income, expenditure = report_lines(budget_plan(year=year), actuals[year.pk], closed=year.pk in closed)
+        found += [line.pk for line in income + expenditure if line.pk and line.unexplained]
+    return found
