@@ -35,6 +35,7 @@ def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -
 
 
 def budget_charts(report: BudgetReport) -> list[Chart]:
+    """Income by source, expenditure by status, the pillars' allocations, plan/actual/forecast, and the years."""
     plan = report.plan
     charts = [
         bar_chart(
@@ -44,19 +45,21 @@ def budget_charts(report: BudgetReport) -> list[Chart]:
             ),
         ),
         bar_chart(title=f"Expenditure by status, {report.year}", rows=report.expenditure_by_status()),
-        bar_chart(
-            title=f"Rough allocation by pillar, {report.year}",
-            rows=[(line.pillar or line.name, line.amount) for line in plan.allocations] + [("Unallocated", plan.unallocated)],
+        grouped_bar_chart(
+            title=f"Allocated and approved per pillar, {report.year}",
+            series=["Allocated", "Approved"],
+            rows=[(pillar.pillar, [pillar.allocated, pillar.approved]) for pillar in report.pillars],
         ),
     ]
-    actuals = report.actuals
+    known = report.has_actuals
     charts.append(
         grouped_bar_chart(
-            title=f"Plan and actual, {report.year}",
-            series=["Plan", "Actual"],
+            title=f"Plan, actual and forecast outturn, {report.year}",
+            series=["Plan", "Actual", "Forecast"],
             rows=[
-                ("Income", [plan.income_total, actuals.income_total if actuals else None]),
-                ("Expenditure", [plan.expenditure_total, actuals.expenditure_total if actuals else None]),
+                ("Income", [plan.income_total, report.actual_income_total if known else None, report.forecast_income_total]),
+                ("Expenditure", [plan.expenditure_total, report.actual_expenditure_total if known else None,
+                                 report.forecast_expenditure_total]),
             ],
         )
     )
@@ -117,12 +120,14 @@ def report_output(
     fmt: str,
     as_of: datetime.datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    notes: str = "",
 ) -> bytes:
-    """The report in one format. as_of is the moment the figures were read, printed on the PDF."""
+    """The report in one format. as_of is the moment the figures were read, printed on the PDF; notes are the
+    decisions or notes for CELC written for this run (the budget report prints them on its first page)."""
     as_of = as_of or timezone.now()
     progress = on_progress or (lambda percent: None)
     if kind == ReportKind.BUDGET:
-        report = budget_report(year=year)
+        report = budget_report(year=year, notes=notes)
     elif kind == ReportKind.EVALUATION:
         report = evaluation_report(year=year)
     else:

@@ -41,6 +41,10 @@ ZERO = Decimal("0.00")
 FUNDED_STATUSES = [ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]
 
 
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def variance_thresholds() -> tuple[Decimal, Decimal]:
     percent = Decimal(str(getattr(settings, "LOTI_VARIANCE_THRESHOLD_PERCENT", 10)))
     amount = Decimal(str(getattr(settings, "LOTI_VARIANCE_THRESHOLD_AMOUNT", 5000)))
@@ -83,7 +87,7 @@ class ReportLine:
     def source_label(self) -> str:
         return {
             ActualsFrom.LEDGER: "Ledger",
-            ActualsFrom.MEMBERSHIP_FEES: "Fees invoiced",
+            ActualsFrom.MEMBERSHIP_FEES: "Fee invoices less credit notes",
             ActualsFrom.FUNDING_AGREEMENT: "Instalments claimed",
             ActualsFrom.BROUGHT_FORWARD: "Brought forward",
         }.get(self.source, "")
@@ -244,7 +248,12 @@ class BudgetReport:
         """Three to five sentences drawn from the figures, most telling first."""
         messages = []
         fee = self.fee_line
-        if self.has_actuals and fee is not None and fee.needs_commentary:
+        if self.has_actuals and fee is not None and fee.needs_commentary and not self.fees_invoices:
+            messages.append(
+                f"No {self.year} membership fee invoices are recorded in the portal, so {fee.name} show nothing "
+                f"against £{fee.plan:,.0f} planned."
+            )
+        elif self.has_actuals and fee is not None and fee.needs_commentary:
             words = "above" if fee.variance > 0 else "below"
             message = f"{fee.name} are £{abs(fee.variance):,.0f} {words} plan"
             if self.planned_fee and self.fees_invoices and fee.plan % self.planned_fee == 0:
@@ -300,7 +309,7 @@ class BudgetReport:
                 for instalment in agreement.instalments:
                     if instalment.in_this_year and instalment.status in (InstalmentStatus.EXPECTED, InstalmentStatus.CLAIMED):
                         risks.append(
-                            f"{agreement.funder}'s {self.year} instalment of £{instalment.amount:,.0f} is still "
+                            f"{possessive(agreement.funder)} {self.year} instalment of £{instalment.amount:,.0f} is still "
                             f"{instalment.status} after the year ended."
                         )
         if self.debt is not None and self.debt.overdue_total > 0:
@@ -493,7 +502,7 @@ def funding_terms(*, year: FinancialYear) -> list[AgreementTerms]:
     ]
 
 
-def budget_trend(*, up_to: FinancialYear, actuals: dict, years: list[FinancialYear], closed_ids: set[int]) -> list[TrendYear]:
+def budget_trend(*, up_to: FinancialYear, actuals: dict, years: list[FinancialYear]) -> list[TrendYear]:
     """Every year up to and including this one that has a plan or any actuals, oldest first."""
     plans = plan_totals_by_year()
     trend = []
@@ -541,7 +550,7 @@ def budget_report(*, year: FinancialYear, today: datetime.date | None = None, no
         pillars=pillar_budgets(year=year, plan=plan),
         funding=funding_terms(year=year),
         debt=aged_debt(year=year, today=today),
-        trend=budget_trend(up_to=year, actuals=actuals, years=years, closed_ids=set(closings)),
+        trend=budget_trend(up_to=year, actuals=actuals, years=years),
         fees_invoices=fees.count if fees else 0,
         planned_fee=core_fee or None,
         year_ended=today > year.end_date,
