@@ -293,6 +293,12 @@ class BudgetLine(models.Model):
         if self.section == BudgetSection.ALLOCATION:
             self.actuals_from = ActualsFrom.NOTHING
 
+    def save(self, *args, **kwargs):
+        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
+        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
+            self.actuals_from = ActualsFrom.LEDGER
+        super().save(*args, **kwargs)
+
 
 class LedgerEntry(models.Model):
     """One transaction of London Councils' finance system against a budget line: LOTI's books, as imported."""

@@ -48,6 +48,21 @@ class FeeScheduleResource(LotiResource):
         return super().get_queryset().select_related("year")
 
 
+class ActualsFromWidget(ChoiceWidget):
+    """Where a line's actuals come from; left empty, ledger for income and expenditure, nothing for an allocation
+    (so a file that leaves it empty imports the same twice)."""
+
+    def __init__(self):
+        super().__init__([choice for choice in ActualsFrom.choices if choice[0]])
+
+    def clean(self, value, row=None, **kwargs):
+        chosen = super().clean(value, row, **kwargs)
+        if chosen:
+            return chosen
+        section = str((row or {}).get("section") or "").strip().casefold()
+        return ActualsFrom.LEDGER if section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE) else ""
+
+
 class FundingAgreementWidget(NamedWidget):
     def __init__(self):
         super().__init__(FundingAgreement, lookups=("name",), noun="funding agreement")
@@ -61,10 +76,7 @@ class BudgetLineResource(ClosedYearGuard, LotiResource):
     amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
     status = Field(attribute="status", column_name="status", widget=ChoiceWidget(ExpenditureStatus.choices))
     pillar = Field(attribute="pillar", column_name="pillar", widget=PillarWidget())
-    actuals_from = Field(
-        attribute="actuals_from", column_name="actuals_from",
-        widget=ChoiceWidget([choice for choice in ActualsFrom.choices if choice[0]]),
-    )
+    actuals_from = Field(attribute="actuals_from", column_name="actuals_from", widget=ActualsFromWidget())
     funding_agreement = Field(attribute="funding_agreement", column_name="funding_agreement", widget=FundingAgreementWidget())
 
     closed_year_what = "its budget lines"
