@@ -8,10 +8,13 @@ from django.utils import timezone
 
 from budget.models import (
     BudgetLine,
+    ClosableYear,
+    DebtInvoice,
     FeeSchedule,
     FundingAgreement,
     Instalment,
     Invoice,
+    LedgerEntry,
     Payment,
     ReportRecipient,
     ReportRun,
@@ -150,6 +153,21 @@ def budget_line():
     )[0]
 
 
+def ledger_entry():
+    return LedgerEntry.objects.get_or_create(
+        year=year(), reference="LC-JNL-1",
+        defaults={"budget_line": budget_line(), "date": datetime.date(2020, 5, 1), "counterparty": "Camden", "amount": Decimal("10.00")},
+    )[0]
+
+
+def closable_year():
+    return ClosableYear.objects.get(pk=year().pk)
+
+
+def debt_invoice():
+    return DebtInvoice.objects.get(pk=invoice().pk)
+
+
 def report_run():
     return ReportRun.objects.get_or_create(kind="budget", year=year(), defaults={"status": "done"})[0]
 
@@ -242,6 +260,9 @@ FACTORIES = {
     "budget.BudgetLine": budget_line,
     "budget.ReportRun": report_run,
     "budget.ReportRecipient": report_recipient,
+    "budget.LedgerEntry": ledger_entry,
+    "budget.ClosableYear": closable_year,
+    "budget.DebtInvoice": debt_invoice,
 }
 
 
