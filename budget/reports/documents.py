@@ -21,6 +21,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "t
 # Past these counts they show the largest items and total the rest; the JSON and CSV keep every row.
 TOP_SOURCES = 10
 TOP_PROJECTS = 15
+TOP_LINES = 25  # budget lines per section in the PDF's table of plan, actual and forecast
 
 
 def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -> list[tuple[str, Decimal]]:
@@ -148,6 +149,9 @@ def report_output(
         "title": f"{ReportKind(kind).label} {year.label}",
         "year": year,
     }
+    if kind == ReportKind.BUDGET:
+        context["income_lines"], context["income_rest"] = report.shown("income", top=TOP_LINES)
+        context["expenditure_lines"], context["expenditure_rest"] = report.shown("expenditure", top=TOP_LINES)
     if kind == ReportKind.EVALUATION:
         figures = report.current.figures
         context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)

@@ -81,7 +81,10 @@ class BudgetLineResource(ClosedYearGuard, LotiResource):
 
     closed_year_what = "its budget lines"
     required_columns = ("year", "section", "name", "amount")
-    example = {"year": "2020/21", "section": "expenditure", "name": "LOTI team salaries", "amount": "400000.00", "status": "committed", "pillar": ""}
+    example = {
+        "year": "2020/21", "section": "expenditure", "name": "LOTI team salaries", "amount": "400000.00", "status": "committed",
+        "pillar": "", "actuals_from": "ledger", "funding_agreement": "",
+    }
     constraint_messages = {
         "budget_line_unique_per_year_section": "there is already a line with this name in this year's section",
         "budget_line_amount_not_negative": "amount must not be negative",
@@ -195,7 +198,7 @@ class LedgerEntryResource(ClosedYearGuard, LotiResource):
     closed_year_what = "its ledger"
     required_columns = ("year", "budget_line", "date", "counterparty", "amount", "reference")
     example = {
-        "year": "2020/21", "budget_line": "Personnel", "date": "2020-04-30", "counterparty": "London Councils payroll",
+        "year": "2020/21", "budget_line": "LOTI team salaries", "date": "2020-04-30", "counterparty": "London Councils payroll",
         "description": "April salaries", "amount": "21500.00", "reference": "LC-JNL-000123",
     }
     constraint_messages = {

@@ -111,6 +111,13 @@ class ReportLine:
 
 
 @dataclass(frozen=True)
+class OtherLines(ReportLine):
+    """The lines a board paper's table totals rather than lists."""
+
+    unexplained_count: int = 0
+
+
+@dataclass(frozen=True)
 class PillarBudget:
     pillar: str
     allocated: Decimal
@@ -237,6 +244,25 @@ class BudgetReport:
     def fee_line(self) -> ReportLine | None:
         return next((line for line in self.income if line.source == ActualsFrom.MEMBERSHIP_FEES), None)
 
+    def shown(self, section: str, *, top: int = 25) -> tuple[list[ReportLine], ReportLine | None]:
+        """A board paper's lines: every one when there are few; otherwise the `top` lines with the largest variances
+        (those with or needing a commentary first), in the published order, and one line totalling the rest. The CSV
+        and JSON keep every line."""
+        lines = self.income if section == BudgetSection.INCOME else self.expenditure
+        if len(lines) <= top + 1:
+            return lines, None
+        # The largest variances first (explained or not), then the largest lines.
+        ranked = sorted(lines, key=lambda line: (not (line.needs_commentary or line.commentary), -abs(line.variance), -line.plan))
+        keep = {id(line) for line in ranked[:top]}
+        shown = [line for line in lines if id(line) in keep]
+        others = [line for line in lines if id(line) not in keep]
+        rest = OtherLines(
+            name=f"Other lines ({len(others)})", section=section, source="",
+            plan=self._total(others, "plan"), actual=self._total(others, "actual"), forecast=self._total(others, "forecast"),
+            unexplained_count=sum(1 for line in others if line.unexplained),
+        )
+        return shown, rest
+
     def expenditure_by_status(self) -> list[tuple[str, Decimal]]:
         """(status label, total) in the order Estimated, Committed, Paid, skipping statuses with no lines."""
         totals = self.plan.expenditure_by_status()
@@ -258,7 +284,7 @@ class BudgetReport:
             message = f"{fee.name} are £{abs(fee.variance):,.0f} {words} plan"
             if self.planned_fee and self.fees_invoices and fee.plan % self.planned_fee == 0:
                 allowed = int(fee.plan / self.planned_fee)
-                if allowed != self.fees_invoices:
+                if 0 < allowed != self.fees_invoices:
                     message += (
                         f" because {self.fees_invoices} members were invoiced, not the {allowed} "
                         f"the plan allowed for at £{self.planned_fee:,.0f}"

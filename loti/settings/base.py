@@ -200,3 +200,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
 MFA_TOTP_ISSUER = "LOTI Portal"
 # LOTI staff must have an authenticator app before they reach the admin.
 LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
+
+# Money (docs/money.md): a budget line whose variance (actual − plan) is over both of these needs a commentary
+# before the report reaches CELC; the admin lists the ones without.
+LOTI_VARIANCE_THRESHOLD_PERCENT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_PERCENT", "10"))
+LOTI_VARIANCE_THRESHOLD_AMOUNT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_AMOUNT", "5000"))

@@ -284,7 +284,10 @@ def write_file(tmp_path):
 @pytest.fixture
 def strategy(db):
     """What the example rows in templates and docs may name: Camden, the GLA, a pillar, a workstream, a project,
-    the 2020/21 survey, invoice INV-2020-21-0001 and the GLA grant."""
+    the 2020/21 survey, invoice INV-2020-21-0001, the GLA grant and the 2020/21 line LOTI team salaries."""
+    BudgetLine.objects.get_or_create(
+        year=year(), section="expenditure", name="LOTI team salaries", defaults={"amount": Decimal("400000.00"), "status": "committed"}
+    )
     organisation()
     workstream()
     project()
