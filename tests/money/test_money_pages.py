@@ -53,3 +53,16 @@ def test_budget_page_shows_the_reports_figures(books, staff_client):
         assert words in page, words
     year_close(year=books.year)
     assert "2030/31 is closed" in staff_client.get(reverse("reports:budget-year", kwargs={"year": "2030-31"})).content.decode()
+
+
+def test_notes_for_celc_requested_with_a_run_are_printed_on_page_one(books, staff_client, settings):
+    from budget.models import ReportRun
+    from budget.services.reports import report_produce
+    from tests.reports.pdf_reading import pdf_text
+
+    staff_client.post("/admin/budget/reportrun/add/", {"kind": "budget", "year": "2030/31", "notes": "CELC is asked to agree the carry-forward."})
+    run = ReportRun.objects.get(year=books.year)
+    assert run.notes == "CELC is asked to agree the carry-forward."
+    run = report_produce(run_id=run.pk)
+    with run.pdf.open("rb") as handle:
+        assert "CELC is asked to agree the carry-forward." in pdf_text(handle.read())
