@@ -132,7 +132,7 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                                 "status": line.get("status", ""),
                                 "pillar": pillar_named(line["pillar"], where=where) if line.get("pillar") else None,
                                 "position": position,
-                                **_actuals_from(line, where=where),
+                                **_actuals_from(line, section=section, where=where),
                             },
                             tally=tally,
                             where=where,
@@ -140,13 +140,14 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                 _check_published_totals(budget.get("published_totals", {}), totals, where=f"{path.name}, {label}")
 
 
-def _actuals_from(line: dict, *, where: str) -> dict:
+def _actuals_from(line: dict, *, section: str, where: str) -> dict:
     if line.get("funding_agreement"):
         agreement = FundingAgreement.objects.filter(name=line["funding_agreement"]).first()
         if agreement is None:
             raise ReferenceDataError(f"{where}: no funding agreement is called {line['funding_agreement']!r}")
         return {"actuals_from": ActualsFrom.FUNDING_AGREEMENT, "funding_agreement": agreement}
-    return {"actuals_from": line.get("actuals_from", ""), "funding_agreement": None}
+    default = ActualsFrom.NOTHING if section == BudgetSection.ALLOCATION else ActualsFrom.LEDGER
+    return {"actuals_from": line.get("actuals_from", default), "funding_agreement": None}
 
 
 def _check_published_totals(published: dict, totals: dict, *, where: str) -> None:

@@ -936,9 +936,9 @@ class LotiResource(resources.ModelResource):
         year = kwargs.get("year")
         if year:
             # Exporting reads: a year not held is an error, never a new year.
-            from .selectors import financial_year_get
+            from .selectors import financial_year_for_reading
 
-            queryset = self.filter_by_year(queryset, year if isinstance(year, FinancialYear) else financial_year_get(str(year)))
+            queryset = self.filter_by_year(queryset, year if isinstance(year, FinancialYear) else financial_year_for_reading(str(year)))
         return super().filter_export(queryset, **kwargs)
 
     def filter_by_year(self, queryset, year: FinancialYear):

@@ -14,3 +14,13 @@ def financial_year_get(label: str) -> FinancialYear:
     if year is None:
         raise UnknownYear(f"There is no financial year {label.strip()} in the portal yet")
     return year
+
+
+def financial_year_for_reading(label: str) -> FinancialYear:
+    """The year named, or, when it is not held, an unsaved stand-in with its dates and a primary key no row has:
+    filtering by it finds nothing kept against the year and whatever overlaps its dates, and nothing is created."""
+    try:
+        return financial_year_get(label)
+    except UnknownYear:
+        start, end = parse_year_label(label)
+        return FinancialYear(pk=0, label=label.strip(), start_date=start, end_date=end)

@@ -122,6 +122,9 @@ class BudgetLineResource(ClosedYearGuard, LotiResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
+        if not instance.actuals_from and instance.section != BudgetSection.ALLOCATION:
+            # A file without the column: say the default (rows are written in bulk, without BudgetLine.save()).
+            instance.actuals_from = ActualsFrom.LEDGER
         if instance.pk is None:
             # New lines keep the file's order within their section.
             instance.position = kwargs.get("row_number") or 0

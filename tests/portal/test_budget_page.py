@@ -2,7 +2,9 @@
 import pytest
 
 from members.models import Organisation
-from tests.portal.conftest import assert_accessible, browser, fresh_rate_limits, open_page, person, sign_in  # noqa: F401
+from tests.money.conftest import books  # noqa: F401  (the books every figure is checked against)
+
+from .conftest import assert_accessible, person, sign_in
 
 # What sticks out past the screen's edge, outside a region that scrolls on its own.
 WIDEST = """(width) => [...document.querySelectorAll('body *')]
