@@ -23,10 +23,6 @@ class YearClosed(ValidationError):
     """A write to a closed financial year."""
 
 
-def closed_year_ids() -> set[int]:
-    return set(YearClosing.objects.filter(closed=True).values_list("year_id", flat=True))
-
-
 def financial_year_ensure_open(*, year: FinancialYear, what: str = "it") -> None:
     """Refuse any write to a closed year, naming it. Called by every service that writes money to a year."""
     closing = YearClosing.objects.filter(year_id=year.pk, closed=True).select_related("year").first()

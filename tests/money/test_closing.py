@@ -14,7 +14,7 @@ from budget.services.grants import agreement_terminate
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.ledger import ledger_entry_record
 from budget.services.payments import payment_record
-from budget.services.years import year_close, year_reopen
+from budget.services.years import year_close
 from loti.imports import run_import
 from loti.models import FinancialYear
 

@@ -2,7 +2,6 @@
 budget page showing the report's figures."""
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from budget.models import BudgetLine
