@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import BudgetLine, ClosableYear, DebtInvoice, Instalment, InvoiceKind, LedgerEntry, YearClosing
+from budget.resources.plan import ledger_entry_problems
 from budget.selectors.debt import BANDS, aged_debt
 from budget.selectors.report import unexplained_line_ids
 from budget.services.ledger import ledger_entry_record
@@ -97,6 +98,14 @@ class LedgerEntryForm(forms.ModelForm):
                 financial_year_ensure_open(year=line.year, what="its ledger")
             except ValidationError as error:
                 self.add_error("budget_line", error.messages)
+                return cleaned
+            # The import's rules, said on the form rather than refused by the service after it.
+            entry = LedgerEntry(year=line.year, budget_line=line, date=cleaned.get("date"), amount=cleaned.get("amount"))
+            for field, message in ledger_entry_problems(entry=entry, line=line, year=line.year).items():
+                self.add_error(field, message)
+            reference = (cleaned.get("reference") or "").strip()
+            if reference and LedgerEntry.objects.filter(year=line.year, reference=reference).exists():
+                self.add_error("reference", f"{reference!r} is already in the {line.year} ledger; references are unique within a year")
         return cleaned
 
 

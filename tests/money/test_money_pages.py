@@ -43,6 +43,11 @@ def test_ledger_admin_has_an_import_with_a_template(books, staff_client):
         "amount": "-12.34", "reference": "P-20"})
     assert added.status_code == 302
     assert str(books.lines.personnel.ledger_entries.get(reference="P-20").amount) == "-12.34"
+    # The import's rules, said on the form: a fee-backed line, a date outside the year, a reused reference.
+    refused = staff_client.post("/admin/budget/ledgerentry/add/", {
+        "budget_line": books.lines.fees.pk, "date": "2031-10-01", "counterparty": "Camden", "description": "",
+        "amount": "1.00", "reference": "P-20"}).content.decode()
+    assert "membership fee invoices" in refused and "is not in 2030/31" in refused and "already in the 2030/31 ledger" in refused
 
 
 def test_budget_page_shows_the_reports_figures(books, staff_client):
