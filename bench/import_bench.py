@@ -1,6 +1,6 @@
 """Time `manage.py import_data` on big generated files, each in its own process (wall time, CPU time, peak memory):
 
-    python -m bench.import_bench [--rows 10000] [--kinds budget-lines,organisations,memberships] [--database loti_importbench]
+    python -m bench.import_bench [--rows 10000] [--kinds budget-lines,ledger,organisations,memberships] [--database loti_importbench]
 
 On a fresh, migrated database holding only a few pillars, each kind's file is imported twice: the first time
 writes every row, the second (the same file again) must change nothing. Prints a table and one JSON line.
@@ -58,7 +58,25 @@ def write_memberships(path: Path, rows: int) -> None:
             writer.writerow([f"Organisation {organisation + 1:05d}", "core", start.isoformat(), end.isoformat(), ""])
 
 
-WRITERS = {"budget-lines": write_budget_lines, "organisations": write_organisations, "memberships": write_memberships}
+def write_ledger(path: Path, rows: int) -> None:
+    """Entries against the income and expenditure lines of the budget-lines file (imported first), dated inside each
+    line's year, one in fifty a refund; references unique within a year."""
+    spendable = [i for i in range(rows) if SECTIONS[i % 3] != "allocation"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["year", "budget_line", "date", "counterparty", "description", "amount", "reference"])
+        for i in range(rows):
+            line = spendable[i % len(spendable)]
+            start = 2020 + line % 20
+            day = datetime.date(start, 4, 1) + datetime.timedelta(days=i % 365)
+            amount = f"-{10 + i % 90}.25" if i % 50 == 0 else f"{100 + i}.{i % 100:02d}"
+            writer.writerow([f"{start}/{(start + 1) % 100:02d}", f"Line {line + 1:05d}", day.isoformat(), f"Supplier {i % 300:03d}",
+                             f"Invoice {i + 1}", amount, f"JNL-{i + 1:06d}"])
+
+
+WRITERS = {
+    "budget-lines": write_budget_lines, "ledger": write_ledger, "organisations": write_organisations, "memberships": write_memberships,
+}
 
 
 def timed(command: list[str], env: dict) -> dict:
@@ -83,12 +101,14 @@ def timed(command: list[str], env: dict) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--kinds", default="budget-lines,organisations,memberships")
+    parser.add_argument("--kinds", default="budget-lines,ledger,organisations,memberships")
     parser.add_argument("--database", default="loti_importbench")
     args = parser.parse_args(argv)
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if "memberships" in kinds and "organisations" not in kinds:
         parser.error("memberships need the organisations imported first: add organisations to --kinds")
+    if "ledger" in kinds and "budget-lines" not in kinds:
+        parser.error("the ledger needs the budget lines imported first: add budget-lines to --kinds")
 
     url = create_database(server_url(), args.database)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "loti.settings.bench"}

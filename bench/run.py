@@ -29,6 +29,7 @@ SHARE_TARGETS = {"portal": 0.10, "admin": 0.05, "public": 1 / 3}
 TASKS = [
     # (task, label, target seconds, scales the target applies to)
     ("import", "import 10,000 budget-line rows", 15, (1, 10)),
+    ("import-ledger", "import 10,000 ledger rows", 15, (1, 10)),
     ("invoices", "issue a year's invoices", None, ()),
     ("pdf-budget", "budget report PDF", 2, (10,)),
     ("pdf-evaluation", "evaluation report PDF", 5, (10,)),

@@ -1,6 +1,6 @@
 """One timed staff task, run in its own process so its peak memory is its own:
 
-    DATABASE_URL=... python -m bench.tasks import|invoices|pdf-budget|pdf-evaluation
+    DATABASE_URL=... python -m bench.tasks import|import-ledger|invoices|pdf-budget|pdf-evaluation
 
 Prints one JSON line: available, seconds (the task only, not Django's start-up), peak_rss_mib (the whole
 process, from getrusage), detail. A task whose code has not landed yet is reported as not available.
@@ -16,6 +16,8 @@ from pathlib import Path
 
 IMPORT_ROWS = 10_000
 IMPORT_YEAR = "2040/41"
+LEDGER_YEAR = "2041/42"
+LEDGER_LINES = 40
 REPORT_YEAR = "2020/21"
 
 
@@ -54,6 +56,41 @@ def run_import(workdir: Path) -> tuple[bool, str]:
     if written != IMPORT_ROWS:
         raise RuntimeError(f"import wrote {written} rows, expected {IMPORT_ROWS}")
     return True, f"{IMPORT_ROWS:,} budget lines", elapsed
+
+
+def run_import_ledger(workdir: Path) -> tuple[bool, str]:
+    """10,000 rows of the finance system's ledger against a year's forty lines, refunds among them."""
+    import datetime
+
+    from django.core.management import call_command
+
+    from budget.models import BudgetLine, LedgerEntry
+    from loti.models import FinancialYear
+
+    year = FinancialYear.objects.for_label(LEDGER_YEAR)
+    names = [f"Ledger line {i + 1:02d}" for i in range(LEDGER_LINES)]
+    for position, name in enumerate(names):
+        section = "income" if position % 4 == 0 else "expenditure"
+        BudgetLine.objects.get_or_create(
+            year=year, section=section, name=name,
+            defaults={"amount": 100000, "status": "estimated" if section == "expenditure" else "", "position": position},
+        )
+    path = workdir / "ledger.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["year", "budget_line", "date", "counterparty", "description", "amount", "reference"])
+        for i in range(IMPORT_ROWS):
+            day = year.start_date + datetime.timedelta(days=i % 365)
+            amount = f"-{10 + i % 90}.25" if i % 50 == 0 else f"{100 + i}.{i % 100:02d}"
+            writer.writerow([LEDGER_YEAR, names[i % LEDGER_LINES], day.isoformat(), f"Supplier {i % 300:03d}",
+                             f"Invoice {i + 1}", amount, f"LC-JNL-{i + 1:06d}"])
+    started = time.perf_counter()
+    call_command("import_data", "ledger", str(path), verbosity=0)
+    elapsed = time.perf_counter() - started
+    written = LedgerEntry.objects.filter(year=year).count()
+    if written != IMPORT_ROWS:
+        raise RuntimeError(f"import wrote {written} ledger entries, expected {IMPORT_ROWS}")
+    return True, f"{IMPORT_ROWS:,} ledger entries", elapsed
 
 
 def run_invoices(workdir: Path):
@@ -99,6 +136,8 @@ def main(task: str) -> dict:
         workdir = Path(folder)
         if task == "import":
             outcome = run_import(workdir)
+        elif task == "import-ledger":
+            outcome = run_import_ledger(workdir)
         elif task == "invoices":
             outcome = run_invoices(workdir)
         elif task in ("pdf-budget", "pdf-evaluation"):

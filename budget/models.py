@@ -224,11 +224,13 @@ class ExpenditureStatus(models.TextChoices):
 
 
 class ActualsFrom(models.TextChoices):
-    """Where the actual money of a planned income line is recorded, so plan and actual can be set side by side."""
+    """Where a line's actual money is recorded, so plan and actual can be set side by side (docs/money.md)."""
 
-    NOTHING = "", "Not recorded in the portal"
-    MEMBERSHIP_FEES = "membership_fees", "Membership fee invoices and payments"
+    NOTHING = "", "None (an allocation)"
+    LEDGER = "ledger", "Ledger entries"
+    MEMBERSHIP_FEES = "membership_fees", "Membership fee invoices"
     FUNDING_AGREEMENT = "funding_agreement", "A funder's instalments"
+    BROUGHT_FORWARD = "brought_forward", "Balance brought forward (its amount)"
 
 
 class BudgetLine(models.Model):
@@ -242,11 +244,15 @@ class BudgetLine(models.Model):
     pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
     actuals_from = models.CharField(
-        max_length=20, choices=ActualsFrom.choices, blank=True, help_text="For income: where its actual money is recorded"
+        max_length=20, choices=ActualsFrom.choices, blank=True,
+        help_text="Where its actual money is recorded: ledger entries unless said otherwise; allocations have none",
     )
     funding_agreement = models.ForeignKey(
         FundingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines",
         help_text="For income from a funder: the agreement whose instalments are its actuals",
+    )
+    commentary = models.TextField(
+        blank=True, help_text="Why the actual differs from the plan, printed beside the line in the budget report"
     )
 
     history = HistoricalRecords()
@@ -265,8 +271,13 @@ class BudgetLine(models.Model):
                 condition=~models.Q(section="allocation") | models.Q(pillar__isnull=False),
                 name="allocation_names_a_pillar",
             ),
+            # Fees and instalments are income; a balance brought forward is income (a surplus) or expenditure (a
+            # deficit); an allocation is a plan only.
             models.CheckConstraint(
-                condition=models.Q(actuals_from="") | models.Q(section="income"), name="only_income_has_actuals_from"
+                condition=models.Q(section="allocation", actuals_from="")
+                | models.Q(section="income", actuals_from__in=["", "ledger", "membership_fees", "funding_agreement", "brought_forward"])
+                | models.Q(section="expenditure", actuals_from__in=["", "ledger", "brought_forward"]),
+                name="actuals_from_fits_section",
             ),
             models.CheckConstraint(
                 condition=models.Q(actuals_from="funding_agreement", funding_agreement__isnull=False)
@@ -277,6 +288,77 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_section_display()}: {self.name}"
+
+    @property
+    def actuals_source(self) -> str:
+        """Where its actuals come from; an income or expenditure line that says nothing is the ledger's."""
+        if self.section == BudgetSection.ALLOCATION:
+            return ActualsFrom.NOTHING
+        return self.actuals_from or ActualsFrom.LEDGER
+
+    def clean(self):
+        # An allocation is a plan only: it has no actuals, whatever the form said.
+        if self.section == BudgetSection.ALLOCATION:
+            self.actuals_from = ActualsFrom.NOTHING
+
+    def save(self, *args, **kwargs):
+        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
+        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
+            self.actuals_from = ActualsFrom.LEDGER
+        super().save(*args, **kwargs)
+
+
+class LedgerEntry(models.Model):
+    """One transaction of London Councils' finance system against a budget line: LOTI's books, as imported."""
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="ledger_entries")
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="ledger_entries")
+    date = models.DateField()
+    counterparty = models.CharField(max_length=200)
+    description = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(**MONEY, help_text="Pounds net of VAT; negative for a refund or credit")
+    reference = models.CharField(max_length=100, help_text="The finance system's reference, unique within the year")
+    source = models.CharField(max_length=255, blank=True, help_text="For reference data: the document that says it was paid")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "reference"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "reference"], name="ledger_reference_unique_per_year"),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(condition=~models.Q(reference=""), name="ledger_reference_required"),
+        ]
+        indexes = [models.Index(fields=["budget_line", "year"], name="ledger_line_year")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.date}: £{self.amount:,.2f}"
+
+
+class YearClosing(models.Model):
+    """A financial year's closed state. Closing freezes it; reopening is recorded with who and why (history)."""
+
+    year = models.OneToOneField(FinancialYear, on_delete=models.PROTECT, related_name="closing")
+    closed = models.BooleanField(default=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closing_balance = models.DecimalField(**MONEY, null=True, blank=True, help_text="actual income less actual expenditure")
+    carried_to = models.ForeignKey(
+        "BudgetLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The next year's balance (or deficit) brought forward line",
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopen_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {'closed' if self.closed else 'reopened'}"
 
 
 class ReportKind(models.TextChoices):
@@ -307,6 +389,9 @@ class ReportRun(models.Model):
     pdf = models.FileField(upload_to="reports/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    notes = models.TextField(
+        "decisions or notes for CELC", blank=True, help_text="Optional: printed on the budget report's first page"
+    )
 
     class Meta:
         ordering = ["-requested_at"]
@@ -335,3 +420,21 @@ class ReportRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class ClosableYear(FinancialYear):
+    """Financial years as the admin closes and reopens them (a proxy: the core knows nothing of the books)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "year's books"
+        verbose_name_plural = "years' books (close or reopen)"
+
+
+class DebtInvoice(Invoice):
+    """Fee invoices as aged debt in the admin (a proxy: read-only, unpaid ones only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "aged debt"
+        verbose_name_plural = "aged debt"

@@ -12,6 +12,7 @@ from budget.models import (
     FundingAgreement,
     FundingCondition,
     Instalment,
+    LedgerEntry,
 )
 from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, sync_row
 from members.reference import members_reference_load, organisation_named
@@ -131,7 +132,7 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                                 "status": line.get("status", ""),
                                 "pillar": pillar_named(line["pillar"], where=where) if line.get("pillar") else None,
                                 "position": position,
-                                **_actuals_from(line, where=where),
+                                **_actuals_from(line, section=section, where=where),
                             },
                             tally=tally,
                             where=where,
@@ -139,13 +140,14 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                 _check_published_totals(budget.get("published_totals", {}), totals, where=f"{path.name}, {label}")
 
 
-def _actuals_from(line: dict, *, where: str) -> dict:
+def _actuals_from(line: dict, *, section: str, where: str) -> dict:
     if line.get("funding_agreement"):
         agreement = FundingAgreement.objects.filter(name=line["funding_agreement"]).first()
         if agreement is None:
             raise ReferenceDataError(f"{where}: no funding agreement is called {line['funding_agreement']!r}")
         return {"actuals_from": ActualsFrom.FUNDING_AGREEMENT, "funding_agreement": agreement}
-    return {"actuals_from": line.get("actuals_from", ""), "funding_agreement": None}
+    default = ActualsFrom.NOTHING if section == BudgetSection.ALLOCATION else ActualsFrom.LEDGER
+    return {"actuals_from": line.get("actuals_from", default), "funding_agreement": None}
 
 
 def _check_published_totals(published: dict, totals: dict, *, where: str) -> None:
@@ -161,10 +163,40 @@ def _check_published_totals(published: dict, totals: dict, *, where: str) -> Non
             raise ReferenceDataError(f"{where}: the lines give {name} £{computed[name]:,.2f}, but the source prints £{Decimal(printed):,.2f}")
 
 
+def ledger_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
+    """What the documents say was paid, as ledger entries citing the document (by reference within the year)."""
+    path = data_dir / "ledger.json"
+    with transaction.atomic():
+        for index, item in enumerate(read_reference_file(path)["entries"], start=1):
+            where = f"{path.name}, entry {index} ({item.get('reference', '?')})"
+            year = year_labelled(item["year"], where=where)
+            line = BudgetLine.objects.filter(year=year, name=item["budget_line"]).exclude(section=BudgetSection.ALLOCATION).first()
+            if line is None:
+                raise ReferenceDataError(f"{where}: {item['year']} has no budget line called {item['budget_line']!r}")
+            day = parse_date(item["date"], where=f"{where}, date")
+            if not (year.start_date <= day <= year.end_date):
+                raise ReferenceDataError(f"{where}: {day} is not in {year.label}")
+            sync_row(
+                LedgerEntry,
+                lookup={"year": year, "reference": item["reference"]},
+                values={
+                    "budget_line": line,
+                    "date": day,
+                    "amount": parse_money(item["amount"], where=f"{where}, amount"),
+                    "counterparty": item["counterparty"],
+                    "description": item.get("description", ""),
+                    "source": cite(item.get("source"), where=where)[:255],
+                },
+                tally=tally,
+                where=where,
+            )
+
+
 def budget_reference_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
     fee_schedules_load(tally=tally, data_dir=data_dir)
     funding_agreements_load(tally=tally, data_dir=data_dir)
     budget_lines_load(tally=tally, data_dir=data_dir)
+    ledger_load(tally=tally, data_dir=data_dir)
 
 
 def reference_data_load(

@@ -935,7 +935,10 @@ class LotiResource(resources.ModelResource):
         # export(year="2020/21") gives one year's rows, as export_data --year does.
         year = kwargs.get("year")
         if year:
-            queryset = self.filter_by_year(queryset, year if isinstance(year, FinancialYear) else FinancialYear.objects.for_label(str(year)))
+            # Exporting reads: a year not held is an error, never a new year.
+            from .selectors import financial_year_for_reading
+
+            queryset = self.filter_by_year(queryset, year if isinstance(year, FinancialYear) else financial_year_for_reading(str(year)))
         return super().filter_export(queryset, **kwargs)
 
     def filter_by_year(self, queryset, year: FinancialYear):

@@ -4,7 +4,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 
-from .years import parse_year_label, year_label_for
+from .years import year_label_for
 
 
 class DateRange(models.Func):
@@ -19,10 +19,13 @@ class DateRange(models.Func):
 
 class FinancialYearQuerySet(models.QuerySet):
     def for_label(self, label: str) -> "FinancialYear":
-        """The year named by a label like 2031/32, created on first use."""
-        start, end = parse_year_label(label)
-        year, _ = self.get_or_create(label=label.strip(), defaults={"start_date": start, "end_date": end})
-        return year
+        """The year named by a label like 2031/32, created on first use: for write paths only.
+
+        Read paths (exports, reports, pages) use loti.selectors.financial_year_get, which never creates.
+        """
+        from .services import financial_year_get_or_create
+
+        return financial_year_get_or_create(label=label)
 
     def containing(self, day) -> "FinancialYear":
         return self.for_label(year_label_for(day))

@@ -9,12 +9,14 @@ from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
+from budget.admin.plan import InstalmentForm
 from budget.services.grants import agreement_terminate
 from loti.import_admin import SpreadsheetAdminMixin
 
 
 class InstalmentInline(admin.TabularInline):
     model = Instalment
+    form = InstalmentForm  # refuses a change to a closed year
     extra = 0
     fields = ["year", "amount", "status", "claimed_on", "received_on", "received_amount"]
 
@@ -99,6 +101,7 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
 @admin.register(Instalment)
 class InstalmentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "instalments"
+    form = InstalmentForm
     list_display = ["agreement", "year", "amount", "status", "claimed_on", "received_on", "received_amount"]
     list_filter = ["status", "year", "agreement__funder"]
     search_fields = ["agreement__name"]

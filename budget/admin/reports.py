@@ -20,6 +20,10 @@ class ReportRequestForm(forms.Form):
         label="Financial year", queryset=FinancialYear.objects.order_by("-start_date"), to_field_name="label",
         empty_label=None,
     )
+    notes = forms.CharField(
+        label="Decisions or notes for CELC", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional. The budget report prints them on its first page.",
+    )
 
 
 @admin.register(ReportRun)
@@ -67,7 +71,9 @@ class ReportRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ReportRequestForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            run = report_request(kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], by=request.user)
+            run = report_request(
+                kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], by=request.user, notes=form.cleaned_data["notes"]
+            )
             run.refresh_from_db()
             if run.message:
                 self.message_user(request, run.message, messages.WARNING)

@@ -16,6 +16,7 @@ LABEL_WIDTH = 130
 VALUE_WIDTH = 70
 BAR_HEIGHT = 16
 GAP = 10
+LINE_HEIGHT = 13
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 
@@ -69,14 +70,26 @@ def grouped_bar_chart(
     return Chart(title=title, series=series, categories=[r[0] for r in rows], values=[r[1] for r in rows], unit=unit)
 
 
-def _wrap(label: str, width: int = 22) -> list[str]:
-    """Split a long category label over at most two lines."""
-    if len(label) <= width:
-        return [label]
-    cut = label.rfind(" ", 0, width)
-    cut = cut if cut > 0 else width
-    rest = label[cut:].strip()
-    return [label[:cut].strip(), rest if len(rest) <= width else rest[: width - 1] + "…"]
+def _wrap(label: str, width: int = 19) -> list[str]:
+    """Split a category label into lines of at most `width` characters at spaces: every word shown, never cut
+    off (a single word longer than a line is broken at the width, with a hyphen)."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[: width - 1] + "-")
+            word = word[width - 1 :]
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current or not lines:
+        lines.append(current)
+    return lines
 
 
 def _legend(series: list[str]) -> list[tuple[int, int, str]]:
@@ -96,11 +109,14 @@ def _draw(chart: Chart) -> str:
     legend = _legend(chart.series) if series_count > 1 else []
     legend_height = (max(y for _, y, _ in legend) + 10) if legend else 0
     group_height = series_count * BAR_HEIGHT + (series_count - 1) * 2
-    row_height = max(group_height, 28) + GAP
+    labels = [_wrap(category) for category in chart.categories]
+    # Each row is as tall as its bars or its label, whichever is taller: a long label wraps, it is never clipped.
+    heights = [max(group_height, 28, LINE_HEIGHT * len(lines) + 4) + GAP for lines in labels]
+    tops = [legend_height + sum(heights[:row]) for row in range(len(heights))]
     numbers = [value for values in chart.values for value in values if value is not None]
     largest = max(numbers, default=Decimal(0)) or Decimal(1)
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 10
-    height = legend_height + max(len(chart.categories), 1) * row_height + 6
+    height = legend_height + (sum(heights) if heights else 28 + GAP) + 6
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
@@ -112,12 +128,11 @@ def _draw(chart: Chart) -> str:
         out.append(f'<text x="{x + 15}" y="{y}" font-size="11" fill="#0b0c0c">{escape(name)}</text>')
     if not chart.categories:
         out.append(f'<text x="0" y="{legend_height + 20}" font-size="12" fill="#0b0c0c">No figures yet</text>')
-    for row, (category, values) in enumerate(zip(chart.categories, chart.values)):
-        top = legend_height + row * row_height
-        lines = _wrap(category)
-        middle = top + row_height / 2 - 2
+    for row, values in enumerate(chart.values):
+        top, lines = tops[row], labels[row]
+        middle = top + heights[row] / 2 - 2
         for line_number, line in enumerate(lines):
-            y = middle + 4 + (line_number - (len(lines) - 1) / 2) * 13
+            y = middle + 4 + (line_number - (len(lines) - 1) / 2) * LINE_HEIGHT
             out.append(f'<text x="0" y="{y:.1f}" font-size="11" fill="#0b0c0c">{escape(line)}</text>')
         bar_top = middle - group_height / 2
         for index, value in enumerate(values):

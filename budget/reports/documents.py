@@ -21,6 +21,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "t
 # Past these counts they show the largest items and total the rest; the JSON and CSV keep every row.
 TOP_SOURCES = 10
 TOP_PROJECTS = 15
+TOP_LINES = 25  # budget lines per section in the PDF's table of plan, actual and forecast
 
 
 def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -> list[tuple[str, Decimal]]:
@@ -35,6 +36,7 @@ def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -
 
 
 def budget_charts(report: BudgetReport) -> list[Chart]:
+    """Income by source, expenditure by status, the pillars' allocations, plan/actual/forecast, and the years."""
     plan = report.plan
     charts = [
         bar_chart(
@@ -44,19 +46,21 @@ def budget_charts(report: BudgetReport) -> list[Chart]:
             ),
         ),
         bar_chart(title=f"Expenditure by status, {report.year}", rows=report.expenditure_by_status()),
-        bar_chart(
-            title=f"Rough allocation by pillar, {report.year}",
-            rows=[(line.pillar or line.name, line.amount) for line in plan.allocations] + [("Unallocated", plan.unallocated)],
+        grouped_bar_chart(
+            title=f"Allocated and approved per pillar, {report.year}",
+            series=["Allocated", "Approved"],
+            rows=[(pillar.pillar, [pillar.allocated, pillar.approved]) for pillar in report.pillars],
         ),
     ]
-    actuals = report.actuals
+    known = report.has_actuals
     charts.append(
         grouped_bar_chart(
-            title=f"Plan and actual, {report.year}",
-            series=["Plan", "Actual"],
+            title=f"Plan, actual and forecast outturn, {report.year}",
+            series=["Plan", "Actual", "Forecast"],
             rows=[
-                ("Income", [plan.income_total, actuals.income_total if actuals else None]),
-                ("Expenditure", [plan.expenditure_total, actuals.expenditure_total if actuals else None]),
+                ("Income", [plan.income_total, report.actual_income_total if known else None, report.forecast_income_total]),
+                ("Expenditure", [plan.expenditure_total, report.actual_expenditure_total if known else None,
+                                 report.forecast_expenditure_total]),
             ],
         )
     )
@@ -117,12 +121,14 @@ def report_output(
     fmt: str,
     as_of: datetime.datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    notes: str = "",
 ) -> bytes:
-    """The report in one format. as_of is the moment the figures were read, printed on the PDF."""
+    """The report in one format. as_of is the moment the figures were read, printed on the PDF; notes are the
+    decisions or notes for CELC written for this run (the budget report prints them on its first page)."""
     as_of = as_of or timezone.now()
     progress = on_progress or (lambda percent: None)
     if kind == ReportKind.BUDGET:
-        report = budget_report(year=year)
+        report = budget_report(year=year, notes=notes)
     elif kind == ReportKind.EVALUATION:
         report = evaluation_report(year=year)
     else:
@@ -143,6 +149,9 @@ def report_output(
         "title": f"{ReportKind(kind).label} {year.label}",
         "year": year,
     }
+    if kind == ReportKind.BUDGET:
+        context["income_lines"], context["income_rest"] = report.shown("income", top=TOP_LINES)
+        context["expenditure_lines"], context["expenditure_rest"] = report.shown("expenditure", top=TOP_LINES)
     if kind == ReportKind.EVALUATION:
         figures = report.current.figures
         context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
 from budget.models import Invoice, Payment, PaymentSource
+from budget.resources.guards import ClosedYearGuard
 from budget.selectors.invoices import invoices_with_status
 from budget.services.payments import payment_check, payment_record
 from loti.imports import (
@@ -35,7 +36,10 @@ class InvoiceWidget(NamedWidget):
 
 
 @register("payments")
-class PaymentResource(LotiResource):
+class PaymentResource(ClosedYearGuard, LotiResource):
+    closed_year_column = "invoice"
+    closed_year_what = "payments against its invoices"
+
     invoice = Field(attribute="invoice", column_name="invoice_number", widget=InvoiceWidget())
     amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
     received_on = Field(attribute="received_on", column_name="received_on", widget=DateWidget())
@@ -79,6 +83,9 @@ class PaymentResource(LotiResource):
             for invoice in invoices_with_status(Invoice.objects.filter(pk__in=wanted)):
                 self._invoices[invoice.pk] = invoice
         return self._invoices[pk]
+
+    def year_of(self, payment) -> int | None:
+        return self._invoice(payment.invoice_id).year_id if payment.invoice_id else None
 
     def check_row(self, payment):
         if payment.pk:

@@ -5,6 +5,7 @@ A row is matched to the instalment of that agreement and year, which it updates,
 from import_export.fields import Field
 
 from budget.models import FundingAgreement, Instalment, InstalmentStatus
+from budget.resources.guards import ClosedYearGuard
 from loti.imports import ChoiceWidget, DateWidget, FinancialYearWidget, LotiResource, MoneyWidget, NamedWidget, register
 
 
@@ -16,7 +17,9 @@ class AgreementWidget(NamedWidget):
 
 
 @register("instalments")
-class InstalmentResource(LotiResource):
+class InstalmentResource(ClosedYearGuard, LotiResource):
+    closed_year_what = "its instalments"
+
     agreement = Field(attribute="agreement", column_name="agreement", widget=AgreementWidget())
     year = Field(attribute="year", column_name="year", widget=FinancialYearWidget())
     amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())

@@ -1,26 +1,26 @@
-"""What actually came in and went out in a financial year, beside the budget (the plan).
+"""What actually came in and went out in a financial year: one rule for "actual", per budget line.
 
-Rules:
-- Membership fees are counted net of VAT (VAT is not LOTI's income), by the year the invoice is for.
-  invoiced = net of the year's invoices minus net of their credit notes; received = each payment scaled
-  from gross to net by its invoice's net/gross, summed and rounded half-up once.
-- Each funding agreement with a (not cancelled) instalment in the year is a line: invoiced = the
-  instalment's amount (expected, claimed or received), claimed = the amount claimed or received,
-  received = the amount received (received_amount, or the instalment's amount when none was entered).
-- Other income: the portal has no record of other actual income yet, so there is no such line.
-- Expenditure actuals are the budget lines whose status is Paid.
-- Each source has a key ("membership_fees", "agreement:<id>") that a planned income line names through its
-  actuals_from, so plan and actual are matched by where the money is recorded, not by their names.
-- Any number of years is read in a fixed number of queries (actuals_by_year), so a multi-year view does not
-  grow in queries with the years it shows.
+A line's actual comes from where its money is recorded (BudgetLine.actuals_from; docs/money.md):
+- ledger (the default): the sum of its ledger entries, refunds negative;
+- membership_fees: the net of the year's fee invoices less the net of their credit notes (VAT is not LOTI's
+  income); the cash received, each payment scaled from gross to net, is shown beside it but is not the actual;
+- funding_agreement: the agreement's instalments for the year that are claimed or received (an expected
+  instalment is not actual; a cancelled one is nothing);
+- brought_forward: its amount (a balance carried from the previous year).
+
+Fee and funder money is read per source ("membership_fees", "agreement:<id>"); a source with money but no
+plan line naming it is reported as income without a plan line, so no money goes uncounted.
+Any number of years is read in five queries (actuals_by_year), so a multi-year view does not grow in queries
+with the years it shows.
 """
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 
-from budget.models import BudgetLine, BudgetSection, ExpenditureStatus, Instalment, InstalmentStatus, Invoice, InvoiceKind, Payment
+from budget.models import ActualsFrom, BudgetLine, BudgetSection, Instalment, InstalmentStatus, Invoice, InvoiceKind, LedgerEntry, Payment
 from loti.models import FinancialYear
 from loti.money import to_money
 
@@ -36,30 +36,68 @@ def agreement_key(agreement_id: int) -> str:
 
 @dataclass(frozen=True)
 class ActualIncome:
+    """Fee or funder money for a year, by source.
+
+    fees: invoiced (net of credit notes) is the actual; received is the cash, net of VAT.
+    funder: claimed (claimed or received instalments) is the actual; invoiced is every instalment not cancelled
+    (expected ones included); expected is what is still only expected.
+    """
+
     name: str
     invoiced: Decimal
     received: Decimal
     claimed: Decimal = ZERO
-    source: str = ""  # "fees", "funder" or "other"
-    key: str = ""  # matches a planned income line's actuals (see BudgetLine.actuals_from)
+    source: str = ""  # "fees" or "funder"
+    key: str = ""  # matches a plan line's actuals_from (see BudgetLine.actuals_from)
+    expected: Decimal = ZERO
+    count: int = 0  # fees: invoices not credited
+
+    @property
+    def actual(self) -> Decimal:
+        return self.invoiced if self.source == "fees" else self.claimed
 
 
 @dataclass(frozen=True)
 class YearActuals:
-    income: list[ActualIncome] = field(default_factory=list)
-    expenditure_paid: Decimal = ZERO
-    has_any: bool = False
+    income: list[ActualIncome] = field(default_factory=list)  # by source: fees first, then each agreement
+    ledger_by_line: dict[int, Decimal] = field(default_factory=dict)
+    ledger_totals: dict[str, Decimal] = field(default_factory=dict)  # by section
+    ledger_count: int = 0
+    brought_forward: dict[str, Decimal] = field(default_factory=dict)  # by section
+
+    def source(self, key: str) -> ActualIncome | None:
+        return next((line for line in self.income if line.key == key), None)
+
+    @property
+    def has_any(self) -> bool:
+        """True once anything is in the ledger, invoiced, or an instalment claimed or received."""
+        return bool(self.ledger_count) or any(line.actual or line.received for line in self.income)
 
     @property
     def income_received(self) -> Decimal:
+        """Cash received from fees and funders, net of VAT."""
         return to_money(sum((line.received for line in self.income), ZERO))
+
+    @property
+    def income_total(self) -> Decimal:
+        """Actual income: the ledger's income, fees invoiced, instalments claimed or received, balances brought forward."""
+        return to_money(
+            self.ledger_totals.get(BudgetSection.INCOME, ZERO)
+            + self.brought_forward.get(BudgetSection.INCOME, ZERO)
+            + sum((line.actual for line in self.income), ZERO)
+        )
+
+    @property
+    def expenditure_total(self) -> Decimal:
+        return to_money(
+            self.ledger_totals.get(BudgetSection.EXPENDITURE, ZERO) + self.brought_forward.get(BudgetSection.EXPENDITURE, ZERO)
+        )
 
 
 def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
-    """Actuals for each of these years, keyed by the year's primary key, in four queries whatever their number."""
+    """Actuals for each of these years, keyed by the year's primary key, in five queries whatever their number."""
     year_ids = [year.pk for year in years]
     income: dict[int, list[ActualIncome]] = {pk: [] for pk in year_ids}
-    anything: dict[int, bool] = {pk: False for pk in year_ids}
 
     fees = (
         Invoice.objects.filter(year_id__in=year_ids)
@@ -67,7 +105,8 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
         .annotate(
             invoiced=Sum("net", filter=Q(kind=InvoiceKind.INVOICE)),
             credited=Sum("net", filter=Q(kind=InvoiceKind.CREDIT_NOTE)),
-            count=Count("pk"),
+            invoices=Count("pk", filter=Q(kind=InvoiceKind.INVOICE)),
+            credit_notes=Count("pk", filter=Q(kind=InvoiceKind.CREDIT_NOTE)),
         )
         .order_by()
     )
@@ -79,7 +118,6 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
         .values_list("invoice__year_id", "net")
     )
     for row in fees:
-        anything[row["year_id"]] = True
         income[row["year_id"]].append(
             ActualIncome(
                 name=MEMBERSHIP_FEES,
@@ -87,6 +125,7 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
                 received=to_money(received_by_year.get(row["year_id"]) or 0),
                 source="fees",
                 key=MEMBERSHIP_FEES_KEY,
+                count=row["invoices"] - row["credit_notes"],
             )
         )
 
@@ -101,37 +140,63 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
         .values("year_id", "agreement_id", "agreement__name")
         .annotate(
             invoiced=Sum("amount"),
-            claimed=Sum("amount", filter=Q(status__in=[InstalmentStatus.CLAIMED, InstalmentStatus.RECEIVED])),
+            claimed=Sum(
+                Case(
+                    When(status=InstalmentStatus.RECEIVED, then=Coalesce("received_amount", "amount")),
+                    When(status=InstalmentStatus.CLAIMED, then="amount"),
+                    default=None,
+                    output_field=MONEY_FIELD,
+                )
+            ),
+            expected=Sum("amount", filter=Q(status=InstalmentStatus.EXPECTED)),
             received=Sum(received_amount),
-            moved=Count("pk", filter=Q(status__in=[InstalmentStatus.CLAIMED, InstalmentStatus.RECEIVED])),
         )
         .order_by("agreement__funder__name", "agreement__name")
     )
     for row in instalments:
-        anything[row["year_id"]] = anything[row["year_id"]] or row["moved"] > 0
         income[row["year_id"]].append(
             ActualIncome(
                 name=row["agreement__name"],
                 invoiced=to_money(row["invoiced"] or 0),
                 claimed=to_money(row["claimed"] or 0),
                 received=to_money(row["received"] or 0),
+                expected=to_money(row["expected"] or 0),
                 source="funder",
                 key=agreement_key(row["agreement_id"]),
             )
         )
 
-    paid = dict(
-        BudgetLine.objects.filter(year_id__in=year_ids, section=BudgetSection.EXPENDITURE, status=ExpenditureStatus.PAID)
-        .values("year_id")
+    ledger_by_line: dict[int, dict[int, Decimal]] = {pk: {} for pk in year_ids}
+    ledger_totals: dict[int, dict[str, Decimal]] = {pk: defaultdict(lambda: ZERO) for pk in year_ids}
+    ledger_count: dict[int, int] = defaultdict(int)
+    rows = (
+        LedgerEntry.objects.filter(year_id__in=year_ids)
+        .values("year_id", "budget_line_id", "budget_line__section")
+        .annotate(total=Sum("amount"), entries=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        ledger_by_line[row["year_id"]][row["budget_line_id"]] = to_money(row["total"])
+        ledger_totals[row["year_id"]][row["budget_line__section"]] += row["total"]
+        ledger_count[row["year_id"]] += row["entries"]
+
+    brought_forward: dict[int, dict[str, Decimal]] = {pk: {} for pk in year_ids}
+    rows = (
+        BudgetLine.objects.filter(year_id__in=year_ids, actuals_from=ActualsFrom.BROUGHT_FORWARD)
+        .values("year_id", "section")
         .annotate(total=Sum("amount"))
         .order_by()
-        .values_list("year_id", "total")
     )
+    for row in rows:
+        brought_forward[row["year_id"]][row["section"]] = to_money(row["total"])
+
     return {
         pk: YearActuals(
             income=income[pk],
-            expenditure_paid=to_money(paid.get(pk) or 0),
-            has_any=anything[pk] or pk in paid,
+            ledger_by_line=ledger_by_line[pk],
+            ledger_totals=dict(ledger_totals[pk]),
+            ledger_count=ledger_count[pk],
+            brought_forward=brought_forward[pk],
         )
         for pk in year_ids
     }
@@ -142,19 +207,18 @@ def _for(year: FinancialYear) -> YearActuals:
 
 
 def actual_income(*, year: FinancialYear) -> list[ActualIncome]:
-    """Actual income by source: membership fees first, then each funding agreement."""
+    """Fee and funder money by source: membership fees first, then each funding agreement."""
     return _for(year).income
 
 
 def actual_income_total(*, year: FinancialYear) -> Decimal:
-    """Income received in the year (net of VAT)."""
-    return _for(year).income_received
+    """Actual income of the year (net of VAT), by the one rule above."""
+    return _for(year).income_total
 
 
 def actual_expenditure_total(*, year: FinancialYear) -> Decimal:
-    return _for(year).expenditure_paid
+    return _for(year).expenditure_total
 
 
 def has_actuals(*, year: FinancialYear) -> bool:
-    """True once anything has been invoiced, an instalment claimed or received, or a budget line paid."""
     return _for(year).has_any

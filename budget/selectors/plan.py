@@ -16,7 +16,10 @@ class PlanLine:
     amount: Decimal
     status: str = ""
     pillar: str = ""
-    actuals_key: str = ""  # for income: where its actual money is recorded (see budget.selectors.actuals)
+    actuals_key: str = ""  # for fee or funder income: its source's key (see budget.selectors.actuals)
+    pk: int | None = None
+    source: str = ""  # where its actuals come from: ledger, membership_fees, funding_agreement, brought_forward
+    commentary: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ def budget_plan(*, year: FinancialYear) -> BudgetPlan:
                 status=line.status,
                 pillar=line.pillar.name if line.pillar else "",
                 actuals_key=_actuals_key(line),
+                pk=line.pk,
+                source=line.actuals_source,
+                commentary=line.commentary,
             )
         )
     return BudgetPlan(

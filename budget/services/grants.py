@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budget.models import FundingAgreement, Instalment, InstalmentStatus
+from budget.services.years import financial_year_ensure_open
 from loti.models import FinancialYear
 
 
@@ -35,6 +36,7 @@ def agreement_terminate(*, agreement: FundingAgreement, on: datetime.date, by) -
             .select_related("year")
         )
         for instalment in cancelled:
+            financial_year_ensure_open(year=instalment.year, what=f"{agreement}'s instalment")
             instalment.status = InstalmentStatus.CANCELLED
             instalment._history_user = by
             instalment._change_reason = reason

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from budget.models import FeeSchedule, Invoice, InvoiceKind
 from budget.services.invoice_sending import invoices_dispatch
 from budget.services.supplier import supplier_details
+from budget.services.years import financial_year_ensure_open
 from loti.models import FinancialYear
 from loti.money import to_money
 from members.models import Membership, MembershipTier
@@ -121,6 +122,7 @@ def invoices_issue(
     with transaction.atomic():
         if not dry_run:
             year = _lock_year(year)
+        financial_year_ensure_open(year=year, what="its fee invoices")
         schedules = {schedule.tier: schedule for schedule in FeeSchedule.objects.filter(year=year)}
         already = set(
             Invoice.objects.filter(year=year, kind=InvoiceKind.INVOICE).values_list("organisation_id", flat=True)
@@ -192,6 +194,7 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
     supplier_details()
     with transaction.atomic():
         year = _lock_year(invoice.year)
+        financial_year_ensure_open(year=year, what="its invoices and credit notes")
         invoice = invoices_with_status(Invoice.objects.select_for_update(of=("self",)).filter(pk=invoice.pk)).get()
         if invoice.kind != InvoiceKind.INVOICE:
             raise ValidationError(f"{invoice.number} is a credit note; only an invoice can be credited.")

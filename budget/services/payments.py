@@ -15,6 +15,11 @@ def payment_check(*, invoice: Invoice, amount: Decimal, already_pending: Decimal
     `invoice` must be annotated by invoices_with_status; `already_pending` is money in the same batch
     (e.g. earlier rows of one import file) that is not yet in the database.
     """
+    from budget.services.years import financial_year_ensure_open
+    from loti.models import FinancialYear
+
+    # By id: the check reads the year's label itself only when the year is closed.
+    financial_year_ensure_open(year=FinancialYear(pk=invoice.year_id), what=f"payments against {invoice.number}")
     if invoice.kind != InvoiceKind.INVOICE:
         raise ValidationError(f"{invoice.number} is a credit note; payments are recorded against invoices.")
     if invoice.credited:
@@ -43,7 +48,9 @@ def payment_record(
     amount = to_money(amount)
     with transaction.atomic():
         # Lock the invoice so two people recording at once cannot together overpay it.
-        locked = invoices_with_status(Invoice.objects.select_for_update(of=("self",)).filter(pk=invoice.pk)).get()
+        locked = invoices_with_status(
+            Invoice.objects.select_for_update(of=("self",)).select_related("year").filter(pk=invoice.pk)
+        ).get()
         payment_check(invoice=locked, amount=amount)
         payment = Payment(
             invoice=locked,

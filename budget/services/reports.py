@@ -54,8 +54,10 @@ class ReportRequestError(ValueError):
     pass
 
 
-def report_request(*, kind: str, year: FinancialYear, by=None) -> ReportRun:
-    """Queue a report, or return the run already queued or running for the same report and year."""
+def report_request(*, kind: str, year: FinancialYear, by=None, notes: str = "") -> ReportRun:
+    """Queue a report, or return the run already queued or running for the same report and year.
+
+    notes: decisions or notes for CELC, written for this run (the budget report prints them on page 1)."""
     if kind not in ReportKind.values:
         raise ReportRequestError(f"Unknown report {kind!r}: choose one of {', '.join(ReportKind.values)}")
     with transaction.atomic():
@@ -64,7 +66,7 @@ def report_request(*, kind: str, year: FinancialYear, by=None) -> ReportRun:
             return existing
         try:
             with transaction.atomic():
-                run = ReportRun.objects.create(kind=kind, year=year, requested_by=by)
+                run = ReportRun.objects.create(kind=kind, year=year, requested_by=by, notes=(notes or "").strip())
         except IntegrityError:
             # Someone asked for the same report at the same moment: theirs is the run.
             return ReportRun.objects.get(kind=kind, year=year, status__in=PENDING)
@@ -189,7 +191,7 @@ def report_produce(*, run_id: int) -> ReportRun:
             if delay:
                 time.sleep(delay)
 
-        content = report_output(kind=run.kind, year=run.year, fmt="pdf", as_of=as_of, on_progress=progress)
+        content = report_output(kind=run.kind, year=run.year, fmt="pdf", as_of=as_of, on_progress=progress, notes=run.notes)
         _set_progress(run_id, 90)
         name = f"reports/{run.kind}-{run.year.label.replace('/', '-')}-run{run.pk}.pdf"
         if run.pdf.storage.exists(name):

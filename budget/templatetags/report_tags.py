@@ -39,3 +39,12 @@ def whole_pounds(value) -> str:
 def year_slug(label: str) -> str:
     """2020/21 as it appears in a URL: 2020-21."""
     return str(label).replace("/", "-")
+
+
+@register.filter
+def signed_whole_pounds(value) -> str:
+    """A variance in a board paper's table: + more than planned, − less, to the pound."""
+    if value is None:
+        return "–"
+    amount = to_money(value)
+    return ("+" if amount > 0 else "") + whole_pounds(amount)

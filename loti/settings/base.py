@@ -256,3 +256,7 @@ MEDIA_STORAGE = (
 WHITENOISE_MAX_AGE = int(env("WHITENOISE_MAX_AGE", "3600"))
 # /favicon.ico and /robots.txt, served at the site's root by whitenoise in every mode.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# Money (docs/money.md): a budget line whose variance (actual − plan) is over both of these needs a commentary
+# before the report reaches CELC; the admin lists the ones without.
+LOTI_VARIANCE_THRESHOLD_PERCENT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_PERCENT", "10"))
+LOTI_VARIANCE_THRESHOLD_AMOUNT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_AMOUNT", "5000"))

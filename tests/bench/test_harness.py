@@ -88,7 +88,7 @@ def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server
             assert page["path"] is None
 
     tasks = results["scales"]["0.02"]["tasks"]
-    assert set(tasks) == {"import", "invoices", "pdf-budget", "pdf-evaluation"}
+    assert set(tasks) == {"import", "import-ledger", "invoices", "pdf-budget", "pdf-evaluation"}
     for task in tasks.values():
         assert "error" not in task, task
         assert (task["seconds"] > 0 and task["peak_rss_mib"] > 0) if task["available"] else task["detail"]

@@ -8,10 +8,13 @@ from django.utils import timezone
 
 from budget.models import (
     BudgetLine,
+    ClosableYear,
+    DebtInvoice,
     FeeSchedule,
     FundingAgreement,
     Instalment,
     Invoice,
+    LedgerEntry,
     Payment,
     ReportRecipient,
     ReportRun,
@@ -153,6 +156,21 @@ def budget_line():
     )[0]
 
 
+def ledger_entry():
+    return LedgerEntry.objects.get_or_create(
+        year=year(), reference="LC-JNL-1",
+        defaults={"budget_line": budget_line(), "date": datetime.date(2020, 5, 1), "counterparty": "Camden", "amount": Decimal("10.00")},
+    )[0]
+
+
+def closable_year():
+    return ClosableYear.objects.get(pk=year().pk)
+
+
+def debt_invoice():
+    return DebtInvoice.objects.get(pk=invoice().pk)
+
+
 def report_run():
     return ReportRun.objects.get_or_create(kind="budget", year=year(), defaults={"status": "done"})[0]
 
@@ -277,6 +295,9 @@ FACTORIES = {
     "budget.BudgetLine": budget_line,
     "budget.ReportRun": report_run,
     "budget.ReportRecipient": report_recipient,
+    "budget.LedgerEntry": ledger_entry,
+    "budget.ClosableYear": closable_year,
+    "budget.DebtInvoice": debt_invoice,
 }
 
 
@@ -298,7 +319,10 @@ def write_file(tmp_path):
 @pytest.fixture
 def strategy(db):
     """What the example rows in templates and docs may name: Camden, the GLA, a pillar, a workstream, a project,
-    the 2020/21 survey, invoice INV-2020-21-0001 and the GLA grant."""
+    the 2020/21 survey, invoice INV-2020-21-0001, the GLA grant and the 2020/21 line LOTI team salaries."""
+    BudgetLine.objects.get_or_create(
+        year=year(), section="expenditure", name="LOTI team salaries", defaults={"amount": Decimal("400000.00"), "status": "committed"}
+    )
     organisation()
     workstream()
     project()

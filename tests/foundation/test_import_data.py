@@ -349,7 +349,9 @@ def test_export_data_filters_by_year_and_writes_to_a_file(tmp_path, write_file):
 
     run("export_data", "budget-lines", "--year", "2021/22", "--output", str(output))
 
-    assert output.read_text().splitlines() == ["year,section,name,amount,status,pillar", "2021/22,income,Borough contributions,900000.00,,"]
+    assert output.read_text().splitlines() == [
+        "year,section,name,amount,status,pillar,actuals_from,funding_agreement", "2021/22,income,Borough contributions,900000.00,,,ledger,"
+    ]
 
 
 def test_export_data_by_year_of_memberships_keeps_those_overlapping_the_year():

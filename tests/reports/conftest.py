@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget.models import BudgetLine
+from budget.models import BudgetLine, LedgerEntry
 from loti.models import FinancialYear
 from members.models import Membership, Organisation
 from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
@@ -62,6 +62,11 @@ def borough(number: int, name: str) -> Organisation:
 def evaluation_year(published_budget) -> FinancialYear:
     """2020/21 with three member boroughs, one project delivered, two active, survey answers and savings."""
     year = published_budget
+    # What the three Paid lines cost, in the ledger: 100,000 of actual expenditure.
+    for name, amount in [("Digital DPIA tool", "20000.00"), ("Thirty3 Platform", "57000.00"), ("LOTI website", "23000.00")]:
+        line = BudgetLine.objects.get(year=year, name=name)
+        LedgerEntry.objects.create(year=year, budget_line=line, date=datetime.date(2020, 7, 31), counterparty="Supplier",
+                                   amount=Decimal(amount), reference=f"REF-{line.pk}")
     camden, hackney, brent = borough(7, "Camden"), borough(12, "Hackney"), borough(5, "Brent")
     outsider = borough(9, "Ealing")  # joined after the year ended: not a member in 2020/21
     for organisation in (camden, hackney, brent):

@@ -2,6 +2,8 @@
 import csv
 import io
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +12,7 @@ from budget.models import BudgetLine
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
 
-from .pdf_reading import pdf_text, plain_amounts, structure
+from .pdf_reading import pdf_text, structure
 
 PUBLISHED = {
     "income_total": "1000000.00",
@@ -39,19 +41,21 @@ def test_budget_json_on_the_reference_data_is_the_published_budget(reference_dat
 
 
 def test_budget_json_on_the_seeded_lines_alone(published_budget):
-    """Without the reference loader's other data the figures are the same."""
+    """Without the reference loader's other data the plan is the same, and nothing is actual: a line marked Paid
+    records no money until its ledger entries do."""
     data = json.loads(run_report("budget", "--year", "2020/21", "--format", "json"))
     assert {key: data[key] for key in PUBLISHED} == PUBLISHED
-    # Paid lines are the expenditure actuals; nothing has been invoiced or received.
-    assert data["actual_expenditure_total"] == "100000.00"
+    assert data["actual_expenditure_total"] == "0.00"
     assert data["actual_income_total"] == "0.00"
+    assert data["has_actuals"] is False and data["closed"] is False
 
 
-def test_no_actual_totals_before_anything_is_invoiced_received_or_paid(published_budget):
+def test_actual_totals_are_always_in_the_json(published_budget):
     BudgetLine.objects.filter(year=published_budget, status="paid").update(status="committed")
     data = json.loads(run_report("budget", "--year", "2020/21", "--format", "json"))
-    assert "actual_income_total" not in data and "actual_expenditure_total" not in data
+    assert data["actual_income_total"] == data["actual_expenditure_total"] == data["actual_funds_remaining"] == "0.00"
     assert data["expenditure_total"] == "556000.00"
+    assert all({"actual", "variance", "commentary"} <= line.keys() for line in data["income"] + data["expenditure"])
 
 
 def test_budget_csv_carries_the_same_totals(published_budget):
@@ -63,9 +67,18 @@ def test_budget_csv_carries_the_same_totals(published_budget):
 
 
 def test_a_year_without_a_budget_reports_zeros_not_an_error(db):
+    FinancialYear.objects.for_label("2031/32")
     data = json.loads(run_report("budget", "--year", "2031/32", "--format", "json"))
     assert data["income_total"] == "0.00" and data["income"] == []
-    assert FinancialYear.objects.filter(label="2031/32").exists()  # created on first use
+
+
+def test_reporting_on_a_year_not_held_creates_nothing(db):
+    """A report reads: a year it names that does not exist is an error, never a new year."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no financial year 2099/00"):
+        run_report("budget", "--year", "2099/00", "--format", "json")
+    assert not FinancialYear.objects.filter(label="2099/00").exists()
 
 
 def test_a_badly_written_year_is_refused_by_name(db):
@@ -80,17 +93,23 @@ def budget_pdf(reference_data) -> bytes:
     return report_output(kind="budget", year=FinancialYear.objects.get(label="2020/21"), fmt="pdf")
 
 
+def whole(amount: str) -> str:
+    return f"£{Decimal(amount):,.0f}"
+
+
 def test_the_pdf_text_has_the_same_figures_as_the_json(budget_pdf, tmp_path):
-    text = plain_amounts(pdf_text(budget_pdf))
+    """A board paper: the same figures as the JSON, in whole pounds (pence stay in the CSV and JSON)."""
+    text = pdf_text(budget_pdf)
     for figure in PUBLISHED.values():
-        assert figure in text
+        assert whole(figure) in text
+    assert not re.search(r"£[\d,]+\.\d\d", text), "the board paper's tables are in whole pounds"
     for name in ("Borough Contributions", "Innovation in Procurement", "Covid Recovery", "Unallocated", "Funds remaining"):
         assert name in text
     # The command writes the same document to a file.
     target = tmp_path / "budget.pdf"
     call_command("report", "budget", "--year", "2020/21", "--format", "pdf", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF")
-    assert PUBLISHED["unallocated"] in plain_amounts(pdf_text(target.read_bytes()))
+    assert whole(PUBLISHED["unallocated"]) in pdf_text(target.read_bytes())
 
 
 def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
@@ -109,14 +128,14 @@ def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
     figures = [e for e in elements if e["tag"] == "/Figure"]
     assert len(figures) == 5
     assert all(e["alt"] and str(e["alt"]).startswith("Bar chart") for e in figures)
-    income_alt = str(figures[0]["alt"])
+    income_alt = next(str(e["alt"]) for e in figures if "Income by source" in str(e["alt"]))
     assert "Borough Contributions £450,000" in income_alt and "GLA £100,000" in income_alt
     assert sum(1 for e in elements if e["tag"] == "/Table") >= 8  # the published tables and each chart's figures
 
 
 def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, django_assert_max_num_queries):
     """Borough Contributions are the fee invoices, GLA and London Councils their agreements' instalments, matched by
-    where the money is recorded rather than by name; the surplus has no actuals of its own."""
+    where the money is recorded rather than by name; the surplus is brought forward, so its actual is its amount."""
     import datetime
 
     from budget.models import Instalment
@@ -130,18 +149,21 @@ def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, d
     Instalment.objects.filter(pk=gla.pk).update(status="received", received_on=datetime.date(2020, 7, 1))
 
     data = json.loads(report_output(kind="budget", year=year, fmt="json"))
-    beside = {row["name"]: row for row in data["actual_income"]}
-    assert beside["Borough Contributions"]["planned"] == "450000.00"
-    assert beside["Borough Contributions"]["invoiced"] == f"{sum(i.net for i in invoices):.2f}"
-    assert beside["Borough Contributions"]["received"] == "30000.00"  # one core fee, net of VAT
-    assert beside["GLA"] == {"name": "GLA", "planned": "100000.00", "invoiced": "100000.00", "received": "100000.00", "variance": "0.00"}
-    assert beside["London Councils"]["received"] == "0.00"
-    assert beside["2019/2020 surplus"]["received"] is None
+    beside = {row["name"]: row for row in data["income"]}
+    invoiced = sum(i.net for i in invoices)
+    assert beside["Borough Contributions"]["amount"] == "450000.00"
+    assert beside["Borough Contributions"]["actual"] == f"{invoiced:.2f}"  # fees are actual when invoiced
+    assert beside["Borough Contributions"]["received"] == "30000.00"  # one core fee, net of VAT, shown beside
+    assert {k: beside["GLA"][k] for k in ("amount", "actual", "variance", "received")} == {
+        "amount": "100000.00", "actual": "100000.00", "variance": "0.00", "received": "100000.00"}
+    assert beside["London Councils"]["actual"] == "0.00"  # only expected: not actual
+    assert beside["London Councils"]["forecast"] == "100000.00"  # ... but still to come
+    assert beside["2019/2020 surplus"]["actual"] == "350000.00"
     assert "Membership fees" not in beside and "GLA grant for LOTI (MD2373)" not in beside
-    assert data["actual_income_total"] == "130000.00"
+    assert data["actual_income_total"] == f"{invoiced + 100000 + 350000:.2f}"
 
     # The multi-year figures do not cost a query per year.
     for label in ["2021/22", "2022/23", "2023/24"]:
         BudgetLine.objects.create(year=FinancialYear.objects.for_label(label), section="income", name="GLA", amount=100000)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         report_output(kind="budget", year=FinancialYear.objects.for_label("2023/24"), fmt="json")

@@ -24,7 +24,7 @@ def test_the_years_figures(evaluation_year):
         ("Digital Leadership & Skills", Decimal("3.5"), 2, 0),
     ]
     assert figures.savings_total == Decimal("1642000.50") and figures.hours_total == Decimal("120.5")
-    # Paid lines are the actual expenditure: 100,000 for one project delivered.
+    # The ledger's actual expenditure: 100,000 for one project delivered.
     assert report.current.spent == Decimal("100000.00") and report.current.spent_basis == "actual"
     assert report.current.cost_per_project_delivered == Decimal("100000.00")
     assert report.previous is None  # no 2019/20 in this data: nothing to compare with, shown as a dash

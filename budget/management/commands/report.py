@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budget.models import ReportKind
 from budget.reports.documents import FORMATS, report_output
-from loti.models import FinancialYear
+from loti.selectors import financial_year_get
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, year, fmt, output, **options):
         try:
-            financial_year = FinancialYear.objects.for_label(year)
+            financial_year = financial_year_get(year)
         except ValueError as error:
             raise CommandError(str(error)) from error
         content = report_output(kind=kind, year=financial_year, fmt=fmt)

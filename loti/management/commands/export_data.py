@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from loti.imports import export_csv, kinds, resource_for
-from loti.models import FinancialYear
+from loti.selectors import financial_year_for_reading
 
 
 class Command(BaseCommand):
@@ -23,7 +23,8 @@ class Command(BaseCommand):
         queryset = resource.get_queryset()
         if year:
             try:
-                queryset = resource.filter_by_year(queryset, FinancialYear.objects.for_label(year))
+                # Reading never creates a year: one not held has no rows kept against it.
+                queryset = resource.filter_by_year(queryset, financial_year_for_reading(year))
             except ValueError as error:
                 raise CommandError(str(error)) from None
         text = export_csv(resource.export(queryset))
