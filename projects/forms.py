@@ -5,8 +5,8 @@ from django.utils import timezone
 from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
-from .models import Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
-from .services import WorkstreamAnswer, answer_field
+from .models import NOT_INVOLVED, RATING_LABELS, RATING_SCALE, Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
+from .services import OVERALL_FIELD, WorkstreamAnswer, answer_field
 
 
 def member_boroughs():
@@ -146,28 +146,51 @@ class BenefitForm(forms.ModelForm):
         return cleaned
 
 
-RATINGS = [("1", "1 – no value"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 – great value")]
+NOT_INVOLVED_CHOICE = "not_involved"
+RATINGS = [(str(value), label) for value, label in RATING_LABELS.items()]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _rating(value: str) -> int | str:
+    return value if value == NOT_INVOLVED_CHOICE else int(value)
+
+
 class SurveyForm(forms.Form):
-    """The satisfaction survey: for each active workstream its value 1–5, whether LOTI added value, and a comment."""
+    """The satisfaction survey: LOTI overall 1–5; for each active workstream its value 1–5 or "not involved",
+    whether LOTI added value, and a comment. One scale wording (RATING_SCALE) everywhere."""
 
     def __init__(self, *args, workstreams, organisation, answered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.workstreams = list(workstreams)
         earlier = {response.workstream_id: response for response in answered}
+        self.fields[OVERALL_FIELD] = forms.TypedChoiceField(
+            label=f"Overall, how satisfied is {organisation} with LOTI this year?",
+            choices=RATINGS,
+            coerce=int,
+            widget=forms.RadioSelect,
+            help_text=RATING_SCALE,
+            error_messages={
+                "required": "Rate LOTI overall from 1 to 5",
+                "invalid_choice": "Rate LOTI overall with a whole number from 1 to 5",
+            },
+        )
+        self.fields["comment_overall"] = forms.CharField(
+            label="Comments on LOTI overall (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        if None in earlier:
+            self.initial[OVERALL_FIELD] = str(earlier[None].rating)
+            self.initial["comment_overall"] = earlier[None].comment
         for workstream in self.workstreams:
             rating, added_value, comment = (answer_field(q, workstream.pk) for q in ("rating", "added_value", "comment"))
             self.fields[rating] = forms.TypedChoiceField(
                 label=f"How valuable was {workstream} to {organisation}?",
-                choices=RATINGS,
-                coerce=int,
+                choices=RATINGS + [(NOT_INVOLVED_CHOICE, f"{NOT_INVOLVED}: {organisation} took no part in it")],
+                coerce=_rating,
                 widget=forms.RadioSelect,
-                help_text="1 is no value, 5 is great value",
+                help_text=f"{RATING_SCALE}. Not involved is not counted in the average",
                 error_messages={
-                    "required": f"Rate the value of {workstream} from 1 to 5",
-                    "invalid_choice": f"Rate the value of {workstream} with a whole number from 1 to 5",
+                    "required": f"Rate the value of {workstream} from 1 to 5, or say you were not involved",
+                    "invalid_choice": f"Rate the value of {workstream} with a whole number from 1 to 5, or say you were not involved",
                 },
             )
             self.fields[added_value] = forms.TypedChoiceField(
@@ -175,20 +198,31 @@ class SurveyForm(forms.Form):
                 choices=YES_NO,
                 coerce=lambda value: value == "yes",
                 empty_value=None,
+                required=False,
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Say whether LOTI added value in {workstream}",
-                    "invalid_choice": f"Answer yes or no for whether LOTI added value in {workstream}",
-                },
+                help_text="Leave this out if you were not involved",
+                error_messages={"invalid_choice": f"Answer yes or no for whether LOTI added value in {workstream}"},
             )
             self.fields[comment] = forms.CharField(
                 label=f"Comments on {workstream} (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
             )
             if workstream.pk in earlier:
                 response = earlier[workstream.pk]
-                self.initial[rating] = str(response.rating)
+                self.initial[rating] = NOT_INVOLVED_CHOICE if response.rating is None else str(response.rating)
                 self.initial[added_value] = {True: "yes", False: "no"}.get(response.loti_added_value)
                 self.initial[comment] = response.comment
+
+    def clean(self):
+        cleaned = super().clean()
+        for workstream in self.workstreams:
+            rating = cleaned.get(answer_field("rating", workstream.pk))
+            added_value = answer_field("added_value", workstream.pk)
+            if isinstance(rating, int) and cleaned.get(added_value) is None and added_value not in self.errors:
+                self.add_error(added_value, f"Say whether LOTI added value in {workstream}")
+        return cleaned
+
+    def overall_questions(self):
+        return [self[OVERALL_FIELD], self["comment_overall"]]
 
     def sections(self):
         """Each workstream with its three questions, for one group on the page."""
@@ -197,12 +231,20 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> list[WorkstreamAnswer]:
         data = self.cleaned_data
-        return [
-            WorkstreamAnswer(
-                workstream=workstream,
-                rating=data[answer_field("rating", workstream.pk)],
-                loti_added_value=data[answer_field("added_value", workstream.pk)],
-                comment=data[answer_field("comment", workstream.pk)],
+        answers = []
+        for workstream in self.workstreams:
+            rating = data[answer_field("rating", workstream.pk)]
+            not_involved = rating == NOT_INVOLVED_CHOICE
+            answers.append(
+                WorkstreamAnswer(
+                    workstream=workstream,
+                    rating=None if not_involved else rating,
+                    not_involved=not_involved,
+                    loti_added_value=data[answer_field("added_value", workstream.pk)],
+                    comment=data[answer_field("comment", workstream.pk)],
+                )
             )
-            for workstream in self.workstreams
-        ]
+        return answers
+
+    def overall(self) -> dict:
+        return {"overall": self.cleaned_data[OVERALL_FIELD], "overall_comment": self.cleaned_data["comment_overall"]}

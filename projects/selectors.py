@@ -2,7 +2,7 @@
 import datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, Survey, SurveyResponse, Workstream
@@ -109,10 +109,19 @@ def survey_workstreams() -> QuerySet:
     return Workstream.objects.filter(active=True).select_related("pillar")
 
 
+# The overall answer first, then the workstreams in the strategy's order.
+ANSWER_ORDER = (
+    ExpressionWrapper(Q(workstream__isnull=False), output_field=BooleanField()),
+    "workstream__pillar__position",
+    "workstream__position",
+    "workstream__name",
+)
+
+
 def survey_answers_of(*, survey: Survey, user) -> QuerySet:
     """One person's own answers: nobody else's, whichever borough they are from."""
     return (
         SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email)
         .select_related("workstream__pillar")
-        .order_by("workstream__pillar__position", "workstream__position", "workstream__name")
+        .order_by(*ANSWER_ORDER)
     )

@@ -17,6 +17,7 @@ from members.permissions import officer_organisation_id
 
 from .models import (
     Benefit,
+    BenefitConfidence,
     Output,
     Participant,
     ParticipantRole,
@@ -26,13 +27,30 @@ from .models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    ProjectStatusChange,
     Survey,
     SurveyResponse,
     Workstream,
 )
 from .permissions import REPORTABLE, can_answer_survey
+from .selectors import ANSWER_ORDER
 
 DECIDABLE = {ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
+ENDED = {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+
+
+def _status_change(project: Project, status: str, *, by: User | None, on: datetime.date | None = None, note: str = "") -> None:
+    """Give a locked project its new status, with the start or end date the evaluation counts by, and record the
+    change with its day and who made it. The caller saves the project."""
+    on = on or timezone.localdate()
+    ProjectStatusChange.objects.create(
+        project=project, previous_status=project.status, status=status, date=on, changed_by=by, note=note[:300]
+    )
+    project.status = status
+    if status == ProjectStatus.ACTIVE and project.start_date is None:
+        project.start_date = on
+    if status in ENDED and project.end_date is None:
+        project.end_date = on
 
 
 def _unique_slug(title: str) -> str:
@@ -160,7 +178,7 @@ def project_submit(*, project: Project, submitted_by: User) -> Project:
         raise ValidationError(missing)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        project.status = ProjectStatus.PROPOSED
+        _status_change(project, ProjectStatus.PROPOSED, by=submitted_by)
         project.submitted_at = timezone.now()
         project._change_reason = f"Submitted by {submitted_by.email}"
         project.save()
@@ -191,7 +209,7 @@ def project_approve(*, project: Project, amount, approved_by: User) -> Project:
         raise ValidationError(f"“{project.title}” needs a score for: {'; '.join(unscored)}.")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        project.status = ProjectStatus.APPROVED
+        _status_change(project, ProjectStatus.APPROVED, by=approved_by)
         project.funding_approved = amount
         project.decided_at, project.decided_by = timezone.now(), approved_by
         project.aligned_with_objectives = True
@@ -214,7 +232,7 @@ def project_reject(*, project: Project, reason: str, rejected_by: User) -> Proje
         raise ValidationError({"reason": "Give the reason, so the proposers know why."})
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        project.status = ProjectStatus.REJECTED
+        _status_change(project, ProjectStatus.REJECTED, by=rejected_by, note=reason)
         project.rejection_reason = reason
         project.decided_at, project.decided_by = timezone.now(), rejected_by
         project._change_reason = f"Rejected by {rejected_by.email}"
@@ -238,15 +256,12 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
         update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
         update.full_clean()
         update.save()
-        changed = {}
-        if project.phase != phase:
-            changed["phase"] = phase
-        if project.status == ProjectStatus.APPROVED:
-            changed["status"] = ProjectStatus.ACTIVE
-        if changed:
-            project = Project.objects.select_for_update().get(pk=project.pk)
-            for field, value in changed.items():
-                setattr(project, field, value)
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        starts = project.status == ProjectStatus.APPROVED
+        if project.phase != phase or starts:
+            project.phase = phase
+            if starts:  # the first update starts the project, on the day it reports
+                _status_change(project, ProjectStatus.ACTIVE, by=author, on=min(date, timezone.localdate()), note="First progress update")
             project._change_reason = f"Progress update by {author.email}"
             project.save()
     return update
@@ -261,6 +276,38 @@ def output_add(*, project: Project, added_by: User, title: str, url: str, gifted
     return output
 
 
+def project_complete(*, project: Project, completed_by: User, on: datetime.date | None = None, note: str = "") -> Project:
+    """Staff mark an approved or active project completed: it is delivered in the year holding `on` (default today)."""
+    return _project_end(project=project, status=ProjectStatus.COMPLETED, by=completed_by, on=on, note=note)
+
+
+def project_cancel(*, project: Project, cancelled_by: User, reason: str, on: datetime.date | None = None) -> Project:
+    """Staff stop an approved or active project; a cancelled project is never counted as delivered."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason the project stops."})
+    return _project_end(project=project, status=ProjectStatus.CANCELLED, by=cancelled_by, on=on, note=reason)
+
+
+def _project_end(*, project: Project, status: str, by: User, on: datetime.date | None, note: str) -> Project:
+    today = timezone.localdate()
+    on = on or today
+    verb = "completed" if status == ProjectStatus.COMPLETED else "cancelled"
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
+            raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only an approved or active project can be {verb}.")
+        if on > today:
+            raise ValidationError({"on": f"The day it was {verb} cannot be in the future."})
+        if project.start_date and on < project.start_date:
+            raise ValidationError({"on": f"The day it was {verb} cannot be before it started ({project.start_date:%-d %B %Y})."})
+        _status_change(project, status, by=by, on=on, note=note)
+        project.end_date = on
+        project._change_reason = f"{verb.capitalize()} by {by.email}"
+        project.save()
+    return project
+
+
 def benefit_record(
     *,
     project: Project,
@@ -270,8 +317,13 @@ def benefit_record(
     year: FinancialYear,
     amount: Decimal | None = None,
     hours: Decimal | None = None,
+    confidence: str = BenefitConfidence.REALISED,
+    reach: int | None = None,
+    unit: str = "",
+    evidence: str = "",
+    evidence_url: str = "",
 ) -> Benefit:
-    """A benefit the officer's own borough got from the project."""
+    """A benefit the officer's own borough got from the project, realised or estimated, with its evidence."""
     _guard_reportable(project)
     with transaction.atomic():
         benefit = Benefit(
@@ -282,6 +334,11 @@ def benefit_record(
             description=description,
             amount=to_money(amount) if amount is not None else None,
             hours=hours,
+            confidence=confidence,
+            reach=reach,
+            unit=(unit or "").strip(),
+            evidence=(evidence or "").strip(),
+            evidence_url=evidence_url or "",
             recorded_by=recorded_by,
         )
         benefit.full_clean()
@@ -292,21 +349,37 @@ def benefit_record(
 
 @dataclass(frozen=True)
 class WorkstreamAnswer:
-    """An officer's answer about one workstream: its value to them 1–5, whether LOTI added value, a comment."""
+    """An officer's answer about one workstream: its value to them 1–5 (or not involved), whether LOTI added
+    value, a comment."""
 
     workstream: Workstream
     rating: int | None
     loti_added_value: bool | None = None
     comment: str = ""
+    not_involved: bool = False
 
 
-def answer_field(question: str, workstream_id: int) -> str:
+def answer_field(question: str, workstream_id: int | str) -> str:
     """The name an answer's question goes by in forms and errors: rating_12, added_value_12, comment_12."""
     return f"{question}_{workstream_id}"
 
 
-def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamAnswer]) -> list[SurveyResponse]:
-    """An officer's answers to the open survey, one per active workstream; answering again replaces them."""
+OVERALL_FIELD = answer_field("rating", "overall")
+
+
+def _rating_problem(rating, subject: str) -> str | None:
+    if rating is None:
+        return f"Rate {subject} from 1 to 5"
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        return f"Rate {subject} with a whole number from 1 to 5, not {rating!r}"
+    return None
+
+
+def survey_answer(
+    *, survey: Survey, respondent: User, answers: list[WorkstreamAnswer], overall: int | None, overall_comment: str = ""
+) -> list[SurveyResponse]:
+    """An officer's answers to the open survey: one per active workstream (a rating or "not involved") and LOTI
+    overall; answering again replaces them."""
     today = timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
         raise ValidationError(
@@ -325,12 +398,20 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
         seen.add(workstream.pk)
         if not workstream.active:
             errors.setdefault(rating_field, []).append(f"{workstream} is no longer an active workstream: it is not rated.")
-        if answer.rating is None:
-            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} from 1 to 5.")
-        elif isinstance(answer.rating, bool) or not isinstance(answer.rating, int) or not 1 <= answer.rating <= 5:
-            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} with a whole number from 1 to 5, not {answer.rating!r}.")
+        if answer.not_involved:
+            if answer.rating is not None:
+                errors.setdefault(rating_field, []).append(f"Rate {workstream} or say you were not involved, not both.")
+        else:
+            problem = _rating_problem(answer.rating, f"the value of {workstream}")
+            if problem:
+                errors.setdefault(rating_field, []).append(f"{problem}, or say you were not involved." if answer.rating is None else f"{problem}.")
     for workstream in Workstream.objects.filter(active=True).exclude(pk__in=seen):
-        errors.setdefault(answer_field("rating", workstream.pk), []).append(f"Rate the value of {workstream} from 1 to 5.")
+        errors.setdefault(answer_field("rating", workstream.pk), []).append(
+            f"Rate the value of {workstream} from 1 to 5, or say you were not involved."
+        )
+    problem = _rating_problem(overall, "LOTI overall")
+    if problem:
+        errors.setdefault(OVERALL_FIELD, []).append(f"{problem}.")
     if errors:
         raise ValidationError(errors)
 
@@ -351,13 +432,19 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
                 respondent_email=email,
                 organisation_id=organisation_id,
                 workstream=answer.workstream,
-                rating=answer.rating,
-                loti_added_value=answer.loti_added_value,
+                rating=None if answer.not_involved else answer.rating,
+                loti_added_value=None if answer.not_involved else answer.loti_added_value,
                 comment=(answer.comment or "").strip(),
                 submitted_at=now,
             )
             for answer in answers
         ]
+        rows.append(
+            SurveyResponse(
+                survey=survey, respondent=respondent, respondent_email=email, organisation_id=organisation_id, workstream=None,
+                rating=overall, comment=(overall_comment or "").strip(), submitted_at=now,
+            )
+        )
         # One statement; a second answer (or two tabs sending at once) updates the same rows.
         SurveyResponse.objects.bulk_create(
             rows,
@@ -366,4 +453,4 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
             update_fields=["respondent", "organisation", "rating", "loti_added_value", "comment", "submitted_at"],
         )
     saved = SurveyResponse.objects.filter(survey=survey, respondent_email=email).select_related("workstream", "organisation")
-    return list(saved.order_by("workstream__pillar__position", "workstream__position", "workstream__name"))
+    return list(saved.order_by(*ANSWER_ORDER))
