@@ -53,7 +53,7 @@ class ProjectBoroughs:
     workstream: str = ""
     has_benefit: bool = False
     kinds: frozenset = frozenset()  # the organisation kinds taking part
-    quiet: bool = False  # active with no progress update in the six months to the year's end (or today)
+    quiet: bool = False  # approved or active for six months, with no progress update in the six months to the year's end
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,10 @@ class BenefitTotal:
     @property
     def kind_label(self) -> str:
         return BenefitKind(self.kind).label
+
+    @property
+    def reach_shown(self) -> str:
+        return "" if self.reach is None else f"{self.reach:,}"
 
     @property
     def confidence_label(self) -> str:
@@ -239,6 +243,11 @@ class ProjectFigures:
         """Realised hours saved."""
         return self._total(BenefitKind.TIME_SAVED, BenefitConfidence.REALISED, "hours").quantize(ONE_DECIMAL)
 
+    @property
+    def estimates(self) -> list[ProjectBenefit]:
+        """Projects with pounds that are not realised cashable savings: estimates, cost avoidance, non-cashable."""
+        return [row for row in self.benefits if row.estimated or row.cost_avoidance or row.non_cashable]
+
     # A CELC reader needs a summary: the PDFs show the leading projects and total the rest, whose
     # figures stay in the JSON and CSV.
     def savings_leaders(self, *, top: int) -> SavingsLeaders:
@@ -308,14 +317,14 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
             ),
         )
         .values_list(
-            "title", "status", "start_date", "year_id", "end_date", "workstream__name", "boroughs",
+            "title", "status", "start_date", "year__start_date", "end_date", "workstream__name", "boroughs",
             "with_gla", "with_london_councils", "has_benefit", "updated_lately",
         )
         .order_by("title")
     )
     delivered, active, undated_titles, no_end = [], [], [], []
-    for title, status, start, year_id, end, workstream, count, gla, councils, has_benefit, updated in rows:
-        if start is None and year_id is None:
+    for title, status, start, year_start, end, workstream, count, gla, councils, has_benefit, updated in rows:
+        if start is None and year_start is None:
             undated_titles.append(title)
             continue
         if status == ProjectStatus.COMPLETED and end is None:
@@ -331,7 +340,7 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
         is_delivered = status == ProjectStatus.COMPLETED and year.start_date <= end <= year.end_date
         project = ProjectBoroughs(
             title=title, status=status, boroughs=count, workstream=workstream or "", has_benefit=has_benefit, kinds=kinds,
-            quiet=not is_delivered and status == ProjectStatus.ACTIVE and not updated,
+            quiet=not is_delivered and status != ProjectStatus.COMPLETED and not updated and (start or year_start) <= quiet_since,
         )
         (delivered if is_delivered else active).append(project)
     return CountedProjects(delivered=delivered, active=active, undated=undated_titles, no_end_date=no_end)
@@ -393,7 +402,7 @@ def benefits_by_project(*, year: FinancialYear) -> list[ProjectBenefit]:
             estimated=_money_sum(BenefitKind.CASHABLE_SAVING, BenefitConfidence.ESTIMATED),
             cost_avoidance=_money_sum(BenefitKind.COST_AVOIDANCE),
             non_cashable=_money_sum(BenefitKind.NON_CASHABLE_SAVING),
-            hours=Sum("hours", filter=Q(kind=BenefitKind.TIME_SAVED, confidence=realised), default=Decimal(0)),
+            time=Sum("hours", filter=Q(kind=BenefitKind.TIME_SAVED, confidence=realised), default=Decimal(0)),
             any_figure=Count("id", filter=Q(amount__isnull=False) | Q(hours__isnull=False)),
         )
         .filter(any_figure__gt=0)
@@ -403,7 +412,7 @@ def benefits_by_project(*, year: FinancialYear) -> list[ProjectBenefit]:
         ProjectBenefit(
             title=row["project__title"],
             savings=to_money(row["savings"]),
-            hours=row["hours"] or Decimal(0),
+            hours=row["time"] or Decimal(0),
             estimated=to_money(row["estimated"]),
             cost_avoidance=to_money(row["cost_avoidance"]),
             non_cashable=to_money(row["non_cashable"]),
@@ -420,7 +429,7 @@ def benefit_totals(*, year: FinancialYear) -> list[BenefitTotal]:
     rows = (
         Benefit.objects.filter(year=year)
         .values("kind", "confidence", "unit")
-        .annotate(count=Count("id"), amount=Sum("amount"), hours=Sum("hours"), reach=Sum("reach"))
+        .annotate(count=Count("id"), total_amount=Sum("amount"), total_hours=Sum("hours"), total_reach=Sum("reach"))
         .order_by("kind", "confidence", "unit")
     )
     totals = []
@@ -431,9 +440,9 @@ def benefit_totals(*, year: FinancialYear) -> list[BenefitTotal]:
                 kind=kind,
                 confidence=row["confidence"],
                 count=row["count"],
-                amount=to_money(row["amount"]) if row["amount"] is not None else None,
-                hours=row["hours"],
-                reach=row["reach"] if kind == BenefitKind.REACH else None,
+                amount=to_money(row["total_amount"]) if row["total_amount"] is not None else None,
+                hours=row["total_hours"],
+                reach=row["total_reach"] if kind == BenefitKind.REACH else None,
                 unit=row["unit"] if kind == BenefitKind.REACH else "",
             )
         )
@@ -503,6 +512,10 @@ class DataQualityItem:
     count: int
     examples: list[str]
 
+    @property
+    def more(self) -> int:
+        return self.count - len(self.examples)
+
 
 def data_quality_querysets(*, today: datetime.date | None = None) -> dict:
     """Each data-quality list as a queryset (the admin's lists filter by the same conditions)."""
@@ -524,12 +537,12 @@ def data_quality_querysets(*, today: datetime.date | None = None) -> dict:
 
 
 DATA_QUALITY = {
-    "undated": ("approved, active or completed projects have neither a start date nor a year", "not counted in any year"),
-    "no_start_date": ("approved or active projects have no start date", "counted from the first day of the year they are filed under"),
-    "no_end_date": ("completed or cancelled projects have no end date", "completed ones not counted as delivered or active in any year"),
-    "no_borough": ("projects have no participating borough recorded", "left out of boroughs per project"),
-    "no_recent_update": ("active projects have had no progress update for six months", "may no longer be under way"),
-    "benefit_no_year": ("benefits have no year", "not counted in any year's benefits"),
+    "undated": ("Approved, active or completed projects with neither a start date nor a year", "not counted in any year"),
+    "no_start_date": ("Approved or active projects with no start date", "counted from the first day of the year they are filed under"),
+    "no_end_date": ("Completed or cancelled projects with no end date", "the completed ones are counted in no year, neither delivered nor active"),
+    "no_borough": ("Approved, active or completed projects with no participating borough", "left out of boroughs per project"),
+    "no_recent_update": ("Active projects with no progress update for six months", "counted as active, though they may have stopped"),
+    "benefit_no_year": ("Benefits with no year", "not counted in any year's benefits"),
 }
 
 
@@ -540,6 +553,6 @@ def data_quality(*, today: datetime.date | None = None) -> list[DataQualityItem]
         label, effect = DATA_QUALITY[key]
         name = "project__title" if queryset.model is Benefit else "title"
         examples = list(queryset.order_by(name, "pk").values_list(name, flat=True)[:DATA_QUALITY_SHOWN])
-        count = len(examples) if len(examples) < DATA_QUALITY_SHOWN else queryset.count()
+        count = queryset.count()
         items.append(DataQualityItem(key=key, label=label, effect=effect, count=count, examples=examples))
     return items

@@ -143,6 +143,12 @@ class EvaluationReport:
             messages.append("Projects recorded " + _join(money) + "; the three are different kinds of benefit and are never added together.")
         else:
             messages.append("No savings in pounds are recorded for the year.")
+        quiet = sum(1 for project in figures.active if project.quiet)
+        if quiet:
+            messages.append(
+                f"{quiet:,} of the {active:,} active project{'s' if active != 1 else ''} had no progress update in the six months "
+                f"to the year's end: they count as active by their dates, but the portal cannot confirm they were still under way."
+            )
         left_out = len(figures.undated) + len(figures.no_end_date)
         if left_out:
             messages.append(
