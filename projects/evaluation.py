@@ -301,7 +301,7 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
     undated = Q(start_date__isnull=True, year__isnull=True)
     not_ended = Q(end_date__isnull=True) | Q(end_date__gte=year.start_date)
     rows = (
-        Project.objects.filter(started | undated, not_ended, status__in=COUNTED)
+        Project.objects.filter((started & not_ended) | undated, status__in=COUNTED)
         .annotate(
             boroughs=Count(
                 "participants",
