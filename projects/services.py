@@ -260,8 +260,10 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
         starts = project.status == ProjectStatus.APPROVED
         if project.phase != phase or starts:
             project.phase = phase
-            if starts:  # the first update starts the project, on the day it reports
-                _status_change(project, ProjectStatus.ACTIVE, by=author, on=min(date, timezone.localdate()), note="First progress update")
+            if starts:  # the first update starts the project on the day it reports, though never before its approval
+                approved_on = timezone.localdate(project.decided_at) if project.decided_at else date
+                on = max(min(date, timezone.localdate()), approved_on)
+                _status_change(project, ProjectStatus.ACTIVE, by=author, on=on, note="First progress update")
             project._change_reason = f"Progress update by {author.email}"
             project.save()
     return update
