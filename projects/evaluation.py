@@ -136,6 +136,16 @@ class SavingsLeaders:
 
 
 @dataclass(frozen=True)
+class EstimateLeaders:
+    """The projects with the largest estimates and cost avoidance; each column totalled apart, never across."""
+
+    shown: list[ProjectBenefit]
+    others: int
+    others_totals: ProjectBenefit
+    totals: ProjectBenefit
+
+
+@dataclass(frozen=True)
 class BoroughLeaders:
     """The projects with the most boroughs taking part, and how many boroughs the rest have on average."""
 
@@ -246,7 +256,32 @@ class ProjectFigures:
     @property
     def estimates(self) -> list[ProjectBenefit]:
         """Projects with pounds that are not realised cashable savings: estimates, cost avoidance, non-cashable."""
-        return [row for row in self.benefits if row.estimated or row.cost_avoidance or row.non_cashable]
+        rows = [row for row in self.benefits if row.estimated or row.cost_avoidance or row.non_cashable]
+        return sorted(rows, key=lambda row: (-row.estimated, -row.cost_avoidance, -row.non_cashable, row.title))
+
+    def estimate_leaders(self, *, top: int) -> EstimateLeaders:
+        rows = self.estimates
+        rest = rows[top:]
+
+        def total(items, attribute):
+            return to_money(sum((getattr(row, attribute) for row in items), Decimal(0)))
+
+        return EstimateLeaders(
+            shown=rows[:top],
+            others=len(rest),
+            others_totals=ProjectBenefit(
+                title=f"Other projects ({len(rest)})", savings=Decimal(0), hours=Decimal(0), estimated=total(rest, "estimated"),
+                cost_avoidance=total(rest, "cost_avoidance"), non_cashable=total(rest, "non_cashable"),
+            ),
+            totals=ProjectBenefit(
+                title="Total", savings=Decimal(0), hours=Decimal(0), estimated=total(rows, "estimated"),
+                cost_avoidance=total(rows, "cost_avoidance"), non_cashable=total(rows, "non_cashable"),
+            ),
+        )
+
+    def delivered_leaders(self, *, top: int) -> tuple[list[str], int]:
+        """The first `top` delivered titles (the PDF names them), and how many more the CSV and JSON hold."""
+        return self.delivered[:top], max(self.delivered_count - top, 0)
 
     # A CELC reader needs a summary: the PDFs show the leading projects and total the rest, whose
     # figures stay in the JSON and CSV.
@@ -466,15 +501,12 @@ def _add(first, second):
     return first if second is None else first + second
 
 
-OTHER_BENEFITS_SHOWN = 20
-
-
 def other_benefits(*, year: FinancialYear) -> list[OtherBenefit]:
     """Benefits in no unit the report can add up ("other"): listed in words, never totalled."""
     rows = (
         Benefit.objects.filter(year=year, kind=BenefitKind.OTHER)
         .values_list("project__title", "description", "confidence", "evidence")
-        .order_by("project__title", "id")[:OTHER_BENEFITS_SHOWN]
+        .order_by("project__title", "id")
     )
     return [OtherBenefit(project=p, description=d, confidence=c, evidence=e) for p, d, c, e in rows]
 

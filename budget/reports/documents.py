@@ -22,6 +22,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "t
 # Past these counts they show the largest items and total the rest; the JSON and CSV keep every row.
 TOP_SOURCES = 10
 TOP_PROJECTS = 15
+TOP_DELIVERED = 40  # delivered projects named in the evaluation PDF; the CSV and JSON name every one
 
 
 def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -> list[tuple[str, Decimal]]:
@@ -149,4 +150,6 @@ def report_output(
         context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)
         context["boroughs"] = figures.borough_leaders(top=TOP_PROJECTS)
         context["rating_scale"] = RATING_SCALE
+        context["estimates"] = figures.estimate_leaders(top=TOP_PROJECTS)
+        context["delivered"] = figures.delivered_leaders(top=TOP_DELIVERED)
     return render_pdf(template=f"reports/{kind}_report.html", context=context)

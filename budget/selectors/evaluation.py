@@ -248,6 +248,8 @@ class EvaluationReport:
         for row in figures.benefit_totals:
             value = row.amount if row.amount is not None else row.hours if row.hours is not None else row.reach
             rows.append(["benefits", f"{row.kind} {row.confidence}{' ' + row.unit if row.unit else ''}", "" if value is None else str(value), str(row.count), ""])
+        for row in figures.other_benefits:
+            rows.append(["other_benefit", row.project, row.description, "", ""])
         for item in self.quality:
             rows.append(["data_quality", item.key, "", str(item.count), ""])
         return rows
