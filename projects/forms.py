@@ -5,7 +5,7 @@ from django.utils import timezone
 from loti.years import parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
-from .models import NOT_INVOLVED, RATING_LABELS, RATING_SCALE, Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
+from .models import MONEY_BENEFITS, NOT_INVOLVED, RATING_LABELS, RATING_SCALE, Benefit, BenefitKind, Output, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream
 from .services import OVERALL_FIELD, WorkstreamAnswer, answer_field
 
 
@@ -119,13 +119,26 @@ class BenefitForm(forms.ModelForm):
 
     class Meta:
         model = Benefit
-        fields = ["kind", "description", "amount", "hours"]
-        labels = {"kind": "Kind of benefit", "description": "What your borough gained", "amount": "Saving (£)", "hours": "Hours saved"}
-        widgets = {"kind": forms.RadioSelect}
+        fields = ["kind", "confidence", "description", "amount", "hours", "reach", "unit", "evidence", "evidence_url"]
+        labels = {
+            "kind": "Kind of benefit", "confidence": "Has it happened?", "description": "What your borough gained",
+            "amount": "Amount in pounds", "hours": "Hours saved", "reach": "How many (for reach)", "unit": "Of what (for reach)",
+            "evidence": "How you know (optional)", "evidence_url": "Link to the evidence (optional)",
+        }
+        help_texts = {
+            "amount": "For a cashable or non-cashable saving or a cost avoided, like 12000",
+            "unit": "For example: residents helped, learners, devices given out",
+        }
+        widgets = {"kind": forms.RadioSelect, "confidence": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = BenefitKind.choices
+        self.fields["confidence"].choices = [
+            ("realised", "Realised: it has happened and the evidence shows it"),
+            ("estimated", "Estimated: a forecast or a potential benefit"),
+        ]
+        self.fields["evidence"].widget.attrs["rows"] = 2
         self.fields["year"].initial = year_label_for(timezone.localdate())
         self.fields["description"].widget.attrs["rows"] = 3
 
@@ -139,8 +152,13 @@ class BenefitForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == BenefitKind.CASHABLE_SAVING and cleaned.get("amount") is None:
-            self.add_error("amount", "Enter the saving in pounds for a cashable saving.")
+        if cleaned.get("kind") in MONEY_BENEFITS and cleaned.get("amount") is None:
+            self.add_error("amount", "Enter the amount in pounds, like 12000.")
+        if cleaned.get("kind") == BenefitKind.REACH:
+            if cleaned.get("reach") is None:
+                self.add_error("reach", "Enter how many were reached, as a whole number.")
+            if not (cleaned.get("unit") or "").strip():
+                self.add_error("unit", "Say what the number counts, like learners.")
         if cleaned.get("kind") == BenefitKind.TIME_SAVED and cleaned.get("hours") is None:
             self.add_error("hours", "Enter the hours saved.")
         return cleaned

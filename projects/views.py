@@ -210,6 +210,11 @@ class BenefitView(ProgressUpdateView):
                 year=FinancialYear.objects.for_label(data["year"]),
                 amount=data["amount"],
                 hours=data["hours"],
+                confidence=data["confidence"],
+                reach=data["reach"],
+                unit=data["unit"],
+                evidence=data["evidence"],
+                evidence_url=data["evidence_url"],
             )
         except ValidationError as error:
             return self.refuse(form, error)

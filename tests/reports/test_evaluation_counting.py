@@ -200,3 +200,35 @@ def test_the_accented_quoted_title_comes_through_json_csv_and_pdf_intact(years, 
     assert ["delivered", TITLE, "with a recorded benefit", "2", ""] in rows
     text = pdf_text(report_output(kind="evaluation", year=year, fmt="pdf"))
     assert TITLE in " ".join(text.split())
+
+
+def test_a_fixed_number_of_queries_per_year_however_much_data(years, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from budget.selectors.evaluation import evaluation_report
+
+    def queries(label):
+        with CaptureQueriesContext(connection) as captured:
+            evaluation_report(year=years[label])
+        return len(captured.captured_queries)
+
+    first_year, with_previous = queries("2019/20"), queries("2020/21")  # 2019/20 has no previous year in this data
+    y2020 = years["2020/21"]
+    workstream = Workstream.objects.get(slug="data")
+    for n in range(30):  # ten times more of everything the figures read
+        extra = project(f"Extra {n}", ("active", "completed", "approved")[n % 3], start=D(2020, 5, 1),
+                        end=D(2021, 1, 1) if n % 3 == 1 else None, workstream=workstream)
+        project(f"Extra undated {n}", "active")
+        Participant.objects.create(project=extra, organisation=Organisation.objects.get(name="Camden"), role="lead")
+        Benefit.objects.create(project=extra, year=y2020, kind="reach", reach=n + 1, unit=f"unit {n % 4}", description="Reach")
+        Benefit.objects.create(project=extra, year=y2020, kind="cost_avoidance", confidence="estimated", amount=Decimal(n), description="Avoided")
+        SurveyResponse.objects.create(survey=y2020.survey, respondent_email=f"x{n}@camden.gov.uk", organisation=Organisation.objects.get(name="Camden"),
+                                      workstream=workstream, rating=None if n % 2 else 3)
+    assert queries("2019/20") == first_year and queries("2020/21") == with_previous
+    # Each year costs the same: the previous year's figures add exactly one year's queries (the data-quality
+    # lists are read once per report).
+    per_year = with_previous - first_year
+    assert 0 < per_year < first_year
+    with django_assert_num_queries(with_previous):
+        evaluation_report(year=y2020)
