@@ -126,6 +126,7 @@ class BenefitForm(forms.ModelForm):
             "evidence": "How you know (optional)", "evidence_url": "Link to the evidence (optional)",
         }
         help_texts = {
+            "confidence": "",  # the two choices say it
             "amount": "For a cashable or non-cashable saving or a cost avoided, like 12000",
             "unit": "For example: residents helped, learners, devices given out",
         }
