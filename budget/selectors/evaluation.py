@@ -95,6 +95,13 @@ class EvaluationReport:
         before = self.previous.headline() if self.previous else {}
         return [(KPI_LABELS[key], shown(key, now[key]), shown(key, before.get(key))) for key in (keys or list(KPI_LABELS))]
 
+    @property
+    def years_skipped(self) -> int:
+        """How many years lie between this year and the one compared with (none when the portal holds last year)."""
+        if self.previous is None:
+            return 0
+        return int(self.year[:4]) - int(self.previous.year[:4]) - 1
+
     def summary(self) -> list[tuple[str, str | None, str | None]]:
         return self.comparison(SUMMARY_KPIS)
 
@@ -104,24 +111,29 @@ class EvaluationReport:
         before = self.previous.figures if self.previous else None
         messages = []
 
-        def against(now: int, then: int | None, noun: str) -> str:
+        def against(now: int, then: int | None) -> str:
             if then is None:
                 return ""
             if now == then:
-                return f", as many as in {self.previous.year}"
+                return f" (none in {self.previous.year} either)" if now == 0 else f", as many as in {self.previous.year}"
             return f", {'up' if now > then else 'down'} from {then:,} in {self.previous.year}"
 
         delivered, active = figures.delivered_count, figures.active_count
+        was_delivered = before.delivered_count if before else None
+        if delivered:
+            delivery = (
+                f"{delivered:,} project{'s' if delivered != 1 else ''} delivered in {year}{against(delivered, was_delivered)}; "
+                f"{figures.successful_count:,} of them with a recorded benefit."
+            )
+        else:
+            delivery = f"No project has a completion date in {year}{against(0, was_delivered)}."
         messages.append(
-            f"{delivered:,} project{'s' if delivered != 1 else ''} delivered in {year}"
-            f"{against(delivered, before.delivered_count if before else None, 'delivered')}, "
-            f"and {active:,} active{against(active, before.active_count if before else None, 'active')}."
-            + (f" {figures.successful_count:,} of those delivered have a recorded benefit." if delivered else "")
+            f"{delivery} {active:,} project{'s' if active != 1 else ''} count as active{against(active, before.active_count if before else None)}."
         )
         members = figures.member_borough_count
         messages.append(
             f"{members:,} London borough{'s' if members != 1 else ''} held membership during the year"
-            f"{against(members, before.member_borough_count if before else None, 'members')} (from the memberships recorded)."
+            f"{against(members, before.member_borough_count if before else None)} (from the memberships recorded)."
         )
         if figures.overall.answers:
             messages.append(
@@ -138,9 +150,10 @@ class EvaluationReport:
         if figures.savings_estimated_total:
             money.append(f"£{figures.savings_estimated_total:,.2f} of estimated cashable savings")
         if figures.cost_avoidance_total:
-            money.append(f"£{figures.cost_avoidance_total:,.2f} of cost avoided")
+            money.append(f"£{figures.cost_avoidance_total:,.2f} of costs avoided")
         if money:
-            messages.append("Projects recorded " + _join(money) + "; the three are different kinds of benefit and are never added together.")
+            apart = "; these are different kinds of benefit, never added together" if len(money) > 1 else ""
+            messages.append("Projects recorded " + _join(money) + apart + ".")
         else:
             messages.append("No savings in pounds are recorded for the year.")
         quiet = sum(1 for project in figures.active if project.quiet)
