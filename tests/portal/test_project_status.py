@@ -11,6 +11,7 @@ from django.utils import timezone
 from loti.models import FinancialYear
 from projects import services
 from projects.evaluation import counted_projects
+from projects.selectors import project_status_on
 from projects.models import Benefit, ProjectStatus, ProjectStatusChange
 
 from .conftest import make_project
@@ -54,6 +55,10 @@ def test_completing_sets_the_end_date_and_the_project_is_delivered_in_that_year(
     assert changes(project) == [("active", "completed", datetime.date(2021, 2, 1), loti.staff.email, "Toolkit published")]
     counted = counted_projects(year=FinancialYear.objects.for_label("2020/21"))
     assert [p.title for p in counted.delivered] == ["Shared cyber response"] and counted.active == []
+    # Its status on any past day can be told from the recorded changes.
+    assert project_status_on(project=project, day=datetime.date(2021, 1, 31)) == ProjectStatus.ACTIVE  # what the change replaced
+    assert project_status_on(project=project, day=datetime.date(2021, 2, 1)) == ProjectStatus.COMPLETED
+    assert project_status_on(project=make_project("Never changed", lead=loti.camden), day=datetime.date(2021, 2, 1)) is None
     assert [p.title for p in counted_projects(year=FinancialYear.objects.for_label("2021/22")).active] == []
 
 
