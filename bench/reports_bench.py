@@ -31,6 +31,10 @@ PROJECTS, WORKSTREAMS, OFFICERS_PER_BOROUGH, BENEFITS, EXTRA_LINES = 60, 10, 3, 
 RUNS = 3
 
 
+def _rating(n: int, *, overall: bool) -> int | None:
+    return None if n % 5 == 0 and not overall else 1 + n % 5
+
+
 def seed(scale: int):
     from budget.models import BudgetLine
     from loti.models import FinancialYear
@@ -60,14 +64,18 @@ def seed(scale: int):
         for i, p in enumerate(projects) for k in range(5)
     )
     survey = Survey.objects.create(year=year, opens_on=datetime.date(2021, 2, 1), closes_on=datetime.date(2021, 3, 1))
+    # Every fifth rating "not involved" (empty), and each officer's overall answer (no workstream).
     SurveyResponse.objects.bulk_create(
         SurveyResponse(survey=survey, respondent_email=f"officer{k}@borough{b.pk}.gov.uk", organisation=b, workstream=w,
-                       rating=1 + (b.pk + k + w.pk) % 5, loti_added_value=(k % 2 == 0))
-        for b in boroughs for k in range(OFFICERS_PER_BOROUGH) for w in workstreams[:WORKSTREAMS]
+                       rating=_rating(b.pk + k + (w.pk if w else 0), overall=w is None), loti_added_value=(k % 2 == 0) if w else None)
+        for b in boroughs for k in range(OFFICERS_PER_BOROUGH) for w in [*workstreams[:WORKSTREAMS], None]
     )
+    # Benefits of every kind and both confidences (docs/evaluation.md).
+    kinds = [("cashable_saving", {"amount": Decimal(1000)}), ("time_saved", {"hours": Decimal(10)}), ("cost_avoidance", {"amount": Decimal(500)}),
+             ("non_cashable_saving", {"amount": Decimal(200)}), ("reach", {"reach": 40, "unit": "learners"}), ("other", {})]
     Benefit.objects.bulk_create(
-        Benefit(project=projects[n % len(projects)], year=year, kind="cashable_saving" if n % 2 else "time_saved",
-                description="Recorded saving", amount=Decimal(1000 + n) if n % 2 else None, hours=None if n % 2 else Decimal(10))
+        Benefit(project=projects[n % len(projects)], year=year, kind=kinds[n % 6][0], confidence=("realised", "estimated")[n % 7 == 0],
+                description="Recorded benefit", **{k: (v + n if k == "amount" else v) for k, v in kinds[n % 6][1].items()})
         for n in range(BENEFITS * scale)
     )
     return year

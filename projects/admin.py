@@ -4,8 +4,8 @@ from django.db import models
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.template.defaultfilters import pluralize
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,7 +13,7 @@ from loti.import_admin import SpreadsheetAdminMixin
 from loti.models import FinancialYear
 from loti.years import parse_year_label
 
-from . import services
+from . import admin_evaluation, services
 from .data_project_forms import DpiaGuardedProjectForm
 from .funding import funding_limits
 from .strategy_admin import DataMethodologyInline
@@ -121,16 +121,27 @@ STATE_FIELDS = [
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "projects"
+    import_export_change_list_template = "admin/projects/project/change_list.html"  # adds the data-quality link
     list_display = ["title", "status", "phase", "pillar", "workstream", "year", "funding_requested", "funding_approved", "funder"]
-    list_filter = ["status", "phase", "pillar", "workstream", "year", "is_data_project", "dpia_status"]
+    list_filter = ["status", "phase", "pillar", "workstream", "year", "is_data_project", "dpia_status", admin_evaluation.DataQualityFilter]
     search_fields = ["title", "summary", "outcome", "participants__organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["pillar", "workstream", "funder", "year"]
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
-    inlines = [ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline]
-    actions = ["approve_with_amount", "return_for_changes", "reject_with_reason"]
+    inlines = [
+        ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
+        admin_evaluation.StatusChangeInline,
+    ]
+    actions = [
+        "approve_with_amount", "return_for_changes", "reject_with_reason", admin_evaluation.mark_completed,
+        admin_evaluation.cancel_with_reason,
+    ]
     form = DpiaGuardedProjectForm  # a data project with its DPIA outstanding stays out of Develop and Deliver
+
+    def get_urls(self):
+        quality = path("data-quality/", self.admin_site.admin_view(lambda request: admin_evaluation.data_quality_view(self, request)), name="projects_data_quality")
+        return [quality, *super().get_urls()]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -253,8 +264,8 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 @admin.register(Benefit)
 class BenefitAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "benefits"
-    list_display = ["project", "year", "kind", "amount", "hours", "organisation"]
-    list_filter = ["kind", "year"]
+    list_display = ["project", "year", "kind", "confidence", "amount", "hours", "reach", "unit", "organisation"]
+    list_filter = ["kind", "confidence", "year", admin_evaluation.BenefitDataQualityFilter]
     search_fields = ["project__title", "description", "organisation__name"]
     list_select_related = ["project", "year", "organisation"]
     autocomplete_fields = ["project", "organisation"]

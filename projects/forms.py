@@ -12,9 +12,10 @@ from members.models import Membership, Organisation, OrganisationKind
 
 from .data_project_forms import DataProjectFields
 from .models import (
-    Benefit, BenefitKind, Output, ParticipantRole, Phase, Pillar, ProgressUpdate, Project, ProjectStatus, Rag, Workstream,
+    MONEY_BENEFITS, NOT_INVOLVED, RATING_LABELS, RATING_SCALE, Benefit, BenefitKind, Output, ParticipantRole, Phase, Pillar,
+    ProgressUpdate, Project, ProjectStatus, Rag, Workstream,
 )
-from .services import WorkstreamAnswer, answer_field
+from .services import OVERALL_FIELD, WorkstreamAnswer, answer_field
 
 
 def member_boroughs():
@@ -287,9 +288,18 @@ class BenefitForm(forms.ModelForm):
 
     class Meta:
         model = Benefit
-        fields = ["kind", "description", "amount", "hours"]
-        labels = {"kind": "Kind of benefit", "description": "What your borough gained"}
-        widgets = {"kind": forms.RadioSelect}
+        fields = ["kind", "confidence", "description", "amount", "hours", "reach", "unit", "evidence", "evidence_url"]
+        labels = {
+            "kind": "Kind of benefit", "confidence": "Has it happened?", "description": "What your borough gained",
+            "amount": "Amount in pounds", "hours": "Hours saved", "reach": "How many (for reach)", "unit": "Of what (for reach)",
+            "evidence": "How you know (optional)", "evidence_url": "Link to the evidence (optional)",
+        }
+        help_texts = {
+            "confidence": "",  # the two choices say it
+            "amount": "For a cashable or non-cashable saving or a cost avoided, like 12000",
+            "unit": "For example: residents helped, learners, devices given out",
+        }
+        widgets = {"kind": forms.RadioSelect, "confidence": forms.RadioSelect}
         error_messages = {
             "kind": {"required": "Choose the kind of benefit", "invalid_choice": "Choose the kind of benefit"},
             "description": {"required": "Say what your borough gained"},
@@ -298,6 +308,11 @@ class BenefitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = BenefitKind.choices
+        self.fields["confidence"].choices = [
+            ("realised", "Realised: it has happened and the evidence shows it"),
+            ("estimated", "Estimated: a forecast or a potential benefit"),
+        ]
+        self.fields["evidence"].widget.attrs["rows"] = 2
         self.fields["year"].initial = year_label_for(timezone.localdate())
         description = self.fields["description"]
         description.widget.attrs["rows"] = 3
@@ -318,35 +333,63 @@ class BenefitForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == BenefitKind.CASHABLE_SAVING and cleaned.get("amount") is None:
-            self.add_error("amount", "Enter the saving in pounds for a cashable saving, like 25000")
+        if cleaned.get("kind") in MONEY_BENEFITS and cleaned.get("amount") is None:
+            self.add_error("amount", "Enter the amount in pounds, like 12000.")
+        if cleaned.get("kind") == BenefitKind.REACH:
+            if cleaned.get("reach") is None:
+                self.add_error("reach", "Enter how many were reached, as a whole number.")
+            if not (cleaned.get("unit") or "").strip():
+                self.add_error("unit", "Say what the number counts, like learners.")
         if cleaned.get("kind") == BenefitKind.TIME_SAVED and cleaned.get("hours") is None:
             self.add_error("hours", "Enter the hours saved, like 120")
         return cleaned
 
 
-RATINGS = [("1", "1 – no value"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 – great value")]
+NOT_INVOLVED_CHOICE = "not_involved"
+RATINGS = [(str(value), label) for value, label in RATING_LABELS.items()]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _rating(value: str) -> int | str:
+    return value if value == NOT_INVOLVED_CHOICE else int(value)
+
+
 class SurveyForm(forms.Form):
-    """The satisfaction survey: for each active workstream its value 1–5, whether LOTI added value, and a comment."""
+    """The satisfaction survey: LOTI overall 1–5; for each active workstream its value 1–5 or "not involved",
+    whether LOTI added value, and a comment. One scale wording (RATING_SCALE) everywhere."""
 
     def __init__(self, *args, workstreams, organisation, answered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.workstreams = list(workstreams)
         earlier = {response.workstream_id: response for response in answered}
+        self.fields[OVERALL_FIELD] = forms.TypedChoiceField(
+            label=f"Overall, how satisfied is {organisation} with LOTI this year?",
+            choices=RATINGS,
+            coerce=int,
+            widget=forms.RadioSelect,
+            help_text=RATING_SCALE,
+            error_messages={
+                "required": "Rate LOTI overall from 1 to 5",
+                "invalid_choice": "Rate LOTI overall with a whole number from 1 to 5",
+            },
+        )
+        self.fields["comment_overall"] = forms.CharField(
+            label="Comments on LOTI overall (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        if None in earlier:
+            self.initial[OVERALL_FIELD] = str(earlier[None].rating)
+            self.initial["comment_overall"] = earlier[None].comment
         for workstream in self.workstreams:
             rating, added_value, comment = (answer_field(q, workstream.pk) for q in ("rating", "added_value", "comment"))
             self.fields[rating] = forms.TypedChoiceField(
                 label=f"How valuable was {workstream} to {organisation}?",
-                choices=RATINGS,
-                coerce=int,
+                choices=RATINGS + [(NOT_INVOLVED_CHOICE, f"{NOT_INVOLVED}: {organisation} took no part in it")],
+                coerce=_rating,
                 widget=forms.RadioSelect,
-                help_text="1 is no value, 5 is great value",
+                help_text=f"{RATING_SCALE}. Not involved is not counted in the average",
                 error_messages={
-                    "required": f"Rate the value of {workstream} from 1 to 5",
-                    "invalid_choice": f"Rate the value of {workstream} with a whole number from 1 to 5",
+                    "required": f"Rate the value of {workstream} from 1 to 5, or say you were not involved",
+                    "invalid_choice": f"Rate the value of {workstream} with a whole number from 1 to 5, or say you were not involved",
                 },
             )
             self.fields[added_value] = forms.TypedChoiceField(
@@ -354,20 +397,31 @@ class SurveyForm(forms.Form):
                 choices=YES_NO,
                 coerce=lambda value: value == "yes",
                 empty_value=None,
+                required=False,
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Say whether LOTI added value in {workstream}",
-                    "invalid_choice": f"Answer yes or no for whether LOTI added value in {workstream}",
-                },
+                help_text="Leave this out if you were not involved",
+                error_messages={"invalid_choice": f"Answer yes or no for whether LOTI added value in {workstream}"},
             )
             self.fields[comment] = forms.CharField(
                 label=f"Comments on {workstream} (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
             )
             if workstream.pk in earlier:
                 response = earlier[workstream.pk]
-                self.initial[rating] = str(response.rating)
+                self.initial[rating] = NOT_INVOLVED_CHOICE if response.rating is None else str(response.rating)
                 self.initial[added_value] = {True: "yes", False: "no"}.get(response.loti_added_value)
                 self.initial[comment] = response.comment
+
+    def clean(self):
+        cleaned = super().clean()
+        for workstream in self.workstreams:
+            rating = cleaned.get(answer_field("rating", workstream.pk))
+            added_value = answer_field("added_value", workstream.pk)
+            if isinstance(rating, int) and cleaned.get(added_value) is None and added_value not in self.errors:
+                self.add_error(added_value, f"Say whether LOTI added value in {workstream}")
+        return cleaned
+
+    def overall_questions(self):
+        return [self[OVERALL_FIELD], self["comment_overall"]]
 
     def sections(self):
         """Each workstream with its three questions, for one group on the page."""
@@ -376,12 +430,20 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> list[WorkstreamAnswer]:
         data = self.cleaned_data
-        return [
-            WorkstreamAnswer(
-                workstream=workstream,
-                rating=data[answer_field("rating", workstream.pk)],
-                loti_added_value=data[answer_field("added_value", workstream.pk)],
-                comment=data[answer_field("comment", workstream.pk)],
+        answers = []
+        for workstream in self.workstreams:
+            rating = data[answer_field("rating", workstream.pk)]
+            not_involved = rating == NOT_INVOLVED_CHOICE
+            answers.append(
+                WorkstreamAnswer(
+                    workstream=workstream,
+                    rating=None if not_involved else rating,
+                    not_involved=not_involved,
+                    loti_added_value=data[answer_field("added_value", workstream.pk)],
+                    comment=data[answer_field("comment", workstream.pk)],
+                )
             )
-            for workstream in self.workstreams
-        ]
+        return answers
+
+    def overall(self) -> dict:
+        return {"overall": self.cleaned_data[OVERALL_FIELD], "overall_comment": self.cleaned_data["comment_overall"]}

@@ -149,6 +149,25 @@ class Project(models.Model):
         return self.title
 
 
+class ProjectStatusChange(models.Model):
+    """A project's status from a date on, and who changed it: so its status in any past year can be told."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
+    previous_status = models.CharField(max_length=15, choices=ProjectStatus.choices, blank=True)
+    status = models.CharField(max_length=15, choices=ProjectStatus.choices)
+    date = models.DateField(help_text="The day the project took this status")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "date", "recorded_at"]
+        indexes = [models.Index(fields=["project", "date"], name="status_change_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_status_display()} from {self.date}"
+
+
 class ParticipantRole(models.TextChoices):
     LEAD = "lead", "Lead"
     DELIVERY_PARTNER = "delivery_partner", "Delivery partner"
@@ -245,20 +264,43 @@ class Output(models.Model):
 
 class BenefitKind(models.TextChoices):
     CASHABLE_SAVING = "cashable_saving", "Cashable saving (£)"
+    NON_CASHABLE_SAVING = "non_cashable_saving", "Non-cashable saving (£)"
+    COST_AVOIDANCE = "cost_avoidance", "Cost avoidance (£)"
     TIME_SAVED = "time_saved", "Time saved (hours)"
+    REACH = "reach", "Reach (people helped)"
     OTHER = "other", "Other"
+
+
+# Kinds measured in pounds: each needs its amount, and none is ever added to another in a total.
+MONEY_BENEFITS = [BenefitKind.CASHABLE_SAVING, BenefitKind.NON_CASHABLE_SAVING, BenefitKind.COST_AVOIDANCE]
+
+
+class BenefitConfidence(models.TextChoices):
+    REALISED = "realised", "Realised"
+    ESTIMATED = "estimated", "Estimated"
 
 
 class Benefit(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
-    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="benefits")
+    # Empty when nobody recorded the year it fell in: such a benefit is counted in no year, and listed for staff to fix.
+    year = models.ForeignKey(
+        FinancialYear, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", help_text="The year the benefit fell in"
+    )
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
     kind = models.CharField(max_length=20, choices=BenefitKind.choices)
+    confidence = models.CharField(
+        max_length=10, choices=BenefitConfidence.choices, default=BenefitConfidence.REALISED,
+        help_text="Realised: it happened and the evidence shows it. Estimated: a forecast or a potential saving",
+    )
     description = models.TextField()
     amount = models.DecimalField(
-        "saving (£)", max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+        "amount (£)", max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
     )
     hours = models.DecimalField("hours saved", max_digits=10, decimal_places=1, null=True, blank=True, validators=NON_NEGATIVE)
+    reach = models.PositiveIntegerField("people or things reached", null=True, blank=True)
+    unit = models.CharField(max_length=80, blank=True, help_text="What the reach counts, e.g. learners, devices given out")
+    evidence = models.TextField(blank=True, help_text="How we know: the source, the method, or the condition it depends on")
+    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -272,6 +314,14 @@ class Benefit(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="cashable_saving") | models.Q(amount__isnull=False),
                 name="cashable_saving_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["non_cashable_saving", "cost_avoidance"]) | models.Q(amount__isnull=False),
+                name="money_benefit_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="reach") | (models.Q(reach__isnull=False) & ~models.Q(unit="")),
+                name="reach_has_number_and_unit",
             ),
         ]
 
@@ -294,15 +344,28 @@ class Survey(models.Model):
         return f"Satisfaction survey {self.year}"
 
 
+# One scale for every rating, worded the same on the survey, the answers page and the report.
+RATING_SCALE = "1 is poor, 5 is excellent"
+RATING_LABELS = {1: "1 – poor", 2: "2", 3: "3", 4: "4", 5: "5 – excellent"}
+NOT_INVOLVED = "Not involved"
+
+
 class SurveyResponse(models.Model):
-    """One officer's rating of one workstream's value in one year's survey."""
+    """One officer's answer in one year's survey: a workstream's value, or (with no workstream) LOTI overall.
+
+    A workstream answer with no rating means the officer was not involved in it: kept, but never averaged."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_responses")
     respondent_email = models.EmailField(help_text="Kept so imported answers stay unique per person")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="survey_responses")
-    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="survey_responses")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    workstream = models.ForeignKey(
+        Workstream, null=True, blank=True, on_delete=models.PROTECT, related_name="survey_responses",
+        help_text="Empty for the overall satisfaction question",
+    )
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=f"{RATING_SCALE}; empty: not involved"
+    )
     loti_added_value = models.BooleanField(null=True, blank=True)
     comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -310,12 +373,26 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["survey", "workstream", "organisation"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "respondent_email", "workstream"], name="one_answer_per_person_per_workstream"),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"),
+            # NULLS NOT DISTINCT: one overall answer per person too.
+            models.UniqueConstraint(
+                fields=["survey", "respondent_email", "workstream"], name="one_answer_per_person_per_workstream", nulls_distinct=False
+            ),
+            models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"),
+            models.CheckConstraint(
+                condition=models.Q(workstream__isnull=False) | models.Q(rating__isnull=False), name="overall_satisfaction_has_rating"
+            ),
         ]
 
+    @property
+    def is_overall(self) -> bool:
+        return self.workstream_id is None
+
+    @property
+    def rating_label(self) -> str:
+        return NOT_INVOLVED if self.rating is None else f"{self.rating} out of 5"
+
     def __str__(self) -> str:
-        return f"{self.workstream}: {self.rating}"
+        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
 
 
 # The Data Projects Methodology and the engagement map (issue 15) live in their own module.

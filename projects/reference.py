@@ -109,15 +109,22 @@ def projects_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Projec
                 )
             for benefit in item.get("benefits", []):
                 benefit_where = f"{where}, benefit {benefit.get('kind', '?')}"
+                # Found by its words, so reclassing a figure (kind, confidence) updates the row rather than adding one.
                 sync_row(
                     Benefit,
                     lookup={
                         "project": project,
                         "year": year_labelled(benefit["year"], where=benefit_where),
-                        "kind": benefit["kind"],
                         "description": benefit["description"],
                     },
-                    values={"amount": parse_money(benefit.get("amount"), where=f"{benefit_where}, amount")},
+                    values={
+                        "kind": benefit["kind"],
+                        "confidence": benefit.get("confidence", "realised"),
+                        "amount": parse_money(benefit.get("amount"), where=f"{benefit_where}, amount"),
+                        "reach": benefit.get("reach"),
+                        "unit": benefit.get("unit", ""),
+                        "evidence": benefit.get("evidence", ""),
+                    },
                     tally=tally,
                     where=benefit_where,
                 )

@@ -21,7 +21,9 @@ from loti.imports import (
 from members.resources import OrganisationWidget
 
 from .models import (
+    NOT_INVOLVED,
     Benefit,
+    BenefitConfidence,
     BenefitKind,
     DpiaStatus,
     Participant,
@@ -69,6 +71,25 @@ class SurveyWidget(FinancialYearWidget):
 
     def render(self, value, obj=None, **kwargs):
         return value.year.label if value else ""
+
+
+class RatingWidget(WholeNumberWidget):
+    """A survey rating 1–5, or "not involved" (kept empty: not counted in the average). Blank is an error, so a
+    forgotten rating is never read as not involved."""
+
+    def __init__(self):
+        super().__init__(1, 5)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text.casefold() in (NOT_INVOLVED.casefold(), "not_involved"):
+            return None
+        if not text:
+            raise ValueError("give a whole number from 1 to 5, or 'not involved'")
+        return super().clean(value, row, **kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        return "not involved" if value is None else str(value)
 
 
 class EmailWidget(TextWidget):
@@ -171,11 +192,12 @@ class SurveyResponseResource(LotiResource):
     respondent_email = Field(attribute="respondent_email", column_name="respondent_email", widget=EmailWidget())
     organisation = Field(attribute="organisation", column_name="organisation", widget=OrganisationWidget())
     workstream = Field(attribute="workstream", column_name="workstream", widget=WorkstreamWidget())
-    rating = Field(attribute="rating", column_name="rating", widget=WholeNumberWidget(1, 5))
+    rating = Field(attribute="rating", column_name="rating", widget=RatingWidget())
     loti_added_value = Field(attribute="loti_added_value", column_name="loti_added_value", widget=YesNoWidget(null=True))
     comment = Field(attribute="comment", column_name="comment", widget=TextWidget())
 
     year_path = "survey__year"
+    # An empty workstream is the answer to the overall satisfaction question.
     required_columns = ("year", "respondent_email", "organisation", "workstream", "rating")
     example = {
         "year": "2020/21",
@@ -186,7 +208,10 @@ class SurveyResponseResource(LotiResource):
         "loti_added_value": "yes",
         "comment": "The data sessions helped us join up",
     }
-    constraint_messages = {"rating_between_1_and_5": "rating must be a whole number from 1 to 5"}
+    constraint_messages = {
+        "rating_between_1_and_5": "rating must be a whole number from 1 to 5",
+        "overall_satisfaction_has_rating": "the overall answer (workstream left empty) needs a rating from 1 to 5, not 'not involved'",
+    }
 
     class Meta:
         model = SurveyResponse
@@ -206,7 +231,16 @@ class BenefitResource(LotiResource):
     description = Field(attribute="description", column_name="description", widget=TextWidget())
     amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
     hours = Field(attribute="hours", column_name="hours", widget=DecimalWidget(places=1))
+    confidence = Field(
+        attribute="confidence", column_name="confidence", widget=ChoiceWidget(BenefitConfidence.choices), default=BenefitConfidence.REALISED
+    )
+    reach = Field(attribute="reach", column_name="reach", widget=WholeNumberWidget(0))
+    unit = Field(attribute="unit", column_name="unit", widget=TextWidget())
+    evidence = Field(attribute="evidence", column_name="evidence", widget=TextWidget())
+    evidence_url = Field(attribute="evidence_url", column_name="evidence_url", widget=TextWidget())
 
+    # The columns a file had before confidence, reach and evidence existed still make a whole file.
+    required_columns = ("project", "year", "organisation", "kind", "description", "amount", "hours")
     example = {
         "project": "Digital inclusion toolkit",
         "year": "2020/21",
@@ -215,16 +249,26 @@ class BenefitResource(LotiResource):
         "description": "Shared licence instead of each borough buying its own",
         "amount": "12000.00",
         "hours": "",
+        "confidence": "realised",
+        "reach": "",
+        "unit": "",
+        "evidence": "Invoice for the shared licence, March 2021",
+        "evidence_url": "",
     }
     constraint_messages = {
         "cashable_saving_has_amount": "a cashable saving needs its amount in pounds",
+        "money_benefit_has_amount": "a non-cashable saving or cost avoidance needs its amount in pounds",
+        "reach_has_number_and_unit": "a reach benefit needs reach (a whole number) and its unit (what it counts)",
         "benefit_amount_not_negative": "amount must not be negative",
         "benefit_hours_not_negative": "hours must not be negative",
     }
 
     class Meta:
         model = Benefit
-        fields = ("project", "year", "organisation", "kind", "description", "amount", "hours")
+        fields = (
+            "project", "year", "organisation", "kind", "description", "amount", "hours", "confidence", "reach", "unit", "evidence",
+            "evidence_url",
+        )
         import_id_fields = ("project", "year", "organisation", "kind", "description")
 
     def get_queryset(self):

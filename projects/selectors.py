@@ -2,10 +2,12 @@
 import datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, Survey, SurveyResponse, Workstream
+from .models import (
+    Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, ProjectStatusChange, Survey, SurveyResponse, Workstream,
+)
 from .permissions import OPEN_FOR_SUPPORT, project_scope
 
 
@@ -118,10 +120,30 @@ def survey_workstreams() -> QuerySet:
     return Workstream.objects.filter(active=True).select_related("pillar")
 
 
+# The overall answer first, then the workstreams in the strategy's order.
+ANSWER_ORDER = (
+    ExpressionWrapper(Q(workstream__isnull=False), output_field=BooleanField()),
+    "workstream__pillar__position",
+    "workstream__position",
+    "workstream__name",
+)
+
+
 def survey_answers_of(*, survey: Survey, user) -> QuerySet:
     """One person's own answers: nobody else's, whichever borough they are from."""
     return (
         SurveyResponse.objects.filter(survey=survey, respondent_email__iexact=user.email)
         .select_related("workstream__pillar")
-        .order_by("workstream__pillar__position", "workstream__position", "workstream__name")
+        .order_by(*ANSWER_ORDER)
     )
+
+
+def project_status_on(*, project: Project, day: datetime.date) -> str | None:
+    """The project's status on a past day, from its recorded status changes: the latest change on or before the day,
+    else the status the first change replaced; None when no change is recorded at all."""
+    changes = ProjectStatusChange.objects.filter(project=project)
+    change = changes.filter(date__lte=day).order_by("-date", "-recorded_at", "-pk").first()
+    if change:
+        return change.status
+    first = changes.order_by("date", "recorded_at", "pk").first()
+    return (first.previous_status or None) if first else None

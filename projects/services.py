@@ -23,6 +23,7 @@ from .data_projects import dpia_guard
 from .funding import funding_limits
 from .models import (
     Benefit,
+    BenefitConfidence,
     Output,
     Participant,
     ParticipantRole,
@@ -32,11 +33,13 @@ from .models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    ProjectStatusChange,
     Survey,
     SurveyResponse,
     Workstream,
 )
 from .permissions import EDITABLE, OPEN_FOR_SUPPORT, REPORTABLE, WITHDRAWABLE, can_answer_survey
+from .selectors import ANSWER_ORDER
 from .tasks import notify_project
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,21 @@ log = logging.getLogger(__name__)
 DECIDABLE = {ProjectStatus.PROPOSED, ProjectStatus.UNDER_REVIEW}
 # Free text the portal's forms take; the services refuse longer text from anywhere else too.
 NOTE_MAX_LENGTH = 2000
+ENDED = {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+
+
+def _status_change(project: Project, status: str, *, by: User | None, on: datetime.date | None = None, note: str = "") -> None:
+    """Give a locked project its new status, with the start or end date the evaluation counts by, and record the
+    change with its day and who made it. The caller saves the project."""
+    on = on or timezone.localdate()
+    ProjectStatusChange.objects.create(
+        project=project, previous_status=project.status, status=status, date=on, changed_by=by, note=note[:300]
+    )
+    project.status = status
+    if status == ProjectStatus.ACTIVE and project.start_date is None:
+        project.start_date = on
+    if status in ENDED and project.end_date is None:
+        project.end_date = on
 
 
 def _unique_slug(title: str) -> str:
@@ -276,7 +294,7 @@ def project_submit(*, project: Project, submitted_by: User) -> Project:
         missing = funding_principles_missing(project=project)
         if missing:
             raise ValidationError(missing)
-        project.status = ProjectStatus.PROPOSED
+        _status_change(project, ProjectStatus.PROPOSED, by=submitted_by)
         project.submitted_at = timezone.now()
         project._change_reason = f"Submitted by {submitted_by.email}"
         project.save()
@@ -291,7 +309,7 @@ def project_withdraw(*, project: Project, withdrawn_by: User) -> Project:
         project = _locked(project)
         _status_is(project, WITHDRAWABLE, "only a proposal not yet decided can be withdrawn")
         _guard_lead(project, withdrawn_by, "withdraw it")
-        project.status = ProjectStatus.WITHDRAWN
+        _status_change(project, ProjectStatus.WITHDRAWN, by=withdrawn_by)
         project.withdrawn_at = timezone.now()
         project._change_reason = f"Withdrawn by {withdrawn_by.email}"
         project.save()
@@ -327,7 +345,7 @@ def project_approve(*, project: Project, amount, approved_by: User, override_rea
         breaches = funding_limits(project=project).breaches(amount)
         if breaches and not override_reason:
             raise ValidationError({"override_reason": " ".join(breaches) + " Give the reason to approve it all the same."})
-        project.status = ProjectStatus.APPROVED
+        _status_change(project, ProjectStatus.APPROVED, by=approved_by)
         project.funding_approved = amount
         project.override_reason = override_reason if breaches else ""
         project.decided_at, project.decided_by = timezone.now(), approved_by
@@ -344,7 +362,7 @@ def project_reject(*, project: Project, reason: str, rejected_by: User) -> Proje
     with transaction.atomic():
         project = _locked(project)
         _status_is(project, DECIDABLE, "only a submitted proposal can be rejected")
-        project.status = ProjectStatus.REJECTED
+        _status_change(project, ProjectStatus.REJECTED, by=rejected_by, note=reason)
         project.rejection_reason = reason
         project.decided_at, project.decided_by = timezone.now(), rejected_by
         project._change_reason = f"Rejected by {rejected_by.email}"
@@ -360,7 +378,7 @@ def project_return_for_changes(*, project: Project, note: str, returned_by: User
     with transaction.atomic():
         project = _locked(project)
         _status_is(project, DECIDABLE, "only a submitted proposal can be returned for changes")
-        project.status = ProjectStatus.RETURNED
+        _status_change(project, ProjectStatus.RETURNED, by=returned_by, note=note)
         project.return_note = note
         project._change_reason = f"Returned for changes by {returned_by.email}"
         project.save()
@@ -382,14 +400,13 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
         update = ProgressUpdate(project=project, author=author, date=date, phase=phase, rag=rag, text=text)
         update.full_clean()
         update.save()
-        changed = {}
-        if project.phase != phase:
-            changed["phase"] = phase
-        if project.status == ProjectStatus.APPROVED:
-            changed["status"] = ProjectStatus.ACTIVE
-        if changed:
-            for field, value in changed.items():
-                setattr(project, field, value)
+        starts = project.status == ProjectStatus.APPROVED
+        if project.phase != phase or starts:
+            project.phase = phase
+            if starts:  # the first update starts the project on the day it reports, though never before its approval
+                approved_on = timezone.localdate(project.decided_at) if project.decided_at else date
+                on = max(min(date, timezone.localdate()), approved_on)
+                _status_change(project, ProjectStatus.ACTIVE, by=author, on=on, note="First progress update")
             project._change_reason = f"Progress update by {author.email}"
             project.save()
     return update
@@ -404,6 +421,38 @@ def output_add(*, project: Project, added_by: User, title: str, url: str, gifted
     return output
 
 
+def project_complete(*, project: Project, completed_by: User, on: datetime.date | None = None, note: str = "") -> Project:
+    """Staff mark an approved or active project completed: it is delivered in the year holding `on` (default today)."""
+    return _project_end(project=project, status=ProjectStatus.COMPLETED, by=completed_by, on=on, note=note)
+
+
+def project_cancel(*, project: Project, cancelled_by: User, reason: str, on: datetime.date | None = None) -> Project:
+    """Staff stop an approved or active project; a cancelled project is never counted as delivered."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason the project stops."})
+    return _project_end(project=project, status=ProjectStatus.CANCELLED, by=cancelled_by, on=on, note=reason)
+
+
+def _project_end(*, project: Project, status: str, by: User, on: datetime.date | None, note: str) -> Project:
+    today = timezone.localdate()
+    on = on or today
+    verb = "completed" if status == ProjectStatus.COMPLETED else "cancelled"
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
+            raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only an approved or active project can be {verb}.")
+        if on > today:
+            raise ValidationError({"on": f"The day it was {verb} cannot be in the future."})
+        if project.start_date and on < project.start_date:
+            raise ValidationError({"on": f"The day it was {verb} cannot be before it started ({project.start_date:%-d %B %Y})."})
+        _status_change(project, status, by=by, on=on, note=note)
+        project.end_date = on
+        project._change_reason = f"{verb.capitalize()} by {by.email}"
+        project.save()
+    return project
+
+
 def benefit_record(
     *,
     project: Project,
@@ -413,8 +462,13 @@ def benefit_record(
     year: FinancialYear,
     amount: Decimal | None = None,
     hours: Decimal | None = None,
+    confidence: str = BenefitConfidence.REALISED,
+    reach: int | None = None,
+    unit: str = "",
+    evidence: str = "",
+    evidence_url: str = "",
 ) -> Benefit:
-    """A benefit the officer's own borough got from the project."""
+    """A benefit the officer's own borough got from the project, realised or estimated, with its evidence."""
     _guard_reportable(project)
     with transaction.atomic():
         benefit = Benefit(
@@ -425,6 +479,11 @@ def benefit_record(
             description=description,
             amount=to_money(amount) if amount is not None else None,
             hours=hours,
+            confidence=confidence,
+            reach=reach,
+            unit=(unit or "").strip(),
+            evidence=(evidence or "").strip(),
+            evidence_url=evidence_url or "",
             recorded_by=recorded_by,
         )
         benefit.full_clean()
@@ -435,21 +494,37 @@ def benefit_record(
 
 @dataclass(frozen=True)
 class WorkstreamAnswer:
-    """An officer's answer about one workstream: its value to them 1–5, whether LOTI added value, a comment."""
+    """An officer's answer about one workstream: its value to them 1–5 (or not involved), whether LOTI added
+    value, a comment."""
 
     workstream: Workstream
     rating: int | None
     loti_added_value: bool | None = None
     comment: str = ""
+    not_involved: bool = False
 
 
-def answer_field(question: str, workstream_id: int) -> str:
+def answer_field(question: str, workstream_id: int | str) -> str:
     """The name an answer's question goes by in forms and errors: rating_12, added_value_12, comment_12."""
     return f"{question}_{workstream_id}"
 
 
-def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamAnswer]) -> list[SurveyResponse]:
-    """An officer's answers to the open survey, one per active workstream; answering again replaces them."""
+OVERALL_FIELD = answer_field("rating", "overall")
+
+
+def _rating_problem(rating, subject: str) -> str | None:
+    if rating is None:
+        return f"Rate {subject} from 1 to 5"
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        return f"Rate {subject} with a whole number from 1 to 5, not {rating!r}"
+    return None
+
+
+def survey_answer(
+    *, survey: Survey, respondent: User, answers: list[WorkstreamAnswer], overall: int | None, overall_comment: str = ""
+) -> list[SurveyResponse]:
+    """An officer's answers to the open survey: one per active workstream (a rating or "not involved") and LOTI
+    overall; answering again replaces them."""
     today = timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
         raise ValidationError(
@@ -468,12 +543,20 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
         seen.add(workstream.pk)
         if not workstream.active:
             errors.setdefault(rating_field, []).append(f"{workstream} is no longer an active workstream: it is not rated.")
-        if answer.rating is None:
-            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} from 1 to 5.")
-        elif isinstance(answer.rating, bool) or not isinstance(answer.rating, int) or not 1 <= answer.rating <= 5:
-            errors.setdefault(rating_field, []).append(f"Rate the value of {workstream} with a whole number from 1 to 5, not {answer.rating!r}.")
+        if answer.not_involved:
+            if answer.rating is not None:
+                errors.setdefault(rating_field, []).append(f"Rate {workstream} or say you were not involved, not both.")
+        else:
+            problem = _rating_problem(answer.rating, f"the value of {workstream}")
+            if problem:
+                errors.setdefault(rating_field, []).append(f"{problem}, or say you were not involved." if answer.rating is None else f"{problem}.")
     for workstream in Workstream.objects.filter(active=True).exclude(pk__in=seen):
-        errors.setdefault(answer_field("rating", workstream.pk), []).append(f"Rate the value of {workstream} from 1 to 5.")
+        errors.setdefault(answer_field("rating", workstream.pk), []).append(
+            f"Rate the value of {workstream} from 1 to 5, or say you were not involved."
+        )
+    problem = _rating_problem(overall, "LOTI overall")
+    if problem:
+        errors.setdefault(OVERALL_FIELD, []).append(f"{problem}.")
     if errors:
         raise ValidationError(errors)
 
@@ -494,13 +577,19 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
                 respondent_email=email,
                 organisation_id=organisation_id,
                 workstream=answer.workstream,
-                rating=answer.rating,
-                loti_added_value=answer.loti_added_value,
+                rating=None if answer.not_involved else answer.rating,
+                loti_added_value=None if answer.not_involved else answer.loti_added_value,
                 comment=(answer.comment or "").strip(),
                 submitted_at=now,
             )
             for answer in answers
         ]
+        rows.append(
+            SurveyResponse(
+                survey=survey, respondent=respondent, respondent_email=email, organisation_id=organisation_id, workstream=None,
+                rating=overall, comment=(overall_comment or "").strip(), submitted_at=now,
+            )
+        )
         # One statement; a second answer (or two tabs sending at once) updates the same rows.
         SurveyResponse.objects.bulk_create(
             rows,
@@ -509,4 +598,4 @@ def survey_answer(*, survey: Survey, respondent: User, answers: list[WorkstreamA
             update_fields=["respondent", "organisation", "rating", "loti_added_value", "comment", "submitted_at"],
         )
     saved = SurveyResponse.objects.filter(survey=survey, respondent_email=email).select_related("workstream", "organisation")
-    return list(saved.order_by("workstream__pillar__position", "workstream__position", "workstream__name"))
+    return list(saved.order_by(*ANSWER_ORDER))

@@ -16,7 +16,7 @@ from members.permissions import officer_organisation_id
 
 from . import data_projects, permissions, selectors, services
 from .forms import BenefitForm, DeclineForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
-from .models import Project
+from .models import RATING_SCALE, Project
 
 
 class DirectoryView(ListView):
@@ -280,6 +280,11 @@ class BenefitView(ProgressUpdateView):
                 year=FinancialYear.objects.for_label(data["year"]),
                 amount=data["amount"],
                 hours=data["hours"],
+                confidence=data["confidence"],
+                reach=data["reach"],
+                unit=data["unit"],
+                evidence=data["evidence"],
+                evidence_url=data["evidence_url"],
             )
         except ValidationError as error:
             return self.refuse(form, error)
@@ -323,12 +328,12 @@ class SurveyView(SurveyMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        context.update(survey=self.survey, already_answered=bool(form.initial))
+        context.update(survey=self.survey, already_answered=bool(form.initial), rating_scale=RATING_SCALE)
         return context
 
     def form_valid(self, form):
         try:
-            services.survey_answer(survey=self.survey, respondent=self.request.user, answers=form.answers())
+            services.survey_answer(survey=self.survey, respondent=self.request.user, answers=form.answers(), **form.overall())
         except ValidationError as error:
             # Errors about a question on the page go beside it; any other (survey just closed, say) at the top.
             add_errors(form, error)
@@ -343,4 +348,4 @@ class SurveyAnswersView(SurveyMixin, TemplateView):
     template_name = "projects/survey_answers.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"survey": self.survey, "answers": self.answered()}
+        return super().get_context_data(**kwargs) | {"survey": self.survey, "answers": self.answered(), "rating_scale": RATING_SCALE}

@@ -14,6 +14,7 @@ from budget.reports.pdf import render_pdf
 from budget.selectors.evaluation import EvaluationReport, evaluation_report
 from budget.selectors.report import BudgetReport, budget_report
 from loti.models import FinancialYear
+from projects.models import RATING_SCALE
 
 FORMATS = ["pdf", "json", "csv"]
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "text/csv"}
@@ -22,6 +23,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "csv": "t
 TOP_SOURCES = 10
 TOP_PROJECTS = 15
 TOP_LINES = 25  # budget lines per section in the PDF's table of plan, actual and forecast
+TOP_DELIVERED = 40  # delivered projects named in the evaluation PDF; the CSV and JSON name every one
 
 
 def largest_with_rest(rows: list[tuple[str, Decimal]], *, top: int, rest: str) -> list[tuple[str, Decimal]]:
@@ -86,12 +88,12 @@ def evaluation_charts(report: EvaluationReport) -> list[Chart]:
     return [
         bar_chart(
             title=f"Satisfaction per workstream (average of 1 to 5), {report.year}",
-            rows=[(f"{row.workstream} ({row.answers} answers)", row.average) for row in figures.satisfaction],
+            rows=[(f"{row.workstream} ({row.answers} answers)", row.average) for row in figures.satisfaction if row.answers],
             series="Average rating",
             unit="",
         ),
         bar_chart(
-            title=f"Cashable savings by project, {report.year}" + (f": the {TOP_PROJECTS} largest" if savings.others else ""),
+            title=f"Realised cashable savings by project, {report.year}" + (f": the {TOP_PROJECTS} largest" if savings.others else ""),
             rows=[(row.title, row.savings) for row in savings.shown if row.savings],
         ),
         bar_chart(
@@ -156,4 +158,7 @@ def report_output(
         figures = report.current.figures
         context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)
         context["boroughs"] = figures.borough_leaders(top=TOP_PROJECTS)
+        context["rating_scale"] = RATING_SCALE
+        context["estimates"] = figures.estimate_leaders(top=TOP_PROJECTS)
+        context["delivered"] = figures.delivered_leaders(top=TOP_DELIVERED)
     return render_pdf(template=f"reports/{kind}_report.html", context=context)

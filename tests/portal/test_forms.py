@@ -138,13 +138,32 @@ def test_a_benefit_belongs_to_the_officers_borough_whatever_the_post_says(client
     assert response.status_code == 200  # three decimals: refused on the field
     response = client.post(
         reverse("projects:benefit", kwargs={"slug": approved.slug}),
-        {"kind": "cashable_saving", "description": "Cheaper licences", "year": "2020/21", "amount": "1200.50",
+        {"kind": "cashable_saving", "confidence": "realised", "description": "Cheaper licences", "year": "2020/21", "amount": "1200.50",
          "organisation": loti.hackney.pk, "project": 999, "recorded_by": loti.hackney_officer.pk},
     )
     assert response.status_code == 302
     benefit = Benefit.objects.get()
     assert (benefit.organisation, benefit.project, benefit.recorded_by) == (loti.camden, approved, loti.camden_officer)
     assert str(benefit.amount) == "1200.50" and benefit.year.label == "2020/21"
+
+
+def test_an_officer_records_an_estimate_or_a_reach_with_its_evidence(client, loti, approved):
+    client.force_login(loti.camden_officer)
+    url = reverse("projects:benefit", kwargs={"slug": approved.slug})
+    page = client.get(url).content.decode()
+    assert 'value="realised" checked' in page and "Estimated: a forecast or a potential benefit" in page
+    # A cost avoided needs its pounds; a reach needs its number and what it counts.
+    refused = client.post(url, {"kind": "cost_avoidance", "confidence": "estimated", "description": "Fewer agency staff", "year": "2020/21"})
+    assert "Enter the amount in pounds, like 12000." in refused.content.decode()
+    refused = client.post(url, {"kind": "reach", "confidence": "realised", "description": "Residents helped", "year": "2020/21", "reach": "40"})
+    assert "Say what the number counts, like learners." in refused.content.decode()
+    assert not Benefit.objects.exists()
+    client.post(url, {"kind": "cost_avoidance", "confidence": "estimated", "description": "Fewer agency staff", "year": "2020/21",
+                      "amount": "3000", "evidence": "Agency rates, March 2021", "evidence_url": "https://example.org/rates"})
+    client.post(url, {"kind": "reach", "confidence": "realised", "description": "Residents helped", "year": "2020/21", "reach": "40", "unit": "residents"})
+    saved = {b.kind: b for b in Benefit.objects.all()}
+    assert (saved["cost_avoidance"].confidence, saved["cost_avoidance"].amount, saved["cost_avoidance"].evidence) == ("estimated", 3000, "Agency rates, March 2021")
+    assert (saved["reach"].reach, saved["reach"].unit, saved["reach"].confidence) == (40, "residents", "realised")
 
 
 def test_a_crafted_update_cannot_change_the_projects_status_or_amount(client, loti, approved):

@@ -208,6 +208,11 @@ def test_answer_the_satisfaction_survey_from_the_home_page(loti, open_page):
     assert "Rate the value of Data Collaboration from 1 to 5" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
 
+    assert "Rate LOTI overall from 1 to 5" in page.locator(".govuk-error-summary").inner_text()
+    keys.tab_to("#id_rating_overall_0")  # LOTI overall: 4
+    page.keyboard.press("Space")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
     for workstream, steps, added_value in [(loti.other_workstream, 2, "yes"), (loti.workstream, 4, "no")]:
         keys.tab_to(f"#id_rating_{workstream.pk}_0")  # a radio group is one Tab stop; the arrow keys choose within it
         page.keyboard.press("Space")
@@ -225,6 +230,7 @@ def test_answer_the_satisfaction_survey_from_the_home_page(loti, open_page):
     assert_accessible(page)
     saved = {r.workstream_id: (r.rating, r.loti_added_value, r.comment) for r in SurveyResponse.objects.filter(organisation=loti.hackney)}
     assert saved == {
+        None: (4, None, ""),
         loti.other_workstream.pk: (3, True, ""),
         loti.workstream.pk: (5, False, "The data sessions let us join up with Camden"),
     }

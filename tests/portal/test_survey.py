@@ -24,8 +24,10 @@ def survey(loti):
     return Survey.objects.create(year=loti.year, opens_on=today - 7 * DAY, closes_on=today + 21 * DAY)
 
 
-def form_data(loti, *, data_rating="4", inclusion_rating="2", data_comment="The data sessions helped us join up"):
+def form_data(loti, *, data_rating="4", inclusion_rating="2", data_comment="The data sessions helped us join up", overall="4"):
     data = {
+        "rating_overall": overall,
+        "comment_overall": "",
         f"added_value_{loti.workstream.pk}": "yes",
         f"comment_{loti.workstream.pk}": data_comment,
         f"added_value_{loti.other_workstream.pk}": "no",
@@ -51,7 +53,7 @@ def test_an_officer_answers_the_survey_from_the_home_page(client, loti, survey):
     assert f'href="{reverse("projects:survey")}"' in home and f"Answer the {loti.year} satisfaction survey" in home
 
     page = client.get(reverse("projects:survey")).content.decode()
-    assert page.count('<h2 class="govuk-heading-m"') == 2  # one group per active workstream
+    assert page.count('<h2 class="govuk-heading-m"') == 3  # LOTI overall, then one group per active workstream
     assert "Data Collaboration" in page and "Digital Inclusion" in page and "Sharing &amp; reusing" not in page
     assert f'name="rating_{loti.workstream.pk}" type="radio" value="5"' in page
     assert f'id="id_comment_{loti.workstream.pk}"' in page
@@ -59,7 +61,8 @@ def test_an_officer_answers_the_survey_from_the_home_page(client, loti, survey):
     response = client.post(reverse("projects:survey"), form_data(loti), follow=True)
     assert response.redirect_chain == [(reverse("projects:survey_answers"), 302)]
     saved = {r.workstream: r for r in SurveyResponse.objects.filter(survey=survey)}
-    assert set(saved) == {loti.workstream, loti.other_workstream}
+    assert set(saved) == {None, loti.workstream, loti.other_workstream}  # None: the overall question
+    assert saved[None].rating == 4
     data = saved[loti.workstream]
     assert (data.rating, data.loti_added_value, data.comment) == (4, True, "The data sessions helped us join up")
     assert (data.organisation, data.respondent, data.respondent_email) == (loti.camden, loti.camden_officer, "cio@camden.gov.uk")
@@ -95,14 +98,14 @@ def test_an_imported_answer_with_the_address_spelled_differently_is_replaced_not
     SurveyResponse.objects.create(
         survey=survey, respondent_email="CIO@Camden.gov.uk", organisation=loti.camden, workstream=loti.workstream, rating=1
     )
-    survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti))
+    survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
     assert SurveyResponse.objects.filter(survey=survey, workstream=loti.workstream).get().rating == 4
-    assert SurveyResponse.objects.count() == 2
+    assert SurveyResponse.objects.count() == 3  # two workstreams and LOTI overall
 
 
 @pytest.mark.parametrize(
     "data_rating, message",
-    [("6", "Rate the value of Data Collaboration with a whole number from 1 to 5"), (None, "Rate the value of Data Collaboration from 1 to 5")],
+    [("6", "Rate the value of Data Collaboration with a whole number from 1 to 5"), (None, "Rate the value of Data Collaboration from 1 to 5, or say you were not involved")],
     ids=["rating 6", "missing rating"],
 )
 def test_a_bad_rating_is_named_beside_its_question_and_nothing_is_saved(client, loti, survey, data_rating, message):
@@ -191,7 +194,7 @@ def test_the_service_refuses_a_survey_that_is_not_open(loti, survey):
     survey.opens_on = timezone.localdate() + DAY
     survey.closes_on = timezone.localdate() + 30 * DAY
     with pytest.raises(ValidationError, match="satisfaction survey is open from .* answers cannot be taken today"):
-        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti))
+        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
     assert not SurveyResponse.objects.exists()
 
 
@@ -199,20 +202,20 @@ def test_the_service_refuses_a_survey_that_is_not_open(loti, survey):
 def test_the_service_refuses_anyone_but_an_approved_member_officer(loti, survey, who):
     user = person("cio@bromley.gov.uk", loti.bromley) if who == "non_member_officer" else getattr(loti, who)
     with pytest.raises(ValidationError, match="Only an approved officer of a LOTI member organisation"):
-        survey_answer(survey=survey, respondent=user, answers=answers(loti))
+        survey_answer(survey=survey, respondent=user, answers=answers(loti), overall=4)
     assert not SurveyResponse.objects.exists()
 
 
 def test_a_borough_whose_membership_ended_no_longer_answers(loti, survey):
     loti.camden.memberships.update(end_date=timezone.localdate() - DAY)
     with pytest.raises(ValidationError, match="member organisation"):
-        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti))
+        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
 
 
 @pytest.mark.parametrize("rating", [6, 0, None, 3.5, True], ids=["6", "0", "missing", "3.5", "True"])
 def test_the_service_names_the_workstream_whose_rating_is_wrong_and_saves_nothing(loti, survey, rating):
     with pytest.raises(ValidationError) as raised:
-        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti, data_rating=rating))
+        survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti, data_rating=rating), overall=4)
     errors = raised.value.message_dict
     assert list(errors) == [f"rating_{loti.workstream.pk}"]
     assert "Data Collaboration" in errors[f"rating_{loti.workstream.pk}"][0]
@@ -226,18 +229,20 @@ def test_the_service_takes_only_active_workstreams_and_needs_them_all(loti, surv
             survey=survey,
             respondent=loti.camden_officer,
             answers=[WorkstreamAnswer(workstream=loti.workstream, rating=4), WorkstreamAnswer(workstream=old, rating=5)],
+            overall=4,
         )
     errors = raised.value.message_dict
     assert "Sharing & reusing is no longer an active workstream" in errors[f"rating_{old.pk}"][0]
-    assert errors[f"rating_{loti.other_workstream.pk}"] == ["Rate the value of Digital Inclusion from 1 to 5."]
+    assert errors[f"rating_{loti.other_workstream.pk}"] == ["Rate the value of Digital Inclusion from 1 to 5, or say you were not involved."]
     assert not SurveyResponse.objects.exists()
 
 
 def test_a_borough_that_joins_today_can_answer(loti, survey):
     newham = borough("Newham", "E09000025", "newham.gov.uk")
     officer = person("cdio@newham.gov.uk", newham)
-    saved = survey_answer(survey=survey, respondent=officer, answers=answers(loti))
+    saved = survey_answer(survey=survey, respondent=officer, answers=answers(loti), overall=4)
     assert [(r.workstream, r.organisation, r.rating) for r in saved] == [
+        (None, newham, 4),  # LOTI overall first
         (loti.other_workstream, newham, 2),
         (loti.workstream, newham, 4),
     ]
@@ -265,13 +270,73 @@ def test_staff_open_a_survey_for_a_new_year_and_see_how_many_answered(client, lo
         assert response.status_code == 200 and message in response.content.decode(), data
     assert Survey.objects.count() == 2
 
-    survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti))
-    survey_answer(survey=survey, respondent=loti.hackney_officer, answers=answers(loti))
+    survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
+    survey_answer(survey=survey, respondent=loti.hackney_officer, answers=answers(loti), overall=4)
     changelist = client.get(reverse("admin:projects_survey_changelist")).content.decode()
     answers_url = reverse("admin:projects_surveyresponse_changelist") + f"?survey__id__exact={survey.pk}"
-    assert f'<a href="{answers_url}">4</a>' in changelist.replace("&amp;", "&")
+    assert f'<a href="{answers_url}">6</a>' in changelist.replace("&amp;", "&")  # two workstreams and overall, twice
     assert '<td class="field-respondents">2</td>' in changelist
 
     # The year of an existing survey is fixed; its dates can change.
     change = client.get(reverse("admin:projects_survey_change", args=[survey.pk])).content.decode()
     assert 'name="year_label"' not in change and 'name="closes_on"' in change
+
+
+# --- Answering honestly: "not involved", the overall question, one scale wording, no "None". ---
+
+
+def test_not_involved_is_an_answer_kept_apart_from_the_average(client, loti, survey):
+    client.force_login(loti.camden_officer)
+    page = client.get(reverse("projects:survey")).content.decode()
+    assert f'name="rating_{loti.other_workstream.pk}" type="radio" value="not_involved"' in page
+    data = form_data(loti, inclusion_rating="not_involved")
+    del data[f"added_value_{loti.other_workstream.pk}"]  # not asked of someone who was not involved
+    response = client.post(reverse("projects:survey"), data, follow=True)
+    assert response.redirect_chain == [(reverse("projects:survey_answers"), 302)]
+    inclusion = SurveyResponse.objects.get(workstream=loti.other_workstream)
+    assert (inclusion.rating, inclusion.loti_added_value) == (None, None)
+    client.force_login(loti.hackney_officer)
+    client.post(reverse("projects:survey"), form_data(loti, inclusion_rating="2"))
+
+    # Counting rule: a not-involved answer is counted apart, never in the average.
+    rows = {row.workstream: row for row in satisfaction_by_workstream(year=loti.year)}
+    assert (rows["Digital Inclusion"].average, rows["Digital Inclusion"].answers, rows["Digital Inclusion"].not_involved) == (2, 1, 1)
+    assert rows["Data Collaboration"].not_involved == 0
+
+    # Shown back as "Not involved", the one scale named, and an empty comment shows nothing (not "None").
+    client.force_login(loti.camden_officer)
+    answers_page = client.get(reverse("projects:survey_answers")).content.decode()
+    assert "Not involved" in answers_page and "1 is poor, 5 is excellent" in answers_page
+    assert "None" not in answers_page.split('<main')[1]
+    assert "LOTI overall" in answers_page and "4 out of 5" in answers_page
+
+
+def test_the_same_scale_wording_on_the_survey_page(client, loti, survey):
+    client.force_login(loti.camden_officer)
+    page = client.get(reverse("projects:survey")).content.decode()
+    assert page.count("1 is poor, 5 is excellent") >= 3  # the introduction and each rating question's hint
+    assert "1 – poor" in page and "5 – excellent" in page and "no value" not in page
+
+
+def test_a_rating_for_a_workstream_needs_the_added_value_answer_and_the_overall_question_is_required(client, loti, survey):
+    client.force_login(loti.camden_officer)
+    data = form_data(loti, overall="")
+    del data[f"added_value_{loti.workstream.pk}"]
+    page = client.post(reverse("projects:survey"), data).content.decode()
+    assert 'href="#id_rating_overall_0">Rate LOTI overall from 1 to 5' in page
+    assert "Say whether LOTI added value in Data Collaboration" in page
+    assert not SurveyResponse.objects.exists()
+
+
+def test_the_service_refuses_a_rating_and_not_involved_together_and_a_missing_overall(loti, survey):
+    both = [
+        WorkstreamAnswer(workstream=loti.workstream, rating=4, not_involved=True),
+        WorkstreamAnswer(workstream=loti.other_workstream, rating=None, not_involved=True),
+    ]
+    with pytest.raises(ValidationError) as raised:
+        survey_answer(survey=survey, respondent=loti.camden_officer, answers=both, overall=None)
+    errors = raised.value.message_dict
+    assert errors[f"rating_{loti.workstream.pk}"] == ["Rate Data Collaboration or say you were not involved, not both."]
+    assert errors["rating_overall"] == ["Rate LOTI overall from 1 to 5."]
+    assert f"rating_{loti.other_workstream.pk}" not in errors
+    assert not SurveyResponse.objects.exists()

@@ -151,8 +151,18 @@ def test_the_named_projects_with_their_boroughs_and_benefits(reference_data):
     }
     assert set(Project.objects.get(title="Care commons").participants.values_list("organisation__name", flat=True)) == {"Hackney", "Southwark"}
     assert set(Project.objects.get(title="Multi-agency data platform").participants.values_list("organisation__name", flat=True)) == {"Hounslow", "Brent"}
-    savings = {b.project.title: b.amount for b in Benefit.objects.filter(kind="cashable_saving").select_related("project")}
-    assert savings == {"Recruitment support": Decimal("300000.00"), "Pan-London Data-Sharing Agreements": Decimal("1400000.00")}
+    # The 2024 evaluation's figures, classed as it describes them: none is a realised cashable saving.
+    benefits = {(b.project.title, b.kind, b.confidence, b.amount, b.reach, b.unit) for b in Benefit.objects.select_related("project")}
+    assert benefits == {
+        ("Pan-London Data-Sharing Agreements", "cashable_saving", "estimated", Decimal("1400000.00"), None, ""),  # "potentially"
+        ("Recruitment support", "cost_avoidance", "realised", Decimal("300000.00"), None, ""),  # "compared to market rates"
+        ("Attack Surface Mapping pilot", "other", "estimated", None, None, ""),  # a break-even condition, not a saving
+        # Reach in three units, never added together.
+        ("Get Online London", "reach", "realised", None, 3450, "laptops and mobiles distributed to Londoners"),
+        ("Get Online London", "reach", "realised", None, 45000, "SIMs given out"),
+        ("Get Online London", "reach", "realised", None, 10000, "learners accessing basic digital skills"),
+    }
+    assert all(b.evidence.startswith("GLA") for b in Benefit.objects.all())  # each says where it comes from
     assert Project.objects.get(title="Get Online London").funder.kind == "gla"
     assert not Project.objects.filter(source="").exists()  # every project cites its document
 

@@ -17,7 +17,8 @@ def test_the_years_figures(evaluation_year):
     figures = report.current.figures
     assert figures.member_boroughs == ["Brent", "Camden", "Hackney"]  # Ealing joined in 2021/22
     assert figures.delivered == ["Information Governance Toolkit"]
-    assert [(p.title, p.boroughs) for p in figures.active] == [("Cyber Pilot", 2), ("Information Governance Toolkit", 3)]
+    # Delivered in the year, so not also active in it (DESIGN.md, "Counting projects by their dates").
+    assert [(p.title, p.boroughs) for p in figures.active] == [("Cyber Pilot", 2)]
     assert figures.boroughs_per_project == Decimal("2.5")
     assert [(row.workstream, row.average, row.answers, row.added_value_yes) for row in figures.satisfaction] == [
         ("Data Collaboration", Decimal("4.3"), 3, 3),
@@ -34,10 +35,14 @@ def test_json_and_the_previous_year(evaluation_year):
     FinancialYear.objects.for_label("2019/20")
     Project.objects.create(title="Recruitment pool", slug="recruit", status="completed", end_date=datetime.date(2019, 12, 1))
     data = json.loads(report_output(kind="evaluation", year=evaluation_year, fmt="json"))
-    assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 2
+    assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 1
     assert data["savings_total"] == "1642000.50" and data["cost_per_project_delivered"] == "100000.00"
-    assert data["satisfaction"][0] == {"workstream": "Data Collaboration", "average": "4.3", "answers": 3, "added_value_yes": 3, "added_value_answers": 3}
-    assert data["previous"]["year"] == "2019/20" and data["previous"]["projects_delivered"] == 1
+    assert data["satisfaction"][0] == {
+        "workstream": "Data Collaboration", "average": "4.3", "answers": 3, "not_involved": 0, "added_value_yes": 3, "added_value_answers": 3
+    }
+    # Rule: with neither a start date nor a year a project is counted nowhere, even with an end date; it is listed.
+    assert data["previous"]["year"] == "2019/20" and data["previous"]["projects_delivered"] == 0
+    assert data["undated"] == ["Recruitment pool"]
 
 
 def test_the_evaluation_pdf_reads_back_and_is_tagged(evaluation_year):
