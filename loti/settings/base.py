@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loti.context_processors.site",
             ],
         },
     },
@@ -174,7 +175,7 @@ LOTI_REMINDER_INTERVAL_DAYS = int(env("LOTI_REMINDER_INTERVAL_DAYS", "14"))
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 STATICFILES_DIRS += [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "members.middleware.StaffTwoFactorMiddleware"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "members.middleware.StaffTwoFactorMiddleware", "loti.middleware.PrivateCacheMiddleware"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -200,3 +201,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
 MFA_TOTP_ISSUER = "LOTI Portal"
 # LOTI staff must have an authenticator app before they reach the admin.
 LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
+
+# Site-wide pages and rules (front door, statutory pages, error pages, security of signed-in pages).
+# Staff without an authenticator reach only these paths (to set one up, sign out, or read the statutory pages).
+LOTI_STAFF_MFA_EXEMPT_PATHS = ["/accounts/", "/static/", "/accessibility/", "/privacy/", "/cookies/", "/contact/"]
+# Who the public and officers write to; shown on the contact, accessibility and privacy pages.
+LOTI_CONTACT_EMAIL = env("LOTI_CONTACT_EMAIL", "hello@loti.london")
+# The oldest financial year LOTI can have (it began in 2018/19) and how many years ahead a plan may reach.
+LOTI_FIRST_YEAR = int(env("LOTI_FIRST_YEAR", "2018"))
+LOTI_YEARS_AHEAD = int(env("LOTI_YEARS_AHEAD", "10"))
