@@ -3,4 +3,7 @@ from django.conf import settings
 
 
 def site(request):
-    return {"contact_email": settings.LOTI_CONTACT_EMAIL}
+    return {
+        "contact_email": settings.LOTI_CONTACT_EMAIL,
+        "budget_published": getattr(settings, "PUBLISH_BUDGET_SUMMARY", False),
+    }

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.conf import settings
 from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.urls import reverse
@@ -117,8 +116,5 @@ def home(request):
     return render(
         request,
         "site/landing.html",
-        {
-            "project_count": Project.objects.exclude(status=ProjectStatus.DRAFT).count(),
-            "budget_published": getattr(settings, "PUBLISH_BUDGET_SUMMARY", False),
-        },
+        {"project_count": Project.objects.exclude(status=ProjectStatus.DRAFT).count()},
     )
