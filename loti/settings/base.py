@@ -210,3 +210,7 @@ LOTI_CONTACT_EMAIL = env("LOTI_CONTACT_EMAIL", "hello@loti.london")
 # The oldest financial year LOTI can have (it began in 2018/19) and how many years ahead a plan may reach.
 LOTI_FIRST_YEAR = int(env("LOTI_FIRST_YEAR", "2018"))
 LOTI_YEARS_AHEAD = int(env("LOTI_YEARS_AHEAD", "10"))
+# allauth's Title Case headings and buttons in the portal's sentence case (locale/en_GB, compiled .mo committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# People are shown by name, else email, never by the username generated for them.
+ACCOUNT_USER_DISPLAY = str

@@ -26,7 +26,8 @@ def govuk_widget(field):
         described.append(f"{field.auto_id}-hint")
     if field.errors:
         described.append(f"{field.auto_id}-error")
-    attrs = {"class": css}
+    # GOV.UK forms never use placeholders (they vanish as you type and fail contrast): labels and hints say it all.
+    attrs = {"class": css, "placeholder": False}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     existing = field.field.widget.attrs.get("class")
