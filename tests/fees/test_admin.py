@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from budget.models import Invoice, InvoiceKind, Payment
+from loti.models import FinancialYear
 
 pytestmark = pytest.mark.django_db
 INVOICES = "/admin/budget/invoice/"
@@ -26,8 +27,12 @@ def test_issue_this_years_invoices_previews_then_issues(members, staff_client, s
 
     again = staff_client.post(f"{INVOICES}issue/", {"year": "2020/21", "preview": "1"})
     assert "Nothing to issue for this year" in again.content.decode()
-    bad = staff_client.post(f"{INVOICES}issue/", {"year": "2020-21", "preview": "1"})
-    assert "write it like 2020/21" in bad.content.decode()
+    # The year is chosen from a list: years with a fee schedule, this year and next; anything else is refused.
+    form = staff_client.get(f"{INVOICES}issue/").content.decode()
+    assert '<select name="year"' in form and '<option value="2020/21">' in form
+    bad = staff_client.post(f"{INVOICES}issue/", {"year": "1999/00", "preview": "1"})
+    assert "Select a valid choice" in bad.content.decode()
+    assert not FinancialYear.objects.filter(label="1999/00").exists()
 
 
 def test_the_list_shows_status_and_balance_and_filters_overdue(members, staff_client, staff_user):
