@@ -17,7 +17,7 @@ from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSou
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoicing import invoice_credit, invoices_issue
-from budget.services.payments import payment_check, payment_record
+from budget.services.payments import payment_check, payment_date_check, payment_record
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
 from loti.money import pounds_display
@@ -76,6 +76,12 @@ class PaymentInlineFormSet(BaseInlineFormSet):
         for form in self.forms:
             if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
+            received_on = form.cleaned_data.get("received_on")
+            if received_on is not None:
+                try:
+                    payment_date_check(invoice=invoice, received_on=received_on)
+                except ValidationError as error:
+                    form.add_error("received_on", error)
             amount = form.cleaned_data.get("amount")
             if amount is None:
                 continue
@@ -327,12 +333,17 @@ class PaymentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        invoice, amount = cleaned.get("invoice"), cleaned.get("amount")
+        invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:
                 payment_check(invoice=_annotated(invoice), amount=amount)
             except ValidationError as error:
                 self.add_error("amount", error)
+        if invoice and received_on is not None:
+            try:
+                payment_date_check(invoice=invoice, received_on=received_on)
+            except ValidationError as error:
+                self.add_error("received_on", error)
         return cleaned
 
 
