@@ -207,9 +207,10 @@ LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
 LOTI_STAFF_MFA_EXEMPT_PATHS = ["/accounts/", "/static/", "/accessibility/", "/privacy/", "/cookies/", "/contact/"]
 # Who the public and officers write to; shown on the contact, accessibility and privacy pages.
 LOTI_CONTACT_EMAIL = env("LOTI_CONTACT_EMAIL", "hello@loti.london")
-# The oldest financial year LOTI can have (it began in 2018/19) and how many years ahead a plan may reach.
-LOTI_FIRST_YEAR = int(env("LOTI_FIRST_YEAR", "2018"))
-LOTI_YEARS_AHEAD = int(env("LOTI_YEARS_AHEAD", "10"))
+# The financial years the portal accepts, by the calendar year they start in: LOTI began in 2018/19; room is left
+# for older history and long plans, but a year like 1900/01 or 9999/00 is a typing error and is refused.
+LOTI_FIRST_YEAR = int(env("LOTI_FIRST_YEAR", "2010"))
+LOTI_LAST_YEAR = int(env("LOTI_LAST_YEAR", "2060"))
 # allauth's Title Case headings and buttons in the portal's sentence case (locale/en_GB, compiled .mo committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # People are shown by name, else email, never by the username generated for them.
