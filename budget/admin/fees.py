@@ -21,13 +21,10 @@ from budget.services.payments import payment_check, payment_date_check, payment_
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
 from loti.money import pounds_display
+from loti.text import plural
 from loti.years import parse_year_label, year_label_for
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class MoneyTotalsMixin:
@@ -274,7 +271,7 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
                     issued = invoices_issue(year=year, issued_by=request.user)
                     if issued:
                         total = pounds_display(sum(invoice.gross for invoice in issued))
-                        self.message_user(request, f"Issued {_plural(len(issued), 'invoice')} for {year.label}, {total} in all.", messages.SUCCESS)
+                        self.message_user(request, f"Issued {plural(len(issued), 'invoice')} for {year.label}, {total} in all.", messages.SUCCESS)
                     else:
                         self.message_user(request, f"No invoices to issue for {year.label}: every member already has one.", messages.INFO)
                     url = reverse("admin:budget_invoice_changelist") + f"?year__id__exact={year.pk}"
@@ -313,7 +310,7 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
                 else:
                     credited.append(f"{invoice.number} with {note.number}")
             if credited:
-                self.message_user(request, f"Credited {_plural(len(credited), 'invoice')}: {'; '.join(credited)}.", messages.SUCCESS)
+                self.message_user(request, f"Credited {plural(len(credited), 'invoice')}: {'; '.join(credited)}.", messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
