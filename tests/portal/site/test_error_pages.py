@@ -3,7 +3,7 @@ and what to do next. Never Django's bare "403 Forbidden", its debug 404 listing 
 import pytest
 from django.test import Client
 
-from .conftest import make_project
+from ..conftest import make_project
 
 LAYOUT = 'class="govuk-footer"'  # the site layout, with its footer links
 FOOTER_LINKS = ["/accessibility/", "/privacy/", "/cookies/", "/contact/"]
@@ -46,7 +46,7 @@ def test_a_refusal_is_the_portals_403_and_says_why(client, loti):
     assert loti.pending_officer.email in html  # says which account was refused
 
 
-@pytest.mark.urls("tests.site.urls_failing")
+@pytest.mark.urls("tests.portal.site.urls_failing")
 def test_a_failure_is_the_portals_500(loti):
     client = Client(raise_request_exception=False)
     response = client.get("/fails/")

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import PASSWORD
+from ..conftest import PASSWORD
 
 TITLE_CASE = re.compile(r"\b(Sign In|Sign Up|Sign Out|Remember Me|Password Reset|Reset My Password|Email Addresses|Change Password|Two-Factor Authentication|Make Primary|Add Email|Current Password|New Password)\b")
 

@@ -11,7 +11,7 @@ from budget.services.payments import payment_record
 from members.models import MembershipTier
 from projects.models import ProjectStatus
 
-from .conftest import assert_accessible, give_totp, make_project, sign_in
+from ..conftest import assert_accessible, give_totp, make_project, sign_in
 
 STATUTORY = {"/accessibility/": "Accessibility statement", "/privacy/": "Privacy notice", "/cookies/": "Cookies", "/contact/": "Contact"}
 

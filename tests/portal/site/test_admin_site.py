@@ -12,7 +12,7 @@ from budget.services.payments import payment_record
 from members.models import MembershipTier
 from projects.models import ProjectStatus
 
-from .conftest import make_project
+from ..conftest import make_project
 
 
 @pytest.fixture

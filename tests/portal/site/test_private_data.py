@@ -14,7 +14,7 @@ from budget.services.reports import report_download_token
 from members.models import MembershipTier
 from projects.models import ProjectStatus, Survey
 
-from .conftest import give_totp, make_project
+from ..conftest import give_totp, make_project
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from budget.services.payments import payment_record
 from members.models import Invitation, MembershipTier
 from projects.models import Benefit, ProgressUpdate, ProjectStatus, Survey
 
-from .conftest import give_totp, make_project, sign_in
+from ..conftest import give_totp, make_project, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
