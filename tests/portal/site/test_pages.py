@@ -151,3 +151,29 @@ def test_new_pages_pass_axe_at_desktop_and_phone_widths(loti, open_page, staff_m
     for index in range(regions.count()):
         region = regions.nth(index)
         assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("tests.portal.site.urls_failing")
+def test_error_pages_pass_axe(loti, open_page):
+    visitor = open_page()
+    for path, status in (("/no-such-page/", 404), ("/fails/", 500)):
+        response = visitor.goto(path)
+        assert response.status == status
+        assert_accessible(visitor)
+    pending = open_page()
+    sign_in(pending, loti.pending_officer.email)
+    assert pending.goto("/budget/").status == 403
+    assert "You cannot do this" in pending.content()
+    assert_accessible(pending)
+
+
+def test_a_benefit_says_pounds_once(client, loti):
+    from projects.models import Benefit
+
+    project = make_project("Shared cyber pilot", lead=loti.camden, others=[loti.hackney])
+    Benefit.objects.create(project=project, year=loti.year, organisation=loti.camden, kind="cashable_saving",
+                           description="Licences bought once", amount=Decimal("1500.00"))
+    html = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "Cashable saving £1,500.00" in html and "(£)" not in html
