@@ -121,7 +121,8 @@ def test_a_page_past_the_end_of_the_directory_is_friendly(client, loti):
         response = client.get(f"/projects/?page={asked}")
         assert response.status_code == 200, asked
         assert f"There is no page {asked}" in response.content.decode()
-    assert "the list has 2 pages, and this is the last" in client.get("/projects/?page=99").content.decode()
+    assert "There is no page 99: this is page 2 of 2." in client.get("/projects/?page=99").content.decode()
+    assert "There is no page not-a-number: this is page 1 of 2." in client.get("/projects/?page=not-a-number").content.decode()
     assert "There is no page" not in client.get("/projects/?page=2").content.decode()
 
 
