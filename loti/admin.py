@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 
 from .models import FinancialYear, ImportRecord
@@ -24,3 +25,37 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Scheduling plumbing (django-celery-beat's tasks, crontabs, intervals) is for superusers only: other staff never see
+# it on the admin index and cannot open it, so nobody turns off the overdue reminders by accident.
+class SuperuserOnlyAdminMixin:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+def _superusers_only(app_label: str) -> None:
+    for model in apps.get_app_config(app_label).get_models():
+        if not admin.site.is_registered(model):
+            continue
+        model_admin = admin.site.get_model_admin(model)
+        if isinstance(model_admin, SuperuserOnlyAdminMixin):
+            continue
+        restricted = type(f"SuperuserOnly{type(model_admin).__name__}", (SuperuserOnlyAdminMixin, type(model_admin)), {})
+        admin.site.unregister(model)
+        admin.site.register(model, restricted)
+
+
+_superusers_only("django_celery_beat")

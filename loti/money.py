@@ -20,3 +20,13 @@ def to_money(value) -> Decimal:
 def money_str(value) -> str:
     """Two decimals, no separators: the form the JSON and CSV contracts use."""
     return f"{to_money(value):.2f}"
+
+
+def pounds_display(value, *, negative: bool = False) -> str:
+    """£1,234.50 for people (admin lists, messages); a real minus sign, never a hyphen, for money going back."""
+    if value is None or value == "":
+        return "–"
+    amount = to_money(value)
+    if negative:
+        amount = -amount
+    return f"{'−' if amount < 0 else ''}£{abs(amount):,.2f}"

@@ -12,7 +12,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.defaults import server_error as django_server_error
 
 from loti.log_filters import is_database_unavailable
 
@@ -72,10 +71,12 @@ class DatabaseUnavailableMiddleware:
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 page when the error was the database being away, else Django's (the portal's 500.html)."""
+    """handler500: the 503 page when the error was the database being away, else the portal's 500 page."""
     import sys
 
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         return unavailable_response(request, error)
-    return django_server_error(request, template_name=template_name)
+    from loti.pages import server_error as portal_server_error
+
+    return portal_server_error(request, template_name=template_name)

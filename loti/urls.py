@@ -2,7 +2,7 @@ from django.contrib import admin
 from allauth.account.decorators import secure_admin_login
 from django.urls import include, path
 
-from budget.views.home import BoroughHomeView
+from budget.views.home import home
 
 admin.site.site_header = "LOTI Portal administration"
 admin.site.site_title = "LOTI Portal"
@@ -13,7 +13,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", BoroughHomeView.as_view(), name="home"),
+    path("", home, name="home"),
+    path("", include("loti.urls_pages")),
     path("projects/", include("projects.urls")),
     path("members/", include("members.urls")),
     path("", include("members.urls_register")),  # the technology register, opportunities, maturity (issue 15)

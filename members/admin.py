@@ -4,6 +4,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from loti.import_admin import SpreadsheetAdminMixin
+from loti.text import plural
 
 from . import services
 from .models import Invitation, Membership, MembershipTier, Organisation, User
@@ -77,7 +78,7 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset.filter(organisation__isnull=False, organisation_approved_at__isnull=True):
             services.officer_approve(user=user, approved_by=request.user)
             approved += 1
-        self.message_user(request, f"Approved {approved} officer(s) for their organisation.", messages.SUCCESS)
+        self.message_user(request, f"Approved {plural(approved, 'officer')} for their organisation.", messages.SUCCESS)
 
 
 @admin.register(Invitation)

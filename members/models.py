@@ -133,6 +133,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def get_short_name(self) -> str:
+        # The username is generated from the email for allauth's sake; people never see it.
+        return self.first_name or self.email
+
     @property
     def approved_organisation(self):
         return self.organisation if self.organisation_approved_at else None

@@ -37,8 +37,17 @@ class DirectoryView(ListView):
             chosen = {name: value for name, value in self.filters.cleaned_data.items() if value not in (None, "")}
         return selectors.project_directory(user=self.request.user, **chosen)
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page number past the end (an old link, a shorter list after filtering) shows the last page and says so."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        asked = self.request.GET.get("page") or "1"
+        page = paginator.get_page(asked)
+        self.page_asked = None if asked == str(page.number) else asked[:12]
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_asked"] = self.page_asked
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filters"] = self.filters

@@ -25,13 +25,13 @@ def test_setup_demo_prepares_every_role_and_can_run_again(settings):
     assert Invoice.objects.filter(year__label="2020/21").count() == 19  # issued once, not twice
     assert Survey.objects.count() == 1
 
-    settings.DEBUG = True
+    settings.LOTI_DEMO = True
     code = io.StringIO()
     call_command("demo_code", stdout=code)
     assert code.getvalue().strip().isdigit() and len(code.getvalue().strip()) == 6
 
 
 def test_the_demo_code_is_refused_outside_the_demo(settings):
-    settings.DEBUG = False
+    settings.LOTI_DEMO = False
     with pytest.raises(CommandError):
         call_command("demo_code")

@@ -2,6 +2,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,10 +18,35 @@ from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoice_sending import invoice_send_status, invoices_send_again
 from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
-from budget.services.payments import payment_check, payment_record
+from budget.services.payments import payment_check, payment_date_check, payment_record
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
+from loti.money import pounds_display
+from loti.text import plural
 from loti.years import parse_year_label, year_label_for
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+class MoneyTotalsMixin:
+    """Below the list, the totals of every row the filters select (not only this page's)."""
+
+    money_totals: dict = {}  # label -> aggregate expression
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            changelist = context["cl"]
+            sums = changelist.queryset.order_by().aggregate(**{
+                f"total_{index}": Coalesce(expression, Value(0), output_field=MONEY)
+                for index, expression in enumerate(self.money_totals.values())
+            })
+            context["money_totals"] = [
+                (label, pounds_display(sums[f"total_{index}"])) for index, label in enumerate(self.money_totals)
+            ]
+            context["money_totals_count"] = changelist.result_count
+        return response
 
 
 @admin.register(FeeSchedule)
@@ -47,6 +74,12 @@ class PaymentInlineFormSet(BaseInlineFormSet):
         for form in self.forms:
             if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
+            received_on = form.cleaned_data.get("received_on")
+            if received_on is not None:
+                try:
+                    payment_date_check(invoice=invoice, received_on=received_on)
+                except ValidationError as error:
+                    form.add_error("received_on", error)
             amount = form.cleaned_data.get("amount")
             if amount is None:
                 continue
@@ -98,8 +131,18 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _issue_year_choices() -> list[tuple[str, str]]:
+    """Years with a fee schedule, and this year and next: the only years invoices can sensibly be issued for."""
+    this_year = year_label_for(timezone.localdate())
+    start = int(this_year[:4])
+    labels = set(FeeSchedule.objects.values_list("year__label", flat=True))
+    labels |= {this_year, f"{start + 1}/{(start + 2) % 100:02d}"}
+    return [(label, label) for label in sorted(labels, reverse=True)]
+
+
 class IssueInvoicesForm(forms.Form):
-    year = forms.CharField(label="Financial year", max_length=7, help_text="Written 2025/26; created if it does not exist yet")
+    year = forms.ChoiceField(label="Financial year", choices=_issue_year_choices,
+                             help_text="Years with a fee schedule, and this year and next")
     issued_on = forms.DateField(
         label="Date of issue", required=False, widget=forms.DateInput(format="%Y-%m-%d"),
         help_text="YYYY-MM-DD; also the tax point. Leave empty for today; give a date in a past year to date its invoices then.",
@@ -136,11 +179,18 @@ class CreditForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
+class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
-    list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net", "vat", "gross",
-                    "status_label", "balance_amount", "sent_short", "pdf_link"]
+    list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net_amount", "vat_amount",
+                    "gross_amount", "status_label", "balance_amount", "sent_short", "pdf_link"]
+    # A credit note takes money back: it counts negative in the totals, as it shows in the list.
+    money_totals = {
+        "Net": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("net")), default=F("net"), output_field=MONEY)),
+        "VAT": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("vat")), default=F("vat"), output_field=MONEY)),
+        "Gross": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("gross")), default=F("gross"), output_field=MONEY)),
+        "Balance owed": Sum("balance"),
+    }
     list_filter = [StatusFilter, "year", OverdueFilter, "kind", SentFilter]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
@@ -178,13 +228,25 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     def status_label(self, invoice):
         return InvoiceStatus.labels.get(invoice.status, invoice.status)
 
+    @admin.display(description="net", ordering="net")
+    def net_amount(self, invoice):
+        return pounds_display(invoice.net, negative=invoice.kind == InvoiceKind.CREDIT_NOTE)
+
+    @admin.display(description="VAT", ordering="vat")
+    def vat_amount(self, invoice):
+        return pounds_display(invoice.vat, negative=invoice.kind == InvoiceKind.CREDIT_NOTE)
+
+    @admin.display(description="gross", ordering="gross")
+    def gross_amount(self, invoice):
+        return pounds_display(invoice.gross, negative=invoice.kind == InvoiceKind.CREDIT_NOTE)
+
     @admin.display(description="balance", ordering="balance")
     def balance_amount(self, invoice):
-        return invoice.balance
+        return pounds_display(invoice.balance)
 
     @admin.display(description="paid", ordering="paid")
     def paid_amount(self, invoice):
-        return invoice.paid
+        return pounds_display(invoice.paid)
 
     @admin.display(description="sent to finance", ordering="sent_at")
     def sent_to_finance(self, invoice):
@@ -273,7 +335,11 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
                 issued_on = form.cleaned_data.get("issued_on") or timezone.localdate()
                 if "confirm" in request.POST:
                     issued = invoices_issue(year=year, issued_by=request.user, issued_on=issued_on)
-                    self.message_user(request, f"Issued {len(issued)} invoice(s) for {year.label}.", messages.SUCCESS)
+                    if issued:
+                        total = pounds_display(sum(invoice.gross for invoice in issued))
+                        self.message_user(request, f"Issued {plural(len(issued), 'invoice')} for {year.label}, {total} in all.", messages.SUCCESS)
+                    else:
+                        self.message_user(request, f"No invoices to issue for {year.label}: every member already has one.", messages.INFO)
                     url = reverse("admin:budget_invoice_changelist") + f"?year__id__exact={year.pk}"
                     return HttpResponseRedirect(url)
                 preview = invoices_issue(year=year, dry_run=True, issued_on=issued_on)
@@ -302,13 +368,16 @@ class InvoiceAdmin(SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
         invoices = list(queryset.filter(kind=InvoiceKind.INVOICE).select_related("organisation"))
         form = CreditForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
+            credited = []
             for invoice in invoices:
                 try:
                     note = invoice_credit(invoice=invoice, reason=form.cleaned_data["reason"], by=request.user)
                 except ValidationError as error:
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    self.message_user(request, f"{invoice.number}: {' '.join(error.messages)}", messages.ERROR)
                 else:
-                    self.message_user(request, f"Credited {invoice.number} with {note.number}.", messages.SUCCESS)
+                    credited.append(f"{invoice.number} with {note.number}")
+            if credited:
+                self.message_user(request, f"Credited {plural(len(credited), 'invoice')}: {'; '.join(credited)}.", messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -328,24 +397,34 @@ class PaymentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        invoice, amount = cleaned.get("invoice"), cleaned.get("amount")
+        invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:
                 payment_check(invoice=_annotated(invoice), amount=amount)
             except ValidationError as error:
                 self.add_error("amount", error)
+        if invoice and received_on is not None:
+            try:
+                payment_date_check(invoice=invoice, received_on=received_on)
+            except ValidationError as error:
+                self.add_error("received_on", error)
         return cleaned
 
 
 @admin.register(Payment)
-class PaymentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class PaymentAdmin(MoneyTotalsMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "payments"
     form = PaymentForm
-    list_display = ["invoice", "amount", "received_on", "reference", "source", "recorded_by"]
+    list_display = ["invoice", "amount_display", "received_on", "reference", "source", "recorded_by"]
+    money_totals = {"Received": Sum("amount")}
     list_filter = ["source", "invoice__year"]
     search_fields = ["invoice__number", "reference", "invoice__organisation__name"]
     list_select_related = ["invoice", "recorded_by"]
     autocomplete_fields = ["invoice"]
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_display(self, payment):
+        return pounds_display(payment.amount)
 
     def has_change_permission(self, request, obj=None):
         return False  # a recorded payment is never edited

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
 from budget.services.reports import report_distribute, report_request
 from loti.models import FinancialYear
+from loti.text import plural
 
 
 class ReportRequestForm(forms.Form):
@@ -94,7 +95,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         done = queryset.filter(status=ReportRunStatus.DONE).exclude(pdf="")
         sent = sum(report_distribute(run_id=run.pk) for run in done)
         skipped = queryset.count() - done.count()
-        self.message_user(request, f"Sent {sent} email(s) with a download link." + (f" {skipped} run(s) not ready were skipped." if skipped else ""))
+        self.message_user(request, f"Sent {plural(sent, 'email')} with a download link." + (f" {plural(skipped, 'run was', 'runs were')} not ready and skipped." if skipped else ""))
 
 
 @admin.register(ReportRecipient)

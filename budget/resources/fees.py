@@ -1,8 +1,8 @@
 """Spreadsheet kinds for fees: `payments` (the finance system's file) and `invoices` (export only); see docs/imports.md.
 
-A payments row is matched to its invoice by number. A row naming no invoice, a credited invoice, or one that
-(together with earlier rows of the same file) would overpay its invoice is an error on that row, and nothing in
-the file is written. A payment already recorded with the same invoice and reference (the same file imported
+A payments row is matched to its invoice by number. A row naming no invoice, a credited invoice, a date before the
+invoice was issued, or one that (together with earlier rows of the same file) would overpay its invoice is an error
+on that row, every problem of the row said at once, and nothing in the file is written. A payment already recorded with the same invoice and reference (the same file imported
 again) is left as it is when the row agrees, and is an error when it does not: an import never changes one.
 """
 from collections import defaultdict
@@ -14,7 +14,7 @@ from import_export.fields import Field
 from budget.models import Invoice, Payment, PaymentSource
 from budget.resources.guards import ClosedYearGuard
 from budget.selectors.invoices import invoices_with_status
-from budget.services.payments import payment_check, payment_record
+from budget.services.payments import payment_check, payment_date_check, payment_record
 from loti.imports import (
     DateWidget,
     FinancialYearWidget,
@@ -70,9 +70,27 @@ class PaymentResource(ClosedYearGuard, LotiResource):
     def get_instance(self, instance_loader, row):
         # The reference is what tells a payment imported before from a new one, so it cannot be left empty.
         if not str(row.get("reference") or "").strip():
-            raise ValidationError({"reference": "the finance system's reference is needed, so that importing "
-                                                "the same file again records each payment once"})
+            errors = {"reference": ["the finance system's reference is needed, so that importing "
+                                    "the same file again records each payment once"]}
+            # The row goes no further, so say what else is wrong with it too.
+            for resource_field in self.get_import_fields():
+                if resource_field.column_name in row and resource_field.attribute != "reference":
+                    try:
+                        resource_field.clean(row)
+                    except ValueError as field_error:
+                        errors[resource_field.attribute] = [str(field_error)]
+            raise ValidationError(errors)
         return super().get_instance(instance_loader, row)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A row with a column already wrong still has its other columns checked against its invoice.
+        errors = dict(import_validation_errors or {})
+        if errors:
+            try:
+                self.check_row(instance)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        return super().validate_instance(instance, errors, validate_unique)
 
     def _invoice(self, pk: int) -> Invoice:
         if pk not in self._invoices:
@@ -88,6 +106,7 @@ class PaymentResource(ClosedYearGuard, LotiResource):
         return self._invoice(payment.invoice_id).year_id if payment.invoice_id else None
 
     def check_row(self, payment):
+        """Every problem of the row at once; a column that could not be read (None here) is already reported."""
         if payment.pk:
             # Reached only when the row differs from the recorded payment (an agreeing row is skipped).
             recorded = Payment.objects.get(pk=payment.pk)
@@ -95,12 +114,24 @@ class PaymentResource(ClosedYearGuard, LotiResource):
                 f"payment {payment.reference!r} on {recorded.invoice.number} was already recorded as "
                 f"£{recorded.amount:,.2f} on {recorded.received_on.isoformat()}; an import never changes a recorded payment"
             )})
+        if payment.invoice_id is None:
+            return
         invoice = self._invoice(payment.invoice_id)
-        try:
-            payment_check(invoice=invoice, amount=payment.amount, already_pending=self._pending[invoice.pk])
-        except ValidationError as error:
-            raise ValidationError({"amount": error.messages}) from None
-        self._pending[invoice.pk] += payment.amount
+        errors: dict[str, list[str]] = {}
+        if payment.amount is not None:
+            try:
+                payment_check(invoice=invoice, amount=payment.amount, already_pending=self._pending[invoice.pk])
+            except ValidationError as error:
+                errors["amount"] = error.messages
+        if payment.received_on is not None:
+            try:
+                payment_date_check(invoice=invoice, received_on=payment.received_on)
+            except ValidationError as error:
+                errors["received_on"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        if payment.amount is not None:
+            self._pending[invoice.pk] += payment.amount
 
     def do_instance_save(self, instance, is_create):
         if not is_create:

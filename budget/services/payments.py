@@ -9,6 +9,15 @@ from budget.models import Invoice, InvoiceKind, Payment, PaymentSource
 from loti.money import to_money
 
 
+def payment_date_check(*, invoice: Invoice, received_on: datetime.date) -> None:
+    """Money cannot arrive for an invoice before the invoice was issued: such a date is a typing or matching error."""
+    if received_on < invoice.issued_on:
+        raise ValidationError(
+            f"received on {received_on.isoformat()}, before {invoice.number} was issued on {invoice.issued_on.isoformat()}; "
+            "check the date and the invoice number"
+        )
+
+
 def payment_check(*, invoice: Invoice, amount: Decimal, already_pending: Decimal = Decimal(0)) -> None:
     """Refuse a payment that a credit note, a credit note's number, or the outstanding balance does not allow.
 
@@ -42,7 +51,8 @@ def payment_record(
     by=None,
     source: str = PaymentSource.MANUAL,
 ) -> Payment:
-    """Record money received against an invoice. Refuses over-payment and credited invoices."""
+    """Record money received against an invoice. Refuses over-payment and credited invoices. (What people enter, by
+    hand or by import, is also checked with payment_date_check; code recording older history may not be.)"""
     from budget.selectors.invoices import invoices_with_status
 
     amount = to_money(amount)

@@ -234,12 +234,16 @@ def report_download_token(*, run: ReportRun, recipient: ReportRecipient | None =
 
 
 def report_for_token(*, token: str) -> ReportRun | None:
-    """The finished run a download link points to, or None if the link is forged, expired or not ready."""
+    """The finished run a download link points to, or None if the link is forged, expired, not ready, or its
+    recipient has since been taken off the distribution list."""
     try:
         value = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=LINK_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is a BadSignature too
         return None
-    run_id = value.split(":", 1)[0]
+    run_id, _, recipient_id = value.partition(":")
+    # A link emailed to a CELC recipient works only while they are on the list: deactivating them ends it.
+    if recipient_id not in ("", "0") and not ReportRecipient.objects.filter(pk=recipient_id, active=True).exists():
+        return None
     return ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.DONE).exclude(pdf="").select_related("year").first()
 
 

@@ -1,10 +1,14 @@
-"""'My borough': the home page of a borough officer. It lives in budget because it shows money beside projects."""
+"""The front door: 'My borough' for a signed-in officer, a landing page for everyone else.
+It lives in budget because it shows money beside projects."""
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from budget.models import Invoice, Payment
@@ -12,7 +16,7 @@ from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from loti.models import FinancialYear
 from members.models import Membership
 from members.permissions import is_pending_officer, officer_organisation_id, organisation_scope
-from projects.models import Benefit, ParticipantRole
+from projects.models import Benefit, ParticipantRole, Project, ProjectStatus
 from projects.permissions import can_answer_survey
 from projects.selectors import (
     HOME_LIST_LENGTH,
@@ -48,6 +52,9 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
         )
         for invoice in invoices:
             invoice.status_label = InvoiceStatus.labels.get(invoice.status, invoice.status)
+        # What the borough owes across all its invoices leads the page: the sum of every positive balance.
+        unpaid = [i for i in invoices if i.kind == "invoice" and i.balance > 0]
+        overdue = [i for i in unpaid if i.status == InvoiceStatus.OVERDUE]
         this_years = next((i for i in invoices if year and i.year_id == year.pk and i.kind == "invoice"), None)
         counts = borough_project_counts(organisation_id=organisation_id)
         projects = list(borough_recent_projects(organisation_id=organisation_id))
@@ -62,6 +69,10 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             year=year,
             invoice=this_years,
             invoices=invoices,
+            owed_total=sum((i.balance for i in unpaid), Decimal("0.00")),
+            owed_count=len(unpaid),
+            overdue_total=sum((i.balance for i in overdue), Decimal("0.00")),
+            overdue_count=len(overdue),
             paid_total=organisation_scope(user, Payment.objects.filter(invoice__organisation_id=organisation_id), "invoice__organisation")
             .aggregate(total=Sum("amount"))["total"]
             or 0,
@@ -95,3 +106,18 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
         if survey and can_answer_survey(user) and not survey_answers_of(survey=survey, user=user).exists():
             items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": reverse("projects:survey")})
         return items
+
+
+_borough_home = BoroughHomeView.as_view()
+
+
+@require_safe
+def home(request):
+    """Signed in: 'My borough'. Anyone else: what LOTI is and where to go next."""
+    if request.user.is_authenticated:
+        return _borough_home(request)
+    return render(
+        request,
+        "site/landing.html",
+        {"project_count": Project.objects.exclude(status=ProjectStatus.DRAFT).count()},
+    )

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loti.context_processors.site",
             ],
         },
     },
@@ -181,7 +182,7 @@ LOTI_REMINDER_INTERVAL_DAYS = int(env("LOTI_REMINDER_INTERVAL_DAYS", "14"))
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 STATICFILES_DIRS += [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "members.middleware.StaffTwoFactorMiddleware"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "members.middleware.StaffTwoFactorMiddleware", "loti.middleware.PrivateCacheMiddleware"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -260,3 +261,16 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # before the report reaches CELC; the admin lists the ones without.
 LOTI_VARIANCE_THRESHOLD_PERCENT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_PERCENT", "10"))
 LOTI_VARIANCE_THRESHOLD_AMOUNT = int(os.environ.get("LOTI_VARIANCE_THRESHOLD_AMOUNT", "5000"))
+# Site-wide pages and rules (front door, statutory pages, error pages, security of signed-in pages).
+# Staff without an authenticator reach only these paths (to set one up, sign out, or read the statutory pages).
+LOTI_STAFF_MFA_EXEMPT_PATHS = ["/accounts/", "/static/", "/accessibility/", "/privacy/", "/cookies/", "/contact/"]
+# Who the public and officers write to; shown on the contact, accessibility and privacy pages.
+LOTI_CONTACT_EMAIL = env("LOTI_CONTACT_EMAIL", "hello@loti.london")
+# The financial years the portal accepts, by the calendar year they start in: LOTI began in 2018/19; room is left
+# for older history and long plans, but a year like 1900/01 or 9999/00 is a typing error and is refused.
+LOTI_FIRST_YEAR = int(env("LOTI_FIRST_YEAR", "2010"))
+LOTI_LAST_YEAR = int(env("LOTI_LAST_YEAR", "2060"))
+# allauth's Title Case headings and buttons in the portal's sentence case (locale/en_GB, compiled .mo committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# People are shown by name, else email, never by the username generated for them.
+ACCOUNT_USER_DISPLAY = str

@@ -2,7 +2,12 @@
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, DATABASE_URL, MEDIA_STORAGE, env_bool
 
-DEBUG = env_bool("DEBUG", True)
+# The demo shows what production shows: the portal's own error pages, never Django's debug pages (DEBUG=1 for those).
+DEBUG = env_bool("DEBUG", False)
+LOTI_DEMO = True
+# Without DEBUG, WhiteNoise serves the styles and scripts straight from the source folders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 if not DATABASE_URL:
     import dj_database_url

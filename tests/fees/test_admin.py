@@ -3,11 +3,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from budget.models import Invoice, InvoiceKind, Payment
+from loti.models import FinancialYear
 
 pytestmark = pytest.mark.django_db
 INVOICES = "/admin/budget/invoice/"
+TODAY = timezone.localdate().isoformat()  # invoices these tests issue are dated today
 
 
 def test_issue_this_years_invoices_previews_then_issues(members, staff_client, staff_user):
@@ -26,8 +29,12 @@ def test_issue_this_years_invoices_previews_then_issues(members, staff_client, s
 
     again = staff_client.post(f"{INVOICES}issue/", {"year": "2020/21", "preview": "1"})
     assert "Nothing to issue for this year" in again.content.decode()
-    bad = staff_client.post(f"{INVOICES}issue/", {"year": "2020-21", "preview": "1"})
-    assert "write it like 2020/21" in bad.content.decode()
+    # The year is chosen from a list: years with a fee schedule, this year and next; anything else is refused.
+    form = staff_client.get(f"{INVOICES}issue/").content.decode()
+    assert '<select name="year"' in form and '<option value="2020/21">' in form
+    bad = staff_client.post(f"{INVOICES}issue/", {"year": "1999/00", "preview": "1"})
+    assert "Select a valid choice" in bad.content.decode()
+    assert not FinancialYear.objects.filter(label="1999/00").exists()
 
 
 def test_the_list_shows_status_and_balance_and_filters_overdue(members, staff_client, staff_user):
@@ -91,7 +98,7 @@ def test_payments_are_added_on_the_invoice_and_over_payment_is_refused(members, 
     invoice = Invoice.objects.get(organisation=members.richmond)
     url = f"{INVOICES}{invoice.pk}/change/"
     form = {"payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0", "payments-MIN_NUM_FORMS": "0",
-            "payments-MAX_NUM_FORMS": "1000", "payments-0-amount": "27000.01", "payments-0-received_on": "2020-05-01",
+            "payments-MAX_NUM_FORMS": "1000", "payments-0-amount": "27000.01", "payments-0-received_on": TODAY,
             "payments-0-reference": "BACS-1"}
     refused = staff_client.post(url, form)
     assert refused.status_code == 200
@@ -110,7 +117,7 @@ def test_payment_admin_records_through_the_service(members, staff_client):
 
     invoices_issue(year=members.year)
     invoice = Invoice.objects.get(organisation=members.camden)
-    data = {"invoice": invoice.pk, "amount": "40000.00", "received_on": "2020-05-01", "reference": "X"}
+    data = {"invoice": invoice.pk, "amount": "40000.00", "received_on": TODAY, "reference": "X"}
     refused = staff_client.post("/admin/budget/payment/add/", data)
     assert "would overpay" in refused.content.decode() and not Payment.objects.exists()
     accepted = staff_client.post("/admin/budget/payment/add/", {**data, "amount": "36000.00"})

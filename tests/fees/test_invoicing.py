@@ -41,7 +41,7 @@ def test_numbers_run_without_gaps_in_alphabetical_order(members):
 def test_a_second_issue_invoices_issues_nothing(members, capsys):
     call_command("issue_invoices", "--year", "2020/21")
     first = capsys.readouterr().out
-    assert "Issued 3 invoice(s) for 2020/21, £90,000.00 in all." in first
+    assert "Issued 3 invoices for 2020/21, £90,000.00 in all." in first
     call_command("issue_invoices", "--year", "2020/21")
     assert "Nothing to issue for 2020/21" in capsys.readouterr().out
     assert Invoice.objects.count() == 3
@@ -59,7 +59,7 @@ def test_a_member_joining_later_is_invoiced_by_the_next_run_with_the_next_number
 def test_dry_run_shows_the_invoices_and_issues_none(members, capsys):
     call_command("issue_invoices", "--year", "2020/21", "--dry-run")
     out = capsys.readouterr().out
-    assert "INV-2020-21-0001  Camden" in out and "Would issue 3 invoice(s)" in out
+    assert "INV-2020-21-0001  Camden" in out and "Would issue 3 invoices" in out
     assert not Invoice.objects.exists()
 
 

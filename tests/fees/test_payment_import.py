@@ -142,3 +142,29 @@ def test_the_fees_lists_link_a_csv_template_that_imports(kind, changelist, membe
     template = staff_client.get(f"{changelist}import-template/")
     assert template["Content-Disposition"] == f'attachment; filename="{kind}-template.csv"'
     assert template.content.decode().splitlines()[0] == ",".join(resource_for(kind).columns())
+
+
+def test_a_payment_dated_before_its_invoice_is_refused(issued):
+    result = run("INV-2020-21-0001,36000.00,2020-03-31,FIN-1001\n")
+    [bad] = result.invalid_rows
+    assert bad.field_specific_errors == {"received_on": [
+        "received on 2020-03-31, before INV-2020-21-0001 was issued on 2020-04-01; check the date and the invoice number"]}
+    assert not Payment.objects.exists()
+    # The day of issue itself is fine.
+    assert not run("INV-2020-21-0001,36000.00,2020-04-01,FIN-1001\n").has_validation_errors()
+
+
+def test_every_problem_of_a_row_is_reported_at_once(issued):
+    # Too much, and too early, on one row: both said.
+    [bad] = run("INV-2020-21-0001,99000.00,2019-12-25,FIN-1\n").invalid_rows
+    assert set(bad.field_specific_errors) == {"amount", "received_on"}
+    assert "would overpay INV-2020-21-0001" in bad.field_specific_errors["amount"][0]
+    assert "before INV-2020-21-0001 was issued" in bad.field_specific_errors["received_on"][0]
+    # An unreadable amount does not hide a date before the invoice.
+    [bad] = run("INV-2020-21-0001,lots,2019-12-25,FIN-1\n").invalid_rows
+    assert bad.field_specific_errors["amount"] == ["'lots' is not a number"]
+    assert "before INV-2020-21-0001 was issued" in bad.field_specific_errors["received_on"][0]
+    # No reference, a bad amount and a bad date: all three.
+    [bad] = run("INV-2020-21-0001,lots,28/04/2020,\n").invalid_rows
+    assert set(bad.field_specific_errors) == {"reference", "amount", "received_on"}
+    assert not Payment.objects.exists()

@@ -18,7 +18,7 @@ from projects.models import Benefit, Output, ProgressUpdate, Project, ProjectSta
 
 from .conftest import make_project
 
-PORTAL_NAMESPACES = {"projects", "members", "budget", "register", "strategy"}
+PORTAL_NAMESPACES = {"projects", "members", "budget", "register", "strategy", "site"}
 PORTAL_TOP_LEVEL = {"home"}
 
 
@@ -43,7 +43,12 @@ LOGIN = "login"
 # For each URL: which object it is about, who the "right" and "other" officers are, and the answers expected,
 # as {role: (GET, POST)}. LOGIN means a redirect to the sign-in page.
 CASES = {
-    "home": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    # Anonymous `/` is the landing page; signed in, 'My borough'.
+    "home": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "site:accessibility": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
+    "site:privacy": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
+    "site:cookies": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
+    "site:contact": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
     "projects:directory": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
     "projects:propose": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
     "projects:project": {"object": "draft", "answers": {"anonymous": (404, 405), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},

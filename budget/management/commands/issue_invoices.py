@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budget.services.invoicing import invoices_issue
 from loti.models import FinancialYear
+from loti.text import plural
 
 
 def issue_date(text: str) -> datetime.date:
@@ -41,6 +42,6 @@ class Command(BaseCommand):
             )
         if invoices:
             total = sum(invoice.gross for invoice in invoices)
-            self.stdout.write(f"{verb} {len(invoices)} invoice(s) for {financial_year.label}, £{total:,.2f} in all.")
+            self.stdout.write(f"{verb} {plural(len(invoices), 'invoice')} for {financial_year.label}, £{total:,.2f} in all.")
         else:
             self.stdout.write(f"Nothing to issue for {financial_year.label}: every member owing a fee has its invoice.")

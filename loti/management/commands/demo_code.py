@@ -1,4 +1,4 @@
-"""Print the demo director's current two-factor code. Refuses outside the demo (DEBUG) settings."""
+"""Print the demo director's current two-factor code. Refuses outside the demo settings (loti.settings.local)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,6 +9,6 @@ class Command(BaseCommand):
     help = "The current two-factor code of the demo LOTI staff account (demo only)."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("demo_code only works in the demo (DEBUG) settings.")
+        if not getattr(settings, "LOTI_DEMO", False):
+            raise CommandError("demo_code only works in the demo settings (loti.settings.local).")
         self.stdout.write(demo_totp_code())
