@@ -18,7 +18,7 @@ from budget.services.years import year_close
 from loti.imports import run_import
 from loti.models import FinancialYear
 
-CLOSED = "2030/31 is closed"
+CLOSED = "2020/21 is closed"
 
 
 def command(*args) -> str:
@@ -28,14 +28,14 @@ def command(*args) -> str:
 
 
 def test_close_year_carries_the_balance_and_twice_changes_nothing(books):
-    assert "£55,096.33 brought forward into 2031/32" in command("close_year", "--year", "2030/31")
-    carried = BudgetLine.objects.get(year__label="2031/32", name="Balance brought forward from 2030/31")
+    assert "£55,096.33 brought forward into 2021/22" in command("close_year", "--year", "2020/21")
+    carried = BudgetLine.objects.get(year__label="2021/22", name="Balance brought forward from 2020/21")
     assert (carried.section, str(carried.amount), carried.actuals_from) == ("income", "55096.33", "brought_forward")
     closing = YearClosing.objects.get(year=books.year)
     history = closing.history.count()
 
-    assert "already closed; nothing changed" in command("close_year", "--year", "2030/31")
-    assert BudgetLine.objects.filter(year__label="2031/32").count() == 1
+    assert "already closed; nothing changed" in command("close_year", "--year", "2020/21")
+    assert BudgetLine.objects.filter(year__label="2021/22").count() == 1
     assert closing.history.count() == history
     # The closed year's report says so, and its forecast is its actual.
     from budget.selectors.report import budget_report
@@ -43,27 +43,27 @@ def test_close_year_carries_the_balance_and_twice_changes_nothing(books):
     report = budget_report(year=books.year)
     assert report.closed and report.forecast_funds_remaining == report.actual_funds_remaining
     # The next year's report counts the balance brought forward as actual income.
-    assert budget_report(year=FinancialYear.objects.get(label="2031/32")).actual_income_total == carried.amount
+    assert budget_report(year=FinancialYear.objects.get(label="2021/22")).actual_income_total == carried.amount
 
 
 def test_a_dry_run_changes_nothing(books):
-    assert "Would close 2030/31 with a balance of £55,096.33" in command("close_year", "--year", "2030/31", "--dry-run")
-    assert not YearClosing.objects.exists() and not FinancialYear.objects.filter(label="2031/32", budget_lines__isnull=False).exists()
+    assert "Would close 2020/21 with a balance of £55,096.33" in command("close_year", "--year", "2020/21", "--dry-run")
+    assert not YearClosing.objects.exists() and not FinancialYear.objects.filter(label="2021/22", budget_lines__isnull=False).exists()
 
 
 def test_a_deficit_is_carried_as_expenditure(books):
-    ledger_entry_record(line=books.lines.personnel, date=datetime.date(2031, 1, 5), counterparty="Payroll", amount="100000.00", reference="P-3")
+    ledger_entry_record(line=books.lines.personnel, date=datetime.date(2021, 1, 5), counterparty="Payroll", amount="100000.00", reference="P-3")
     year_close(year=books.year)
-    deficit = BudgetLine.objects.get(year__label="2031/32", name="Deficit brought forward from 2030/31")
+    deficit = BudgetLine.objects.get(year__label="2021/22", name="Deficit brought forward from 2020/21")
     assert (deficit.section, str(deficit.amount), deficit.actuals_from) == ("expenditure", "44903.67", "brought_forward")
 
 
 def test_writes_to_a_closed_year_are_refused_by_every_service(books):
     year_close(year=books.year)
     with pytest.raises(ValidationError, match=CLOSED):
-        ledger_entry_record(line=books.lines.personnel, date=datetime.date(2030, 6, 1), counterparty="X", amount="1", reference="P-9")
+        ledger_entry_record(line=books.lines.personnel, date=datetime.date(2020, 6, 1), counterparty="X", amount="1", reference="P-9")
     with pytest.raises(ValidationError, match=CLOSED):
-        payment_record(invoice=books.invoices["Richmond upon Thames"], amount="100.00", received_on=datetime.date(2030, 6, 1), reference="B")
+        payment_record(invoice=books.invoices["Richmond upon Thames"], amount="100.00", received_on=datetime.date(2020, 6, 1), reference="B")
     with pytest.raises(ValidationError, match=CLOSED):
         invoice_credit(invoice=books.invoices["Richmond upon Thames"], reason="mistake", by=books.user)
     with pytest.raises(ValidationError, match=CLOSED):
@@ -72,12 +72,12 @@ def test_writes_to_a_closed_year_are_refused_by_every_service(books):
 
 
 def test_terminating_an_agreement_cannot_cancel_a_closed_years_instalment(books):
-    later = FinancialYear.objects.for_label("2031/32")
+    later = FinancialYear.objects.for_label("2021/22")
     Instalment.objects.create(agreement=books.gla_grant, year=later, amount=100000)
     year_close(year=books.year)
-    call_command("close_year", "--year", "2031/32", stdout=io.StringIO())
-    with pytest.raises(ValidationError, match="2031/32 is closed"):
-        agreement_terminate(agreement=books.gla_grant, on=datetime.date(2030, 9, 1), by=books.user)
+    call_command("close_year", "--year", "2021/22", stdout=io.StringIO())
+    with pytest.raises(ValidationError, match="2021/22 is closed"):
+        agreement_terminate(agreement=books.gla_grant, on=datetime.date(2020, 9, 1), by=books.user)
 
 
 def test_the_database_refuses_what_bypasses_the_services(books):
@@ -89,7 +89,7 @@ def test_the_database_refuses_what_bypasses_the_services(books):
         "DELETE FROM budget_payment",
         "UPDATE budget_invoice SET net = 1, gross = 1, vat = 0",
     ]:
-        with pytest.raises(IntegrityError, match="2030/31 is closed"), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(IntegrityError, match="2020/21 is closed"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     # What is not money passes: a line's commentary, an invoice's reminder date.
     with connection.cursor() as cursor:
@@ -100,44 +100,44 @@ def test_the_database_refuses_what_bypasses_the_services(books):
 
 def test_import_refuses_any_row_for_a_closed_year_even_an_unchanged_one(books):
     year_close(year=books.year)
-    existing = "year,budget_line,date,counterparty,description,amount,reference\n2030/31,Personnel,2030-04-30,Supplier,,60000.10,P-1\n"
+    existing = "year,budget_line,date,counterparty,description,amount,reference\n2020/21,Personnel,2020-04-30,Supplier,,60000.10,P-1\n"
     outcome = run_import(kind="ledger", data=existing.encode(), filename="l.csv", fmt="csv", via="command", dry_run=False)
     assert [str(problem) for problem in outcome.problems] == [
-        "line 2: year: 2030/31 is closed: its ledger cannot be added or changed. Reopen 2030/31 first (reopen_year)."
+        "line 2: year: 2020/21 is closed: its ledger cannot be added or changed. Reopen 2020/21 first (reopen_year)."
     ]
-    lines = "year,section,name,amount,status\n2030/31,expenditure,Personnel,1.00,estimated\n"
+    lines = "year,section,name,amount,status\n2020/21,expenditure,Personnel,1.00,estimated\n"
     outcome = run_import(kind="budget-lines", data=lines.encode(), filename="b.csv", fmt="csv", via="command", dry_run=False)
     assert CLOSED in str(outcome.problems[0])
-    instalments = "agreement,year,amount,status\nLondon Councils contribution,2030/31,100000.00,received\n"
+    instalments = "agreement,year,amount,status\nLondon Councils contribution,2020/21,100000.00,received\n"
     outcome = run_import(kind="instalments", data=instalments.encode(), filename="i.csv", fmt="csv", via="command", dry_run=False)
     assert CLOSED in str(outcome.problems[0])
     number = books.invoices["Richmond upon Thames"].number
-    payments = f"invoice_number,amount,received_on,reference\n{number},100.00,2030-06-01,BACS-9\n"
+    payments = f"invoice_number,amount,received_on,reference\n{number},100.00,2020-06-01,BACS-9\n"
     outcome = run_import(kind="payments", data=payments.encode(), filename="p.csv", fmt="csv", via="command", dry_run=False)
     assert CLOSED in str(outcome.problems[0]) and outcome.problems[0].line == 2
     assert Payment.objects.count() == 2
 
 
 def test_the_commands_refuse_too(books):
-    call_command("close_year", "--year", "2030/31", stdout=io.StringIO())
+    call_command("close_year", "--year", "2020/21", stdout=io.StringIO())
     with pytest.raises(CommandError, match=CLOSED):
-        call_command("issue_invoices", "--year", "2030/31", stdout=io.StringIO())
+        call_command("issue_invoices", "--year", "2020/21", stdout=io.StringIO())
 
 
 def test_reopen_is_recorded_with_who_and_why_and_writes_work_again(books):
     year_close(year=books.year, by=books.user)
     with pytest.raises(CommandError, match="--reason"):
-        call_command("reopen_year", "--year", "2030/31")
-    command("reopen_year", "--year", "2030/31", "--reason", "Late payroll journal")
+        call_command("reopen_year", "--year", "2020/21")
+    command("reopen_year", "--year", "2020/21", "--reason", "Late payroll journal")
     closing = YearClosing.objects.get(year=books.year)
     assert not closing.closed and closing.reopen_reason == "Late payroll journal"
     assert closing.history.first().history_change_reason == "Reopened: Late payroll journal"
-    ledger_entry_record(line=books.lines.personnel, date=datetime.date(2030, 6, 1), counterparty="X", amount="1.00", reference="P-9")
+    ledger_entry_record(line=books.lines.personnel, date=datetime.date(2020, 6, 1), counterparty="X", amount="1.00", reference="P-9")
     # Closing again brings the balance brought forward up to date (55,096.33 − 1.00).
     year_close(year=books.year)
-    assert str(BudgetLine.objects.get(year__label="2031/32", name="Balance brought forward from 2030/31").amount) == "55095.33"
+    assert str(BudgetLine.objects.get(year__label="2021/22", name="Balance brought forward from 2020/21").amount) == "55095.33"
     with pytest.raises(CommandError, match="is not closed"):
-        command("reopen_year", "--year", "2031/32", "--reason", "x")
+        command("reopen_year", "--year", "2021/22", "--reason", "x")
 
 
 def test_admin_close_action_asks_first_then_closes(books, staff_client):
@@ -167,6 +167,6 @@ def test_admin_refuses_a_change_to_a_closed_year_but_takes_commentary(books, sta
     line.refresh_from_db()
     assert line.amount == 150000 and line.commentary == "Two posts were vacant until June."
     ledger = staff_client.post("/admin/budget/ledgerentry/add/", {
-        "budget_line": line.pk, "date": "2030-06-01", "counterparty": "X", "description": "", "amount": "5.00", "reference": "Z-1"})
+        "budget_line": line.pk, "date": "2020-06-01", "counterparty": "X", "description": "", "amount": "5.00", "reference": "Z-1"})
     assert ledger.status_code == 200 and CLOSED in ledger.content.decode()
     assert not LedgerEntry.objects.filter(reference="Z-1").exists()
