@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from loti.years import parse_year_label, year_label_for
+from loti.years import LABEL_PATTERN, parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
 from .data_project_forms import DataProjectFields
@@ -322,13 +322,14 @@ class BenefitForm(forms.ModelForm):
 
     def clean_year(self):
         label = self.cleaned_data["year"].strip()
+        latest = year_label_for(timezone.localdate())
+        # A well-formed year outside LOTI's life gets the form's own range, not the portal-wide one.
+        if LABEL_PATTERN.match(label) and not "2018/19" <= label <= latest:
+            raise forms.ValidationError(f"Enter a financial year from 2018/19 to {latest}")
         try:
-            start, _ = parse_year_label(label)
+            parse_year_label(label)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
-        latest = year_label_for(timezone.localdate())
-        if start < datetime.date(2018, 4, 1) or label > latest:
-            raise forms.ValidationError(f"Enter a financial year from 2018/19 to {latest}")
         return label
 
     def clean(self):
