@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.models import Invoice
+from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
 
 
@@ -57,7 +58,9 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             if not _claim(invoice, now):
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
-            body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
+            body = render_to_string(
+                "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
+            )
             message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
             transaction.on_commit(lambda message=message: send_mass_mail([message], fail_silently=False))
         sent.append(invoice)

@@ -225,6 +225,8 @@ LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
 LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
 # Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
 LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))
+# An invoice still waiting to be sent this long after its hand-over is handed over again by the 15-minute sweep.
+LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES = int(env("LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES", "60"))
 # --- Running it for real (operations: docs/operations.md) ---------------------------------------------------------
 # Behind the TLS proxy the client's address comes from the proxy's header, for sign-in limits and the security log.
 # Caddy (docker-compose.yml) sets X-Forwarded-For to the client's address: one trusted proxy.
