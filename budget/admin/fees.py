@@ -19,6 +19,7 @@ from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoice_sending import invoice_send_status, invoices_send_again
 from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_date_check, payment_record
+from budget.services.supplier import supplier_missing
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.models import FinancialYear
 from loti.money import pounds_display
@@ -215,6 +216,26 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
     def get_queryset(self, request):
         return invoices_with_status(super().get_queryset(request))
 
+    def _warn_if_supplier_missing(self, request):
+        """Staff learn here, not from a borough, that this deployment cannot make invoices yet."""
+        missing = supplier_missing()
+        if missing:
+            self.message_user(request, (
+                f"Invoices cannot be issued, credited, made into PDFs or sent to finance: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set in this deployment's environment. Boroughs see their "
+                "invoices' figures but no PDF until they are set (docs/invoices.md)."
+            ), messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None and obj.kind == InvoiceKind.INVOICE else []
 
@@ -328,6 +349,8 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
         if not request.user.has_perm("budget.add_invoice"):
             return HttpResponse(status=403)
         form = IssueInvoicesForm(request.POST or None, initial={"year": year_label_for(timezone.localdate())})
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
         preview = None
         if request.method == "POST" and form.is_valid():
             year = FinancialYear.objects.for_label(form.cleaned_data["year"])
