@@ -3,7 +3,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from budget.models import Invoice
 from budget.selectors.invoices import overdue_invoices
+from loti.services import email_send_once
 
 
 def reminder_interval() -> datetime.timedelta:
@@ -58,7 +58,12 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
             body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
-            message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            transaction.on_commit(lambda message=message: send_mass_mail([message], fail_silently=False))
+            key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
+            for recipient in recipients:
+                transaction.on_commit(
+                    lambda key=key, recipient=recipient, subject=subject, body=body: email_send_once(
+                        key=key, recipient=recipient, subject=subject, body=body
+                    )
+                )
         sent.append(invoice)
     return sent

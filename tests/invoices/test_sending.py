@@ -173,3 +173,11 @@ def test_when_the_task_queue_is_down_the_invoice_says_it_is_not_sent_yet(billed,
     invoice = Invoice.objects.get(organisation=billed.camden)
     assert invoice.sent_at is None
     assert invoice.send_error == "Not sent yet: the task queue could not be reached. Choose “Send to finance again”."
+
+
+def test_the_officers_notice_run_twice_tells_each_officer_once(issue, officer):
+    from budget.tasks.invoices import notify_officers_of_invoices
+
+    invoice = issue()
+    notify_officers_of_invoices.apply(args=[[invoice.pk]])  # the same message delivered again
+    assert len([message for message in mail.outbox if message.to == [officer.email]]) == 1
