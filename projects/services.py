@@ -5,6 +5,7 @@ acting at once cannot both pass the check; whoever needs to know is told by emai
 """
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -78,7 +79,8 @@ def _locked(project: Project) -> Project:
 
 
 def _notify(event: str, project: Project, organisation_ids: list[int] | None = None) -> None:
-    start_after_commit(notify_project, event, project.pk, organisation_ids)
+    # The occurrence names this one event (a proposal may be returned twice), so a retried task mails each person once.
+    start_after_commit(notify_project, event, project.pk, organisation_ids, occurrence=uuid.uuid4().hex)
 
 
 def _status_is(project: Project, allowed, doing: str) -> None:

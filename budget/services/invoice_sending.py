@@ -27,6 +27,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from budget.models import Invoice, InvoiceKind
 from budget.services.invoice_pdf import invoice_pdf, pounds
 from budget.services.supplier import SupplierNotConfigured, supplier_details
+from loti.services import email_send_once
 
 logger = logging.getLogger(__name__)
 
@@ -204,10 +205,16 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
             {"organisation": organisation, "entries": entries, "finance_address": organisation.invoice_email,
              "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing")},
         )
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+        # Safe to run twice: each officer is told once about this set of the organisation's invoices.
+        key = "invoices-issued:invoices=" + ",".join(str(entry["invoice"].pk) for entry in entries)
+        messages.append((key, subject, body, recipients))
+    sent = 0
     if messages:
-        get_connection(fail_silently=False).send_messages(messages)
-    return len(messages)
+        with get_connection(fail_silently=False) as connection:
+            for key, subject, body, recipients in messages:
+                for recipient in recipients:
+                    sent += email_send_once(key=key, recipient=recipient, subject=subject, body=body, connection=connection)
+    return sent
 
 
 def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bool = True, swept: bool = False) -> None:

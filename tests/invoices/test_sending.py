@@ -262,3 +262,11 @@ def test_the_sweep_task_sends_what_is_waiting(billed, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         assert send_pending_invoices.delay().get() == 0
     assert len(finance_mail()) == 1
+
+
+def test_the_officers_notice_run_twice_tells_each_officer_once(issue, officer):
+    from budget.tasks.invoices import notify_officers_of_invoices
+
+    invoice = issue()
+    notify_officers_of_invoices.apply(args=[[invoice.pk]])  # the same message delivered again
+    assert len([message for message in mail.outbox if message.to == [officer.email]]) == 1
