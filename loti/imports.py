@@ -36,6 +36,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .models import FinancialYear, ImportRecord
 from .money import to_money
+from .services import financial_year_get_or_create
 
 # ---------------------------------------------------------------------------------------------------------
 # The registry of kinds
@@ -260,7 +261,7 @@ class ImportLookups:
         if self.years is None:
             self.years = {year.label: year for year in FinancialYear.objects.all()}
         if label not in self.years:
-            self.years[label] = FinancialYear.objects.for_label(label)  # a bad label raises ValueError
+            self.years[label] = financial_year_get_or_create(label=label)  # a bad label raises ValueError
         return self.years[label]
 
     def memo(self, key: tuple, compute: Callable[[], object]):
@@ -327,7 +328,7 @@ class FinancialYearWidget(widgets.Widget):
         lookups = current_lookups()
         if lookups is not None:
             return lookups.year(text)
-        return FinancialYear.objects.for_label(text)  # a bad label raises ValueError with a clear message
+        return financial_year_get_or_create(label=text)  # a bad label raises ValueError with a clear message
 
     def render(self, value, obj=None, **kwargs):
         return value.label if value else ""

@@ -1,22 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from loti.import_admin import SpreadsheetAdminMixin
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from loti.years import parse_year_label
 
 from . import admin_evaluation, services
 from .data_project_forms import DpiaGuardedProjectForm
 from .funding import funding_limits
-from .strategy_admin import DataMethodologyInline
 from .models import (
     Benefit,
     Output,
@@ -30,6 +29,7 @@ from .models import (
     SurveyResponse,
     Workstream,
 )
+from .strategy_admin import DataMethodologyInline
 
 
 class WorkstreamInline(admin.TabularInline):
@@ -152,14 +152,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Scores record who gave them."""
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, PrioritisationScore):
-                instance.scored_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        services.project_rows_save(formset=formset, by=request.user)
 
     def _decide(self, request, queryset, *, form_class, title, decide, done_text, template="decide.html", extra=None):
         """An intermediate page: one form, then the service for each selected proposal; errors are shown, nothing half-done."""
@@ -298,7 +291,7 @@ class SurveyCreateForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        self.instance.year = FinancialYear.objects.for_label(self.cleaned_data["year_label"])
+        self.instance.year = financial_year_get_or_create(label=self.cleaned_data["year_label"])
         return super().save(commit)
 
 

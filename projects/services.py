@@ -16,21 +16,24 @@ from django.utils.text import slugify
 
 from loti.models import FinancialYear
 from loti.money import to_money
+from loti.services import financial_year_get_or_create
 from loti.tasks import one_line, start_after_commit
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
-from .data_projects import dpia_guard
+from .data_projects import QUESTIONS, dpia_guard
 from .funding import funding_limits
 from .models import (
     Benefit,
     BenefitConfidence,
+    DpiaStatus,
     Output,
     Participant,
     ParticipantRole,
     Phase,
     Pillar,
     PrioritisationCriterion,
+    PrioritisationScore,
     ProgressUpdate,
     Project,
     ProjectStatus,
@@ -41,6 +44,7 @@ from .models import (
 )
 from .permissions import EDITABLE, OPEN_FOR_SUPPORT, REPORTABLE, WITHDRAWABLE, can_answer_survey
 from .selectors import ANSWER_ORDER
+from .strategy_models import DataMethodology
 from .tasks import notify_project
 
 log = logging.getLogger(__name__)
@@ -157,7 +161,7 @@ def project_propose(
             status=ProjectStatus.DRAFT,
             phase=Phase.DIRECT,
             proposed_by=proposer,
-            year=FinancialYear.objects.containing(timezone.localdate()),
+            year=financial_year_get_or_create(on=timezone.localdate()),
         )
         project._change_reason = f"Proposed by {proposer.email}"
         project.full_clean(exclude=["slug"])
@@ -601,3 +605,44 @@ def survey_answer(
         )
     saved = SurveyResponse.objects.filter(survey=survey, respondent_email=email).select_related("workstream", "organisation")
     return list(saved.order_by(*ANSWER_ORDER))
+
+
+def data_methodology_record(
+    *,
+    project: Project,
+    recorded_by: User,
+    actions: str,
+    insights: str,
+    data_needed: str,
+    legal_basis: str,
+    enablers: str,
+    dpia_needed: bool,
+) -> DataMethodology:
+    """A data project's answers to the methodology, and whether it needs a DPIA (a completed DPIA stays completed)."""
+    answers = {"actions": actions, "insights": insights, "data_needed": data_needed, "legal_basis": legal_basis, "enablers": enablers}
+    answers = {name: (text or "").strip() for name, text in answers.items()}
+    missing = {name: f"Answer: {QUESTIONS[name]}" for name, text in answers.items() if not text}
+    if missing:
+        raise ValidationError(missing)
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        methodology, _ = DataMethodology.objects.update_or_create(project=locked, defaults=answers)
+        if locked.dpia_status not in (DpiaStatus.COMPLETED, DpiaStatus.IN_PROGRESS):
+            locked.dpia_status = DpiaStatus.NEEDED if dpia_needed else DpiaStatus.NOT_NEEDED
+        locked.is_data_project = True
+        locked._change_reason = f"Data Projects Methodology answered by {recorded_by.email}"
+        locked.save(update_fields=["is_data_project", "dpia_status", "updated_at"])
+    log.info("data-methodology who=%s project=%s dpia_needed=%s", recorded_by.email, project.pk, dpia_needed)
+    return methodology
+
+
+def project_rows_save(*, formset, by: User) -> None:
+    """The rows staff edited in one of a project's admin tables, all or none; a score records who gave it."""
+    with transaction.atomic():
+        for row in formset.save(commit=False):
+            if isinstance(row, PrioritisationScore):
+                row.scored_by = by
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()

@@ -21,8 +21,9 @@ from budget.services.invoicing import invoice_billing_correct, invoice_credit, i
 from budget.services.payments import payment_check, payment_date_check, payment_record
 from budget.services.supplier import supplier_missing
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
-from loti.models import FinancialYear
 from loti.money import pounds_display
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.text import plural
 from loti.years import parse_year_label, year_label_for
 
@@ -353,7 +354,9 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
             self._warn_if_supplier_missing(request)
         preview = None
         if request.method == "POST" and form.is_valid():
-            year = FinancialYear.objects.for_label(form.cleaned_data["year"])
+            label = form.cleaned_data["year"]
+            # The preview reads; only issuing creates a year not held yet.
+            year = financial_year_get_or_create(label=label) if "confirm" in request.POST else financial_year_for_reading(label)
             try:
                 issued_on = form.cleaned_data.get("issued_on") or timezone.localdate()
                 if "confirm" in request.POST:

@@ -29,6 +29,7 @@ from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatu
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
 from loti.services import email_send_once
+from loti.services import financial_year_get_or_create
 from loti.years import year_label_for
 
 logger = logging.getLogger(__name__)
@@ -222,7 +223,7 @@ def report_request_year_end(*, today: datetime.date | None = None) -> list[Repor
     """Both reports for the financial year that ended most recently (the schedule runs after 31 March)."""
     today = today or timezone.localdate()
     start_year = int(year_label_for(today)[:4]) - 1
-    year = FinancialYear.objects.for_label(f"{start_year}/{(start_year + 1) % 100:02d}")
+    year = financial_year_get_or_create(label=f"{start_year}/{(start_year + 1) % 100:02d}")
     return [report_request(kind=kind, year=year, by=None) for kind in ReportKind.values]
 
 
