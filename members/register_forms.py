@@ -34,7 +34,8 @@ class SystemForm(forms.ModelForm):
         self.fields["annual_value"].widget.attrs["inputmode"] = "decimal"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         start, end = cleaned.get("contract_start"), cleaned.get("contract_end")
         if start and end and end < start:
             self.add_error("contract_end", "The contract end must be on or after its start")

@@ -291,7 +291,8 @@ class SurveyCreateForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The survey closes on or after the day it opens.")

@@ -195,7 +195,8 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
         return " ".join(self.cleaned_data["title"].split())
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         pillar, workstream = cleaned.get("pillar"), cleaned.get("workstream")
         if pillar and workstream and workstream.pillar_id and workstream.pillar_id != pillar.pk:
             self.add_error("workstream", f"{workstream} is not an area of {pillar}: choose one of its areas, or none")
@@ -333,7 +334,8 @@ class BenefitForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         if cleaned.get("kind") in MONEY_BENEFITS and cleaned.get("amount") is None:
             self.add_error("amount", "Enter the amount in pounds, like 12000.")
         if cleaned.get("kind") == BenefitKind.REACH:
@@ -413,7 +415,8 @@ class SurveyForm(forms.Form):
                 self.initial[comment] = response.comment
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         for workstream in self.workstreams:
             rating = cleaned.get(answer_field("rating", workstream.pk))
             added_value = answer_field("added_value", workstream.pk)

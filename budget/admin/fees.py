@@ -396,7 +396,8 @@ class PaymentForm(forms.ModelForm):
         fields = ["invoice", "amount", "received_on", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:

@@ -26,7 +26,8 @@ class ClosedYearFormMixin:
     closed_year_what = "it"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         changed = set(self.changed_data) - NOT_MONEY
         years = {cleaned.get("year")} | ({self.instance.year} if self.instance.pk and self.instance.year_id else set())
         if changed or not self.instance.pk:
@@ -91,7 +92,8 @@ class LedgerEntryForm(forms.ModelForm):
         fields = ["budget_line", "date", "counterparty", "description", "amount", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         line = cleaned.get("budget_line")
         if line is not None:
             try:
