@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -190,7 +191,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             "projects": queryset,
             "action": request.POST.get("action"),
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             **(extra or {}),
         }
         return TemplateResponse(request, f"admin/projects/project/{template}", context)

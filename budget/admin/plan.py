@@ -1,8 +1,12 @@
 """The plan and the books in the admin: budget lines (with commentary, and a filter for unexplained variances),
 the ledger (import with preview and a template; entries are added, never edited), closing and reopening years
 (an action with a confirmation page), and aged debt."""
+import datetime
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +24,13 @@ from loti.import_admin import SpreadsheetAdminMixin
 NOT_MONEY = {"commentary", "position"}
 
 
-class ClosedYearFormMixin:
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm  # what the mixin is mixed into, for type checking
+else:
+    _ModelForm = object
+
+
+class ClosedYearFormMixin(_ModelForm):
     """A form refusing a change to a closed year's money, naming the year (before the database would)."""
 
     closed_year_what = "it"
@@ -31,7 +41,7 @@ class ClosedYearFormMixin:
         changed = set(self.changed_data) - NOT_MONEY
         years = {cleaned.get("year")} | ({self.instance.year} if self.instance.pk and self.instance.year_id else set())
         if changed or not self.instance.pk:
-            for year in years - {None}:
+            for year in filter(None, years):  # the years there are
                 try:
                     financial_year_ensure_open(year=year, what=self.closed_year_what)
                 except ValidationError as error:
@@ -102,7 +112,7 @@ class LedgerEntryForm(forms.ModelForm):
                 self.add_error("budget_line", error.messages)
                 return cleaned
             # The import's rules, said on the form rather than refused by the service after it.
-            entry = LedgerEntry(year=line.year, budget_line=line, date=cleaned.get("date"), amount=cleaned.get("amount"))
+            entry = LedgerEntry(year=line.year, budget_line=line, date=cleaned.get("date"), amount=cleaned.get("amount"))  # type: ignore[misc]  # None when the field failed: the checks below say so
             for field, message in ledger_entry_problems(entry=entry, line=line, year=line.year).items():
                 self.add_error(field, message)
             reference = (cleaned.get("reference") or "").strip()
@@ -209,7 +219,7 @@ class ClosableYearAdmin(admin.ModelAdmin):
                 previews.append({"year": year, "error": " ".join(error.messages)})
         context = {
             **self.admin_site.each_context(request), "title": "Close years", "opts": self.model._meta, "previews": previews,
-            "years": years, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/close.html", context)
 
@@ -228,7 +238,7 @@ class ClosableYearAdmin(admin.ModelAdmin):
             return None
         context = {
             **self.admin_site.each_context(request), "title": "Reopen years", "opts": self.model._meta, "form": form,
-            "years": years, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/reopen.html", context)
 
@@ -244,16 +254,17 @@ class BandFilter(admin.SimpleListFilter):
         return [(str(index), label) for index, (label, _, _) in enumerate(BANDS)]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
+        value = self.value()
+        if value is None:
             return queryset
         try:
-            _, first, last = BANDS[int(self.value())]
+            _, first, last = BANDS[int(value)]
         except (ValueError, IndexError):
             return queryset
         today = timezone.localdate()
-        queryset = queryset.filter(due_on__lte=today - timezone.timedelta(days=first))
+        queryset = queryset.filter(due_on__lte=today - datetime.timedelta(days=first))
         if last is not None:
-            queryset = queryset.filter(due_on__gte=today - timezone.timedelta(days=last))
+            queryset = queryset.filter(due_on__gte=today - datetime.timedelta(days=last))
         return queryset
 
 
