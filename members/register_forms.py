@@ -1,5 +1,6 @@
 """The register's and the maturity self-assessment's forms. Borough, who and when are never taken from a post."""
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -29,8 +30,9 @@ class SystemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = ServiceArea.objects.order_by("name")
-        self.fields["service_area"].empty_label = "Choose a service area"
+        service_area = cast(forms.ModelChoiceField, self.fields["service_area"])
+        service_area.queryset = ServiceArea.objects.order_by("name")
+        service_area.empty_label = "Choose a service area"
         self.fields["annual_value"].widget.attrs["inputmode"] = "decimal"
 
     def clean(self):
