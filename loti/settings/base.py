@@ -1,10 +1,19 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:
