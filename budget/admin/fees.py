@@ -33,6 +33,8 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
+
     _ModelAdmin = admin.ModelAdmin  # what the mixin is mixed into, for type checking
 else:
     _ModelAdmin = object
@@ -68,7 +70,7 @@ class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["year"]
 
 
-def _annotated(invoice: Invoice) -> Invoice:
+def _annotated(invoice: Invoice) -> "InvoiceWithStatus":
     return invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).get()
 
 

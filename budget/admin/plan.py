@@ -2,6 +2,7 @@
 the ledger (import with preview and a template; entries are added, never edited), closing and reopening years
 (an action with a confirmation page), and aged debt."""
 import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -284,7 +285,7 @@ class DebtInvoiceAdmin(admin.ModelAdmin):
 
         today = timezone.localdate()
         return invoices_with_status(super().get_queryset(request).filter(kind=InvoiceKind.INVOICE), today=today).filter(
-            balance__gt=0, credited=0, due_on__lte=today
+            balance__gt=Decimal(0), credited=Decimal(0), due_on__lte=today
         )
 
     def has_add_permission(self, request):

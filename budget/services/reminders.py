@@ -1,5 +1,6 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,7 +41,7 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - reminder_interval()))
         .select_related("organisation", "year")
     )
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in={invoice.organisation_id for invoice in due},
         organisation_approved_at__isnull=False,
@@ -59,6 +60,6 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
             body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
             message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            transaction.on_commit(lambda message=message: send_mass_mail([message], fail_silently=False))
+            transaction.on_commit(partial(send_mass_mail, [message], fail_silently=False))
         sent.append(invoice)
     return sent
