@@ -1,5 +1,6 @@
 """Organisations (boroughs, the GLA, London Councils, funders), their memberships, and the people in them."""
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -90,6 +91,9 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["organisation__name", "start_date"]

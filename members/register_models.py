@@ -93,7 +93,7 @@ class MaturityDimension(models.TextChoices):
 
 # The described scale a borough scores itself against: the same five steps for every dimension, each
 # step said in that dimension's terms (the 2017 scoping work: "not nosey audits", a way to find ambition).
-MATURITY_SCALE = {
+MATURITY_SCALE: dict[str, list[str]] = {  # keyed by the dimension, looked up by its value too
     MaturityDimension.STRATEGY: [
         "Digital is not mentioned in the corporate strategy or business plans",
         "Digital appears in some service plans, not in the corporate strategy",

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
@@ -183,7 +184,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
             "projects": queryset,
             "action": request.POST.get("action"),
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             **(extra or {}),
         }
         return TemplateResponse(request, f"admin/projects/project/{template}", context)
@@ -284,7 +285,8 @@ class SurveyCreateForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The survey closes on or after the day it opens.")

@@ -1,6 +1,10 @@
 """Fee schedules, invoices and payments in the admin. Every change to money goes through budget.services."""
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -30,7 +34,15 @@ from loti.years import parse_year_label, year_label_for
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-class MoneyTotalsMixin:
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
+
+    _ModelAdmin = admin.ModelAdmin  # what the mixin is mixed into, for type checking
+else:
+    _ModelAdmin = object
+
+
+class MoneyTotalsMixin(_ModelAdmin):
     """Below the list, the totals of every row the filters select (not only this page's)."""
 
     money_totals: dict = {}  # label -> aggregate expression
@@ -60,7 +72,7 @@ class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["year"]
 
 
-def _annotated(invoice: Invoice) -> Invoice:
+def _annotated(invoice: Invoice) -> "InvoiceWithStatus":
     return invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).get()
 
 
@@ -72,7 +84,7 @@ class PaymentInlineFormSet(BaseInlineFormSet):
         if not self.instance.pk:
             return
         invoice = _annotated(self.instance)
-        pending = 0
+        pending = Decimal(0)
         for form in self.forms:
             if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
@@ -411,7 +423,7 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
             "title": "Credit invoices",
             "form": form,
             "invoices": invoices,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/invoice/credit.html", context)
 
@@ -422,7 +434,8 @@ class PaymentForm(forms.ModelForm):
         fields = ["invoice", "amount", "received_on", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:

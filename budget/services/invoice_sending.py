@@ -72,6 +72,7 @@ def _finance_message(invoice: Invoice, address: str, pdf: bytes) -> EmailMessage
     supplier = supplier_details()
     credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
     if credit_note:
+        assert invoice.credits is not None  # the constraint credit_note_names_its_invoice
         subject = f"Credit note {invoice.number} from {supplier.name} for invoice {invoice.credits.number}"
     else:
         subject = f"Invoice {invoice.number} from {supplier.name}: {pounds(invoice.gross)} due {invoice.due_on:%-d %B %Y}"
@@ -177,7 +178,7 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
     by_organisation: dict[int, list[Invoice]] = {}
     for invoice in invoices:
         by_organisation.setdefault(invoice.organisation_id, []).append(invoice)
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in=by_organisation, organisation_approved_at__isnull=False, is_active=True
     ).only("email", "organisation_id"):
@@ -223,7 +224,7 @@ def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bo
 
     for invoice_id in invoice_ids:
         try:
-            send_invoice_to_finance.apply_async(args=[invoice_id], kwargs={"again": again, "swept": swept}, retry=False)
+            send_invoice_to_finance.apply_async(args=(invoice_id,), kwargs={"again": again, "swept": swept}, retry=False)
         except (BrokerError, ConnectionError, OSError) as error:
             logger.warning("invoice-send-not-queued invoice_id=%s error=%s", invoice_id, error)
             _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. It is tried again "
@@ -233,7 +234,7 @@ def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bo
             _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
     if notify and invoice_ids:
         try:
-            notify_officers_of_invoices.apply_async(args=[list(invoice_ids)], retry=False)
+            notify_officers_of_invoices.apply_async(args=(list(invoice_ids),), retry=False)
         except Exception:  # the invoices are issued and sent either way; the officers' notice is the lesser loss
             logger.exception("invoice-notice-not-sent invoice_ids=%s", invoice_ids)
 

@@ -26,7 +26,7 @@ from loti.money import to_money
 from members.models import Membership, MembershipTier
 
 logger = logging.getLogger(__name__)
-NUMBER_PREFIX = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CRN"}
+NUMBER_PREFIX: dict[str, str] = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CRN"}
 
 
 def payment_terms_days() -> int:
@@ -246,6 +246,7 @@ def invoice_billing_correct(*, invoice: Invoice, billing_address: str, purchase_
     billing_address = "\n".join(line.strip() for line in (billing_address or "").splitlines() if line.strip())
     purchase_order = (purchase_order or "").strip()
     limit = Invoice._meta.get_field("purchase_order").max_length
+    assert limit is not None  # a CharField's
     if len(purchase_order) > limit:
         raise ValidationError({"purchase_order": f"A purchase order number has at most {limit} characters."})
     with transaction.atomic():

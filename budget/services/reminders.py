@@ -41,7 +41,7 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - reminder_interval()))
         .select_related("organisation", "year")
     )
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in={invoice.organisation_id for invoice in due},
         organisation_approved_at__isnull=False,

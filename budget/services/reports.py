@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -81,7 +82,7 @@ def report_enqueue(*, run_id: int) -> bool:
     from budget.tasks.reports import produce_report  # the tasks call the services, not the other way round
 
     try:
-        produce_report.apply_async(args=[run_id], retry=False)
+        produce_report.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s stays queued: the broker is unreachable (%s)", run_id, error)
         ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED).update(message=BROKER_DOWN_MESSAGE)
@@ -145,7 +146,7 @@ def report_requeue_abandoned() -> list[int]:
         )
         for run_id in requeued:
             # After the commit, when our locks are released and a worker can claim the run.
-            transaction.on_commit(lambda run_id=run_id: report_enqueue(run_id=run_id))
+            transaction.on_commit(partial(report_enqueue, run_id=run_id))
     for run_id in requeued:
         logger.warning("Report run %s was abandoned by a worker that stopped: back in the queue", run_id)
     for run_id in given_up:
@@ -253,7 +254,7 @@ def _enqueue_distribution(run_id: int) -> None:
     from budget.tasks.reports import email_report_link
 
     try:
-        email_report_link.apply_async(args=[run_id], retry=False)
+        email_report_link.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s is done but the CELC email could not be queued (%s)", run_id, error)
 
