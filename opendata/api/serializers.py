@@ -64,6 +64,13 @@ class ProjectSummarySerializer(serializers.Serializer):
         return absolute(reverse("api:project", args=[project.slug]))
 
 
+class ProjectPage(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Projects matching the filters, on every page")
+    next = serializers.URLField(allow_null=True, help_text="The next page, if any")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, if any")
+    results = ProjectSummarySerializer(many=True)
+
+
 class OutputSerializer(serializers.Serializer):
     title = serializers.CharField()
     url = serializers.URLField()

@@ -39,8 +39,7 @@ class Pages(PageNumberPagination):
 
 
 class PublicApiView(APIView):
-    """GET only; the answer's data cached under the data version, with an ETag."""
-
+    # GET only; the answer's data cached under the data version, with an ETag. (No docstring: the schema would show it.)
     http_method_names = ["get", "head", "options"]
 
     def cached(self, request, build):
@@ -72,7 +71,8 @@ class ProjectListView(PublicApiView):
         operation_id="projects_list",
         summary="Every public project, with the directory's filters, search and pages (20 a page)",
         parameters=[s.ProjectFilters],
-        responses={200: s.ProjectSummarySerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND, 429: TOO_MANY},
+        description="The projects the public directory lists (never a draft), in title order. `page` past the last page answers 404.",
+        responses={200: s.ProjectPage, 400: BAD_FILTER, 404: NOT_FOUND, 429: TOO_MANY},
     )
     def get(self, request):
         filters = s.ProjectFilters(data=request.query_params)
@@ -163,3 +163,12 @@ class StrategyView(PublicApiView):
             return s.StrategySerializer({"pillars": pillars, "other_workstreams": others}).data
 
         return self.cached(request, build)
+
+
+class NotFoundView(PublicApiView):
+    """Any other address under /api/: a JSON 404, like every other answer of the API."""
+
+    schema = None  # not an operation of the API
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No such address in the API: see /api/docs/.")

@@ -44,7 +44,11 @@ def empty_cache():
 
 
 def organisation(name, *, gss_code=None, kind="london_borough", org_id=""):
-    return Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"), kind=kind, gss_code=gss_code, org_id=org_id)
+    """The organisation (the reference data's, when loaded), with the org-id given."""
+    found, _ = Organisation.objects.update_or_create(
+        name=name, defaults={"slug": name.lower().replace(" ", "-"), "kind": kind, "gss_code": gss_code, "org_id": org_id}
+    )
+    return found
 
 
 def take_part(project, organisation, role, *, accepted=True, declined=False):
@@ -62,7 +66,7 @@ def grants(db):
     hackney = organisation("Hackney", gss_code="E09000012")  # no org-id recorded
     southwark = organisation("Southwark", gss_code="E09000028", org_id="GB-LAE-SWK")
     mhclg = organisation("MHCLG", kind="funder")
-    pillar = Pillar.objects.create(name="Smarter London", slug="smarter-london")
+    pillar, _ = Pillar.objects.get_or_create(name="Smarter London", defaults={"slug": "smarter-london"})
     café = Project.objects.create(
         title='Café “quoted” data — Ünïcode, "straight" too', slug="cafe-quoted-data", status="active", pillar=pillar,
         funding_requested=Decimal("15000.00"), funding_approved=Decimal("12345.67"),
