@@ -37,9 +37,9 @@ class CurrentTierFilter(admin.SimpleListFilter):
 @admin.register(Organisation)
 class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "organisations"
-    list_display = ["name", "kind", "gss_code", "domains"]
+    list_display = ["name", "kind", "gss_code", "org_id", "domains"]
     list_filter = ["kind", CurrentTierFilter]
-    search_fields = ["name", "gss_code", "email_domains"]
+    search_fields = ["name", "gss_code", "org_id", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
