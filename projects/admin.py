@@ -58,11 +58,46 @@ class WorkstreamAdmin(admin.ModelAdmin):
     list_select_related = ["pillar"]
 
 
+# Who was invited, who agreed and who declined are written only by the proposal services (with their emails and guards),
+# so the admin shows them and never edits them.
+PARTICIPATION_STATE = ["invited_at", "accepted_at", "declined_at", "decline_reason"]
+
+
 class ParticipantInline(admin.TabularInline):
+    """The boroughs on a project, read-only: changing one would move an invitation or an agreement outside the services."""
+
     model = Participant
     extra = 0
+    fields = ["organisation", "role", *PARTICIPATION_STATE]
+    readonly_fields = fields
+    verbose_name_plural = "participants (invitations and agreements change only through the proposal)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantAddInline(admin.TabularInline):
+    """Staff record another organisation taking part (never invited, so counted as taking part); existing rows are above."""
+
+    model = Participant
+    extra = 1
     autocomplete_fields = ["organisation"]
-    fields = ["organisation", "role", "invited_at", "accepted_at"]
+    fields = ["organisation", "role"]
+    verbose_name = "organisation taking part"
+    verbose_name_plural = "record another organisation taking part"
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return True  # only new rows are ever shown
 
 
 class PrioritisationScoreInline(admin.TabularInline):
@@ -131,7 +166,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
     inlines = [
-        ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
+        ParticipantInline, ParticipantAddInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
         admin_evaluation.StatusChangeInline,
     ]
     actions = [
@@ -244,6 +279,11 @@ class ParticipantAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     search_fields = ["project__title", "organisation__name"]
     list_select_related = ["project", "organisation"]
     autocomplete_fields = ["project", "organisation"]
+    fields = ["project", "organisation", "role", *PARTICIPATION_STATE]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new row is a staff record of taking part; an existing one keeps its project, organisation and answers.
+        return PARTICIPATION_STATE if obj is None else ["project", "organisation", *PARTICIPATION_STATE]
 
 
 @admin.register(ProgressUpdate)
