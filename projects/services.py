@@ -419,8 +419,9 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
 
 
 def output_add(*, project: Project, added_by: User, title: str, url: str, gifted_on: datetime.date | None = None) -> Output:
-    _guard_reportable(project)
     with transaction.atomic():
+        project = _locked(project)
+        _guard_reportable(project)
         output = Output(project=project, title=title, url=url, gifted_on=gifted_on)
         output.full_clean()
         output.save()
@@ -475,8 +476,9 @@ def benefit_record(
     evidence_url: str = "",
 ) -> Benefit:
     """A benefit the officer's own borough got from the project, realised or estimated, with its evidence."""
-    _guard_reportable(project)
     with transaction.atomic():
+        project = _locked(project)
+        _guard_reportable(project)
         benefit = Benefit(
             project=project,
             organisation_id=officer_organisation_id(recorded_by),
@@ -531,6 +533,15 @@ def survey_answer(
 ) -> list[SurveyResponse]:
     """An officer's answers to the open survey: one per active workstream (a rating or "not involved") and LOTI
     overall; answering again replaces them."""
+    with transaction.atomic():
+        # Checked on the survey's row as it is now, locked, so answers cannot slip in while staff close it.
+        survey = Survey.objects.select_for_update().select_related("year").get(pk=survey.pk)
+        return _survey_answer(survey=survey, respondent=respondent, answers=answers, overall=overall, overall_comment=overall_comment)
+
+
+def _survey_answer(
+    *, survey: Survey, respondent: User, answers: list[WorkstreamAnswer], overall: int | None, overall_comment: str
+) -> list[SurveyResponse]:
     today = timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
         raise ValidationError(
