@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 from loti.services import financial_year_get_or_create
 from loti.years import parse_year_label
@@ -155,7 +156,7 @@ STATE_FIELDS = [
 
 
 @admin.register(Project)
-class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "projects"
     import_export_change_list_template = "admin/projects/project/change_list.html"  # adds the data-quality link
     list_display = ["title", "status", "phase", "pillar", "workstream", "year", "funding_requested", "funding_approved", "funder"]
@@ -272,7 +273,7 @@ class ProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class ParticipantAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "participants"
     list_display = ["project", "organisation", "role", "accepted_at"]
     list_filter = ["role", "organisation__kind", "project__status"]
@@ -287,7 +288,7 @@ class ParticipantAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(LongListMixin, admin.ModelAdmin):
     list_display = ["project", "date", "phase", "rag", "author"]
     list_filter = ["rag", "phase"]
     search_fields = ["project__title", "text"]
@@ -296,7 +297,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class BenefitAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "benefits"
     list_display = ["project", "year", "kind", "confidence", "amount", "hours", "reach", "unit", "organisation"]
     list_filter = ["kind", "confidence", "year", admin_evaluation.BenefitDataQualityFilter]
@@ -370,7 +371,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "survey-responses"
     list_display = ["survey", "organisation", "workstream", "rating", "loti_added_value", "respondent_email"]
     # Filter by year, not survey (a survey's name needs its year: a query per survey); newest answers first,
