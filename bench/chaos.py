@@ -181,7 +181,8 @@ class Beat:
     """celery beat, as in production: it runs the report sweep that hands queued runs to the queue again."""
 
     def __init__(self, env: dict, folder: Path):
-        self.env, self.folder, self.process = env, folder, None
+        self.env, self.folder = env, folder
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         handle = (self.folder / "beat.log").open("ab")
