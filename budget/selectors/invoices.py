@@ -87,7 +87,7 @@ def invoices_with_status(queryset: QuerySet | None = None, *, today: datetime.da
     )
 
 
-def invoice_for(*, organisation: Organisation, year: FinancialYear) -> Invoice | None:
+def invoice_for(*, organisation: Organisation, year: FinancialYear) -> "InvoiceWithStatus | None":
     """The organisation's fee invoice for the year, annotated, or None."""
     return (
         invoices_with_status(Invoice.objects.filter(organisation=organisation, year=year, kind=InvoiceKind.INVOICE))
