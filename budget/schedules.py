@@ -55,6 +55,7 @@ def schedules_ensure(**kwargs) -> int:
                     every=schedule.every_minutes, period=IntervalSchedule.MINUTES
                 )
             else:
+                assert schedule.crontab is not None  # every schedule has an interval or a crontab
                 when["crontab"], _ = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone="Europe/London")
             PeriodicTask.objects.create(name=schedule.name, task=schedule.task, enabled=True, **when)
             made += 1

@@ -68,7 +68,8 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),  # Django's own, typed as possibly None
         ("Organisation", {"fields": ["organisation", "organisation_approved_at", "job_title"]}),
     )
     actions = ["approve_officers"]

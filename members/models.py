@@ -139,7 +139,7 @@ class User(AbstractUser):
     )
     job_title = models.CharField(max_length=120, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # AbstractUser's own manager, which the stubs declare a ClassVar
 
     class Meta:
         ordering = ["email"]

@@ -349,10 +349,10 @@ class SurveyAdmin(admin.ModelAdmin):
             answer_count=Count("responses"), respondent_count=Count("responses__respondent_email", distinct=True)
         )
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = SurveyCreateForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ["year", "opens_on", "closes_on"] if obj else ["year_label", "opens_on", "closes_on"]

@@ -50,7 +50,7 @@ class StatusChangeInline(admin.TabularInline):
     model = ProjectStatusChange
     extra = 0
     fields = ["date", "previous_status", "status", "changed_by", "note", "recorded_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, each one read-only
     can_delete = False
     verbose_name = "status change"
     verbose_name_plural = "status history"

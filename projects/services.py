@@ -94,8 +94,7 @@ def _status_is(project: Project, allowed, doing: str) -> None:
 
 def _guard_lead(project: Project, user: User, doing: str) -> int:
     organisation_id = officer_organisation_id(user)
-    lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id)
-    if organisation_id is None or not lead.exists():
+    if organisation_id is None or not Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id).exists():
         raise ValidationError(f"Only an officer of the borough leading “{project.title}” can {doing}.")
     return organisation_id
 
@@ -578,6 +577,7 @@ def _survey_answer(
         raise ValidationError(errors)
 
     organisation_id = officer_organisation_id(respondent)
+    assert organisation_id is not None  # can_answer_survey said so
     with transaction.atomic():
         # Rows imported earlier may spell the address differently; keep theirs so the answer replaces, not duplicates.
         earlier = (

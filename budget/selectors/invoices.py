@@ -112,7 +112,7 @@ def invoices_totals(queryset: QuerySet) -> dict:
     }
 
 
-def invoice_for(*, organisation: Organisation, year: FinancialYear) -> Invoice | None:
+def invoice_for(*, organisation: Organisation, year: FinancialYear) -> "InvoiceWithStatus | None":
     """The organisation's fee invoice for the year, annotated, or None."""
     return (
         invoices_with_status(Invoice.objects.filter(organisation=organisation, year=year, kind=InvoiceKind.INVOICE))

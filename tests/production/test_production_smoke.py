@@ -79,7 +79,8 @@ def shape(path: str) -> str:
 
 
 def crawl(who: str, client: Client, start: list[str], problems: list[str], assets: set[str]) -> list[str]:
-    seen_shapes, queue, visited = set(), list(start), []
+    seen_shapes, queue = set(), list(start)
+    visited: list[str] = []
     while queue and len(visited) < MAX_PAGES_PER_PERSON:
         path = queue.pop(0)
         if shape(path) in seen_shapes:

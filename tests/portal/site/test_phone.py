@@ -3,6 +3,7 @@ every link it finds, and fails on any page wider than the screen (a table may sc
 import datetime
 from collections import deque
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -78,7 +79,7 @@ def portal(loti, settings, tmp_path):
     return {"approved": approved, "draft": draft}
 
 
-def crawl(page, start: list[str], limit: int = 120) -> list[tuple[str, list[str]]]:
+def crawl(page, start: list[str], limit: int = 120) -> tuple[list[tuple[str, Any]], int]:
     """Visit `start` and every same-site link found on the way; return (path, wide elements) for each page too wide."""
     origin = urlsplit(page.url or start[0])
     queue, seen, too_wide, visited = deque(start), set(start), [], 0
