@@ -38,7 +38,7 @@ def _staff():
     return get_user_model().objects.get(email=STAFF_EMAIL)
 
 
-def run_import(workdir: Path) -> tuple[bool, str]:
+def run_import(workdir: Path) -> tuple[bool, str] | tuple[bool, str, float]:
     from django.core.management import call_command, get_commands
 
     if "import_data" not in get_commands():
@@ -60,7 +60,7 @@ def run_import(workdir: Path) -> tuple[bool, str]:
     return True, f"{IMPORT_ROWS:,} budget lines", elapsed
 
 
-def run_import_ledger(workdir: Path) -> tuple[bool, str]:
+def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, float]:
     """10,000 rows of the finance system's ledger against a year's forty lines, refunds among them."""
     import datetime
 
@@ -145,6 +145,7 @@ def main(task: str) -> dict:
             outcome = run_pdf(workdir, task.split("-", 1)[1])
         else:
             raise SystemExit(f"unknown task {task}")
+    rest: list[float]
     available, detail, *rest = outcome
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"available": available, "detail": detail, "seconds": rest[0] if rest else None, "peak_rss_mib": round(peak, 1) if rest else None}

@@ -15,7 +15,7 @@ from budget.models import (
     LedgerEntry,
 )
 from budget.services.grants import funding_agreement_projects_link
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, required
 from loti.services import reference_row_sync
 from members.reference import members_reference_load, organisation_named
 from projects.models import Project
@@ -73,7 +73,7 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
             instalment_total = Decimal(0)
             for instalment in item.get("instalments", []):
                 instalment_where = f"{where}, instalment {instalment.get('year', '?')}"
-                amount = parse_money(instalment["amount"], where=f"{instalment_where}, amount")
+                amount = required(parse_money(instalment["amount"], where=f"{instalment_where}, amount"), where=f"{instalment_where}, amount")
                 instalment_total += amount
                 reference_row_sync(
                     model=Instalment,
@@ -120,7 +120,7 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                     totals[key] = Decimal(0)
                     for position, line in enumerate(budget.get(key, []), start=1):
                         where = f"{path.name}, {label} {key} line {position} ({line.get('name', '?')})"
-                        amount = parse_money(line["amount"], where=f"{where}, amount")
+                        amount = required(parse_money(line["amount"], where=f"{where}, amount"), where=f"{where}, amount")
                         totals[key] += amount
                         reference_row_sync(
                             model=BudgetLine,
@@ -167,11 +167,11 @@ def ledger_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
     with transaction.atomic():
         for index, item in enumerate(read_reference_file(path)["entries"], start=1):
             where = f"{path.name}, entry {index} ({item.get('reference', '?')})"
-            year = year_labelled(item["year"], where=where)
+            year = required(year_labelled(item["year"], where=where), where=f"{where}, year")
             line = BudgetLine.objects.filter(year=year, name=item["budget_line"]).exclude(section=BudgetSection.ALLOCATION).first()
             if line is None:
                 raise ReferenceDataError(f"{where}: {item['year']} has no budget line called {item['budget_line']!r}")
-            day = parse_date(item["date"], where=f"{where}, date")
+            day = required(parse_date(item["date"], where=f"{where}, date"), where=f"{where}, date")
             if not (year.start_date <= day <= year.end_date):
                 raise ReferenceDataError(f"{where}: {day} is not in {year.label}")
             reference_row_sync(

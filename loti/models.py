@@ -56,3 +56,22 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.filename} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class SentEmail(models.Model):
+    """One notification delivered to one person: its key is claimed before the mail goes, so a task run twice mails once.
+
+    The key names the notification (kind, the record it is about, and which occurrence); with the recipient it is unique.
+    """
+
+    key = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="one_email_per_notification_and_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.recipient}"

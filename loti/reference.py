@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from loti.money import to_money
 
@@ -91,3 +92,13 @@ class LoadTally:
     @property
     def changed(self) -> int:
         return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+T = TypeVar("T")
+
+
+def required(value: T | None, *, where: str) -> T:
+    """A value the file must give: missing, it is refused naming where, rather than failing later."""
+    if value is None:
+        raise ReferenceDataError(f"{where}: missing; the file must give it")
+    return value

@@ -36,6 +36,10 @@ def organisations_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[O
             kept_domains = list(existing.email_domains) if existing else []
             domains = kept_domains + [domain for domain in item.get("email_domains", []) if domain not in kept_domains]
             values = {"name": item["name"], "slug": slugify(item["name"]), "kind": item["kind"], "email_domains": domains}
+            if item.get("org_id"):
+                # An empty org_id means "not known": one staff recorded in the admin is kept.
+                cite(item.get("org_id_source"), where=f"{where}, org_id")
+                values["org_id"] = item["org_id"]
             loaded.append(reference_row_sync(model=Organisation, lookup=lookup, values=values, tally=tally, where=where))
     return loaded
 

@@ -86,6 +86,7 @@ def procurement_interest_mark(*, service_area: ServiceArea, marked_by: User) -> 
     if not can_mark_interest(marked_by):
         raise ValidationError("Only an approved officer of a borough can say their borough is interested.")
     organisation_id = officer_organisation_id(marked_by)
+    assert organisation_id is not None  # can_mark_interest said so
     with transaction.atomic():
         interest, created = ProcurementInterest.objects.get_or_create(
             service_area=service_area, organisation_id=organisation_id, defaults={"marked_by": marked_by}
@@ -126,6 +127,7 @@ def maturity_assess(*, year: FinancialYear, answered_by: User, answers: dict[str
     if errors:
         raise ValidationError(errors)
     organisation_id = officer_organisation_id(answered_by)
+    assert organisation_id is not None  # can_self_assess said so
     rows = [
         MaturityScore(year=year, organisation_id=organisation_id, dimension=dimension, score=score,
                       evidence=(evidence or "").strip(), answered_by=answered_by)

@@ -2,6 +2,7 @@
 joint procurement opportunities (officers mark interest; staff see who), the public register and its CSV,
 and the maturity self-assessment."""
 import csv
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -27,9 +28,23 @@ from .register_forms import MaturityForm, SharingForm, SystemForm, WindowForm
 from .register_models import MaturityDimension, ServiceArea, System
 from .register_permissions import can_keep_register, can_mark_interest, can_see_interest, can_see_register, can_self_assess
 
+if TYPE_CHECKING:
+    from django.views.generic.base import TemplateResponseMixin
 
-class AllowedMixin(LoginRequiredMixin):
+    from .http import SignedInRequest
+
+    # What the mixins below are mixed into, for type checking.
+    class _View(TemplateResponseMixin, View): ...
+
+    _FormView = FormView
+else:
+    _View = _FormView = object
+
+
+class AllowedMixin(LoginRequiredMixin, _View):
     """Signed-in people the policy allows; others get sign-in or 403, logged."""
+
+    request: "SignedInRequest"
 
     allowed = staticmethod(can_see_register)
     refusal = "Only approved officers of member boroughs and LOTI staff see the technology and contracts register."
@@ -68,7 +83,9 @@ class BoroughRegisterView(AllowedMixin, TemplateView):
         }
 
 
-class SystemFormMixin(AllowedMixin):
+class SystemFormMixin(AllowedMixin, _FormView):
+    organisation: Organisation
+    heading: str
     template_name = "register/system_form.html"
     form_class = SystemForm
     allowed = staticmethod(lambda user: officer_organisation_id(user) is not None)
@@ -236,7 +253,9 @@ class MaturityView(AllowedMixin, FormView):
 
     @cached_property
     def organisation_id(self) -> int:
-        return officer_organisation_id(self.request.user)
+        organisation_id = officer_organisation_id(self.request.user)
+        assert organisation_id is not None  # can_self_assess lets only an approved officer through
+        return organisation_id
 
     @cached_property
     def own(self):
@@ -286,7 +305,9 @@ class MaturitySharingView(AllowedMixin, View):
         if not form.is_valid():
             messages.error(request, "Choose whether to share your borough's maturity scores.")
             return redirect("register:maturity")
-        services.maturity_sharing_set(organisation_id=officer_organisation_id(request.user), shared=form.cleaned_data["shared"], decided_by=request.user)
+        organisation_id = officer_organisation_id(request.user)
+        assert organisation_id is not None  # can_self_assess lets only an approved officer through
+        services.maturity_sharing_set(organisation_id=organisation_id, shared=form.cleaned_data["shared"], decided_by=request.user)
         messages.success(
             request,
             "Other member boroughs can now see your borough's maturity scores." if form.cleaned_data["shared"]

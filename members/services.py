@@ -1,6 +1,7 @@
 """Joining the portal: officers matched to their borough by email domain, approved by staff, or invited."""
 import logging
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,6 +48,7 @@ def officer_approve(*, user: User, approved_by: User) -> User:
         user.save(update_fields=["organisation_approved_at"])
         start_after_commit(
             send_email,
+            key=f"officer-approved:user={user.pk}:at={user.organisation_approved_at.isoformat()}",
             subject="You can now use the LOTI Portal",
             body=f"LOTI staff confirmed you speak for {user.organisation}. Sign in to see your borough and its projects:\n"
             f"{portal_link('/')}\n",
@@ -67,6 +69,7 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
         link = site_url.rstrip("/") + f"/members/invitations/{invitation.token}/"
         start_after_commit(
             send_email,
+            key=f"invitation:{invitation.pk}",
             subject=f"Join {organisation} on the LOTI Portal",
             body=f"LOTI invites you to speak for {organisation} on the LOTI Portal.\n\nAccept: {link}\n",
             recipients=[email],
@@ -120,6 +123,9 @@ def billing_change_request(*, organisation: Organisation, requested_by: User, ch
         "Make the change in the admin (Organisations, or the membership's purchase order number).\n"
     )
     start_after_commit(
-        send_email, subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
+        send_email,
+        # Each request is its own notification: the key is made here, so a retried task still mails once.
+        key=f"billing-change:organisation={organisation.pk}:{uuid.uuid4().hex}",
+        subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
     )
     log.info("billing-change-requested organisation=%s by=%s", organisation.name, requested_by.email)

@@ -5,6 +5,7 @@ acting at once cannot both pass the check; whoever needs to know is told by emai
 """
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,7 +83,8 @@ def _locked(project: Project) -> Project:
 
 
 def _notify(event: str, project: Project, organisation_ids: list[int] | None = None) -> None:
-    start_after_commit(notify_project, event, project.pk, organisation_ids)
+    # The occurrence names this one event (a proposal may be returned twice), so a retried task mails each person once.
+    start_after_commit(notify_project, event, project.pk, organisation_ids, occurrence=uuid.uuid4().hex)
 
 
 def _status_is(project: Project, allowed, doing: str) -> None:
@@ -92,8 +94,7 @@ def _status_is(project: Project, allowed, doing: str) -> None:
 
 def _guard_lead(project: Project, user: User, doing: str) -> int:
     organisation_id = officer_organisation_id(user)
-    lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id)
-    if organisation_id is None or not lead.exists():
+    if organisation_id is None or not Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id).exists():
         raise ValidationError(f"Only an officer of the borough leading “{project.title}” can {doing}.")
     return organisation_id
 
@@ -576,6 +577,7 @@ def _survey_answer(
         raise ValidationError(errors)
 
     organisation_id = officer_organisation_id(respondent)
+    assert organisation_id is not None  # can_answer_survey said so
     with transaction.atomic():
         # Rows imported earlier may spell the address differently; keep theirs so the answer replaces, not duplicates.
         earlier = (

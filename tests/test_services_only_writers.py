@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["loti", "members", "projects", "budget"]
+APPS = ["loti", "members", "projects", "budget", "opendata"]
 
 # Writes through a manager or a queryset, and what a model instance does to itself.
 MANAGER_WRITES = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}

@@ -30,7 +30,7 @@ from .formats import (
 )
 from .lookups import ImportLookups, current_lookups
 from .problems import RowProblem, problems_in
-from .registry import importable_kinds, kinds, register, resource_for
+from .registry import export_writer, importable_kinds, kinds, register, register_export, resource_for
 from .resource import HeaderError, LotiResource
 from .services import ImportOutcome, run_import
 from .widgets import (
@@ -50,7 +50,7 @@ from .widgets import (
 __all__ = [
     "FORMATS", "FORMULA_STARTS", "CSVFormat", "ImportFileError", "XLSXFormat", "escape_formula", "export_csv",
     "format_for_filename", "read_table", "unescape_formula", "ImportLookups", "current_lookups", "RowProblem",
-    "problems_in", "importable_kinds", "kinds", "register", "resource_for", "HeaderError", "LotiResource",
+    "problems_in", "export_writer", "importable_kinds", "kinds", "register", "register_export", "resource_for", "HeaderError", "LotiResource",
     "ImportOutcome", "run_import", "ChoiceWidget", "DateWidget", "DecimalWidget", "FinancialYearWidget",
     "FractionWidget", "ListWidget", "MoneyWidget", "NamedWidget", "TextWidget", "WholeNumberWidget", "YesNoWidget",
 ]

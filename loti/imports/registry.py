@@ -25,7 +25,20 @@ def resource_for(kind: str) -> type:
 
 
 def kinds() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(_EXPORTS))
+
+
+# Exports that are not an import's columns (the 360Giving file): a writer per kind, registered by the app that owns it.
+_EXPORTS: dict[str, tuple[Callable, tuple[str, ...]]] = {}
+
+
+def register_export(kind: str, write: Callable, *, formats: tuple[str, ...] = ("csv",)) -> None:
+    """`write(year=FinancialYear | None, fmt=str) -> (text, notes)`; it raises ValueError to refuse, saying why."""
+    _EXPORTS[kind] = (write, formats)
+
+
+def export_writer(kind: str) -> tuple[Callable, tuple[str, ...]] | None:
+    return _EXPORTS.get(kind)
 
 
 def importable_kinds() -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from import_export.results import RowResult
 
+from ..data_versions import data_version_bump
 from ..models import ImportRecord
 from .formats import ImportFileError, read_table
 from .problems import RowProblem, problems_in
@@ -76,4 +77,6 @@ def run_import(*, kind: str, data: bytes, filename: str, fmt: str, user=None, vi
             rows_updated=outcome.updated,
             rows_unchanged=outcome.unchanged,
         )
+        # Rows written in bulk send no save signals: tell the public cache the data changed (after commit).
+        data_version_bump()
     return outcome

@@ -298,7 +298,12 @@ def test_two_staff_deciding_at_once_one_wins_the_other_is_refused(loti, submitte
     thread = threading.Thread(target=first)
     thread.start()
     assert first_locked.wait(10)
-    second = threading.Thread(target=lambda: (_reject(stale, loti, outcomes), connection.close()))
+
+    def second_attempt():
+        _reject(stale, loti, outcomes)
+        connection.close()
+
+    second = threading.Thread(target=second_attempt)
     second.start()
     let_go.set()
     thread.join(10)
@@ -325,7 +330,7 @@ def test_notifications_start_a_task_only_once_the_transaction_commits(loti, draf
         assert not queued.called and not mail.outbox
         for callback in callbacks:
             callback()
-    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={}, retry=False)
+    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={"occurrence": mock.ANY}, retry=False)
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(loti, draft, django_capture_on_commit_callbacks):

@@ -4,6 +4,7 @@ import io
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -115,7 +116,7 @@ def test_the_pdf_text_has_the_same_figures_as_the_json(budget_pdf, tmp_path):
 
 def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
     reader, elements = structure(budget_pdf)
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
     assert "/StructTreeRoot" in catalog
     assert str(catalog["/MarkInfo"]["/Marked"]).lower() == "true"
     assert str(catalog["/Lang"]).lower() == "en-gb"

@@ -83,7 +83,7 @@ def years(db):
         ("reach", "realised", cyber, {"reach": 10, "unit": "devices"}),
         ("other", "estimated", cyber, {"evidence": "A stated condition"}),
     ]:
-        Benefit.objects.create(project=target, year=y2020, kind=kind, confidence=confidence, description=f"{kind} {confidence}", **values)
+        Benefit.objects.create(project=target, year=y2020, kind=kind, confidence=confidence, description=f"{kind} {confidence}", **values)  # type: ignore[arg-type]  # each kind's own fields
     Benefit.objects.create(project=cyber, year=None, kind="cashable_saving", description="Year not recorded", amount=Decimal("999"))
 
     survey = Survey.objects.create(year=y2020, opens_on=D(2021, 2, 1), closes_on=D(2021, 3, 1))
