@@ -27,6 +27,7 @@ from loti.admin import LongListMixin
 from loti.admin_actions import action_page
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.money import pounds_display
+from loti.responses import pdf_response
 from loti.selectors import financial_year_for_reading
 from loti.services import financial_year_get_or_create
 from loti.text import plural
@@ -353,9 +354,7 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:budget_invoice_change", args=[invoice.pk]))
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
-        return response
+        return pdf_response(data, filename=f"{invoice.number}.pdf", inline=True)
 
     def issue_view(self, request):
         """Choose a year, see what would be issued, then issue it."""
