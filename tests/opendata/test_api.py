@@ -37,11 +37,13 @@ def test_bad_filters_are_refused_naming_the_field(grants, client):
     response, body = get(client, "/api/projects/?status=draft&borough=E09000099")
     assert response.status_code == 400 and set(body) == {"status", "borough"}
     response, body = get(client, "/api/projects/?pillar=no-such-pillar")
-    assert response.status_code == 400 and "no-such-pillar" in body["pillar"][0]
+    assert response.status_code == 404 and "no-such-pillar" in body["detail"]
     response, body = get(client, "/api/projects/?page=99")
     assert response.status_code == 404 and body["detail"]
     response, body = get(client, "/api/projects/?search=%00")
     assert response.status_code == 400
+    response, body = get(client, "/api/projects/?pillar=")
+    assert response.status_code == 400 and body["pillar"] == ["This field may not be blank."]
 
 
 def test_one_project_and_never_a_draft(grants, client):
