@@ -193,6 +193,17 @@ class BudgetReport:
     def has_plan(self) -> bool:
         return bool(self.plan.income or self.plan.expenditure or self.plan.allocations)
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report: no plan, no actuals, no funder's instalment in the year, no fee owing. The PDF is one page."""
+        instalments = any(term.in_this_year for agreement in self.funding for term in agreement.instalments)
+        owing = self.debt is not None and (self.debt.overdue_total > 0 or self.debt.not_yet_due > 0)
+        return not (self.has_plan or self.has_actuals or instalments or owing or self.fees_invoices)
+
+    @property
+    def years_with_data(self) -> list[str]:
+        return [row.year for row in self.trend if row.income or row.expenditure or row.allocations or row.actual_income or row.actual_expenditure]
+
     def _total(self, lines: list[ReportLine], attribute: str) -> Decimal:
         return to_money(sum((getattr(line, attribute) for line in lines), ZERO))
 
