@@ -38,11 +38,12 @@ def officer_signup_match(*, user: User) -> Organisation | None:
 
 
 def officer_approve(*, user: User, approved_by: User) -> User:
-    if user.organisation_id is None:
-        raise ValidationError({"organisation": f"{user.email} has no organisation to be approved for."})
-    if user.organisation_approved_at:
-        return user
     with transaction.atomic():
+        user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+        if user.organisation_id is None:
+            raise ValidationError({"organisation": f"{user.email} has no organisation to be approved for."})
+        if user.organisation_approved_at:
+            return user  # approved already (perhaps a moment ago by someone else): no second email
         user.organisation_approved_at = timezone.now()
         user.save(update_fields=["organisation_approved_at"])
         start_after_commit(
@@ -78,12 +79,13 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
 
 def invitation_accept(*, invitation: Invitation, user: User) -> User:
     """The invited person (signed in with the invited, verified address) joins the organisation, approved."""
-    if invitation.accepted_at:
-        raise ValidationError("This invitation has already been used.")
-    if invitation.email.lower() != user.email.lower():
-        raise ValidationError(f"This invitation is for {invitation.email}; sign in with that address to accept it.")
     now = timezone.now()
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise ValidationError("This invitation has already been used.")
+        if invitation.email.lower() != user.email.lower():
+            raise ValidationError(f"This invitation is for {invitation.email}; sign in with that address to accept it.")
         user.organisation, user.organisation_approved_at = invitation.organisation, now
         user.save(update_fields=["organisation", "organisation_approved_at"])
         invitation.accepted_at = now

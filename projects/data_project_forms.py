@@ -37,7 +37,8 @@ class DataProjectFields(forms.Form):
             self.order_fields(rest[:at] + ours + rest[at:])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         if cleaned.get("is_data_project"):
             for name, field_name in FIELD_NAMES.items():
                 if not (cleaned.get(field_name) or "").strip():
@@ -47,7 +48,7 @@ class DataProjectFields(forms.Form):
         return cleaned
 
     def data_methodology(self) -> dict | None:
-        """The answers for projects.data_projects.data_methodology_record, or None when it is not a data project."""
+        """The answers for projects.services.data_methodology_record, or None when it is not a data project."""
         data = self.cleaned_data
         if not data.get("is_data_project"):
             return None
@@ -62,7 +63,8 @@ class DpiaGuardedProjectForm(forms.ModelForm):
         fields = "__all__"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         phase = cleaned.get("phase")
         if phase:
             stored = Project.objects.filter(pk=self.instance.pk).values("phase").first() if self.instance.pk else None

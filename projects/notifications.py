@@ -26,8 +26,9 @@ def _proposers(project: Project) -> list[str]:
     """The person who proposed it and the lead borough's officers."""
     lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD).values_list("organisation_id", flat=True)
     emails = _officers(lead)
-    if project.proposed_by_id and project.proposed_by.is_active:
-        emails.append(project.proposed_by.email)
+    proposer = project.proposed_by  # no query when there is none
+    if proposer is not None and proposer.is_active:
+        emails.append(proposer.email)
     return emails
 
 

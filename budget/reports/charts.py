@@ -3,6 +3,7 @@
 Each chart carries its text alternative (the SVG <title>, which WeasyPrint writes as the figure's /Alt)
 and the rows of the figures table shown beside it, so nothing is said by colour or shape alone.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,8 +27,12 @@ def pounds(value: Decimal) -> str:
     return whole_pounds_display(value)  # charts are read beside a board paper's tables: whole pounds
 
 
-def _plain(value: Decimal, unit: str) -> str:
-    return pounds(value) if unit == "£" else f"{value:,} {unit}".strip()
+# Money, or a count (boroughs, answers).
+Figure = Decimal | int
+
+
+def _plain(value: Figure, unit: str) -> str:
+    return pounds(Decimal(value)) if unit == "£" else f"{value:,} {unit}".strip()
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Chart:
     title: str
     series: list[str]
     categories: list[str]
-    values: list[list[Decimal | None]]  # values[category][series]
+    values: Sequence[Sequence[Figure | None]]  # values[category][series]
     unit: str = "£"
 
     @property
@@ -62,12 +67,12 @@ class Chart:
         return mark_safe(_draw(self))
 
 
-def bar_chart(*, title: str, rows: list[tuple[str, Decimal]], series: str = "Amount", unit: str = "£") -> Chart:
+def bar_chart(*, title: str, rows: Sequence[tuple[str, Figure | None]], series: str = "Amount", unit: str = "£") -> Chart:
     return Chart(title=title, series=[series], categories=[r[0] for r in rows], values=[[r[1]] for r in rows], unit=unit)
 
 
 def grouped_bar_chart(
-    *, title: str, series: list[str], rows: list[tuple[str, list[Decimal | None]]], unit: str = "£"
+    *, title: str, series: list[str], rows: Sequence[tuple[str, Sequence[Figure | None]]], unit: str = "£"
 ) -> Chart:
     return Chart(title=title, series=series, categories=[r[0] for r in rows], values=[r[1] for r in rows], unit=unit)
 
@@ -125,9 +130,9 @@ def _draw(chart: Chart) -> str:
         f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">',
         f"<title>{escape(chart.text_alternative)}</title>",
     ]
-    for index, (x, y, name) in enumerate(legend):
-        out.append(f'<rect x="{x}" y="{y - 10}" width="11" height="11" fill="{COLOURS[index % len(COLOURS)]}"/>')
-        out.append(f'<text x="{x + 15}" y="{y}" font-size="11" fill="#0b0c0c">{escape(name)}</text>')
+    for index, (x, legend_y, name) in enumerate(legend):
+        out.append(f'<rect x="{x}" y="{legend_y - 10}" width="11" height="11" fill="{COLOURS[index % len(COLOURS)]}"/>')
+        out.append(f'<text x="{x + 15}" y="{legend_y}" font-size="11" fill="#0b0c0c">{escape(name)}</text>')
     if not chart.categories:
         out.append(f'<text x="0" y="{legend_height + 20}" font-size="12" fill="#0b0c0c">No figures yet</text>')
     for row, values in enumerate(chart.values):

@@ -7,6 +7,7 @@ again) is left as it is when the row agrees, and is an error when it does not: a
 """
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
@@ -26,6 +27,9 @@ from loti.imports import (
     register,
 )
 from members.resources import OrganisationWidget
+
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
 
 
 class InvoiceWidget(NamedWidget):
@@ -64,7 +68,7 @@ class PaymentResource(ClosedYearGuard, LotiResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._user = kwargs.get("user")
-        self._invoices: dict[int, Invoice] = {}  # with status and balance as they were before this file
+        self._invoices: "dict[int, InvoiceWithStatus]" = {}  # with status and balance as they were before this file
         self._pending: dict[int, Decimal] = defaultdict(Decimal)  # this file's new payments, per invoice
 
     def get_instance(self, instance_loader, row):
@@ -92,7 +96,7 @@ class PaymentResource(ClosedYearGuard, LotiResource):
                 errors = error.update_error_dict(errors)
         return super().validate_instance(instance, errors, validate_unique)
 
-    def _invoice(self, pk: int) -> Invoice:
+    def _invoice(self, pk: int) -> "InvoiceWithStatus":
         if pk not in self._invoices:
             # Every invoice the file names, with its status and balance, in one query.
             lookups = current_lookups()

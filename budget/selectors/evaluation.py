@@ -115,12 +115,14 @@ class EvaluationReport:
         before = self.previous.figures if self.previous else None
         messages = []
 
+        previous_year = self.previous.year if self.previous else None
+
         def against(now: int, then: int | None) -> str:
             if then is None:
                 return ""
             if now == then:
-                return f" (none in {self.previous.year} either)" if now == 0 else f", as many as in {self.previous.year}"
-            return f", {'up' if now > then else 'down'} from {then:,} in {self.previous.year}"
+                return f" (none in {previous_year} either)" if now == 0 else f", as many as in {previous_year}"
+            return f", {'up' if now > then else 'down'} from {then:,} in {previous_year}"
 
         delivered, active = figures.delivered_count, figures.active_count
         was_delivered = before.delivered_count if before else None
@@ -259,15 +261,15 @@ class EvaluationReport:
             rows.append(["added_value_to", key, str(value), "", ""])
         for row in figures.delivery_by_workstream():
             rows.append(["delivery", row.workstream, f"active {row.active}; delivered {row.delivered}; no update six months {row.quiet}", "", ""])
-        for row in figures.satisfaction:
-            rows.append(["satisfaction", row.workstream, "" if row.average is None else str(row.average), str(row.answers), ""])
-        for row in figures.benefits:
-            rows.append(["savings", row.title, money_str(row.savings), "", ""])
-        for row in figures.benefit_totals:
-            value = row.amount if row.amount is not None else row.hours if row.hours is not None else row.reach
-            rows.append(["benefits", f"{row.kind} {row.confidence}{' ' + row.unit if row.unit else ''}", "" if value is None else str(value), str(row.count), ""])
-        for row in figures.other_benefits:
-            rows.append(["other_benefit", row.project, row.description, "", ""])
+        for satisfaction in figures.satisfaction:
+            rows.append(["satisfaction", satisfaction.workstream, "" if satisfaction.average is None else str(satisfaction.average), str(satisfaction.answers), ""])
+        for benefit in figures.benefits:
+            rows.append(["savings", benefit.title, money_str(benefit.savings), "", ""])
+        for total in figures.benefit_totals:
+            figure = total.amount if total.amount is not None else total.hours if total.hours is not None else total.reach
+            rows.append(["benefits", f"{total.kind} {total.confidence}{' ' + total.unit if total.unit else ''}", "" if figure is None else str(figure), str(total.count), ""])
+        for other in figures.other_benefits:
+            rows.append(["other_benefit", other.project, other.description, "", ""])
         for item in self.quality:
             rows.append(["data_quality", item.key, "", str(item.count), ""])
         return rows

@@ -85,15 +85,16 @@ class ReportLine:
 
     @property
     def source_label(self) -> str:
-        return {
+        labels: dict[str, str] = {
             ActualsFrom.LEDGER: "Ledger",
             ActualsFrom.MEMBERSHIP_FEES: "Fee invoices less credit notes",
             ActualsFrom.FUNDING_AGREEMENT: "Instalments claimed",
             ActualsFrom.BROUGHT_FORWARD: "Brought forward",
-        }.get(self.source, "")
+        }
+        return labels.get(self.source, "")
 
     def as_json(self) -> dict:
-        data = {"name": self.name, "amount": money_str(self.plan)}
+        data: dict[str, str | bool] = {"name": self.name, "amount": money_str(self.plan)}
         if self.section == BudgetSection.EXPENDITURE:
             data["status"] = self.status
         data |= {
@@ -165,7 +166,9 @@ class TrendYear:
 
     @property
     def actual_funds_remaining(self) -> Decimal | None:
-        return None if self.actual_income is None else self.actual_income - self.actual_expenditure
+        if self.actual_income is None or self.actual_expenditure is None:  # both are set, or neither
+            return None
+        return self.actual_income - self.actual_expenditure
 
 
 @dataclass(frozen=True)
@@ -422,8 +425,8 @@ class BudgetReport:
                 line.section, line.name, line.status, "", money_str(line.plan), money_str(line.actual),
                 money_str(line.variance), money_str(line.forecast), line.commentary,
             ])
-        for line in self.plan.allocations:
-            rows.append(["allocation", line.name, "", line.pillar, money_str(line.amount), "", "", "", ""])
+        for allocation in self.plan.allocations:
+            rows.append(["allocation", allocation.name, "", allocation.pillar, money_str(allocation.amount), "", "", "", ""])
         rows += [
             ["total", "income_total", "", "", money_str(self.plan.income_total), money_str(self.actual_income_total),
              money_str(self.income_variance), money_str(self.forecast_income_total), ""],
@@ -453,7 +456,7 @@ def _line(plan_line: PlanLine, section: str, year_actuals: actuals_selectors.Yea
     elif plan_line.source == ActualsFrom.BROUGHT_FORWARD:
         actual = plan_line.amount
     else:
-        actual = year_actuals.ledger_by_line.get(plan_line.pk, ZERO)
+        actual = ZERO if plan_line.pk is None else year_actuals.ledger_by_line.get(plan_line.pk, ZERO)
     if closed:
         forecast = actual
     elif plan_line.source == ActualsFrom.FUNDING_AGREEMENT:
@@ -557,8 +560,8 @@ def budget_trend(*, up_to: FinancialYear, actuals: dict, years: list[FinancialYe
                 income=to_money(sections.get("income", ZERO)),
                 expenditure=to_money(sections.get("expenditure", ZERO)),
                 allocations=to_money(sections.get("allocation", ZERO)),
-                actual_income=year_actuals.income_total if recorded else None,
-                actual_expenditure=year_actuals.expenditure_total if recorded else None,
+                actual_income=year_actuals.income_total if year_actuals is not None and recorded else None,
+                actual_expenditure=year_actuals.expenditure_total if year_actuals is not None and recorded else None,
             )
         )
     return trend

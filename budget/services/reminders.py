@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.models import Invoice
+from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
 from loti.services import email_send_once
 
@@ -40,7 +41,7 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - reminder_interval()))
         .select_related("organisation", "year")
     )
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in={invoice.organisation_id for invoice in due},
         organisation_approved_at__isnull=False,
@@ -57,7 +58,9 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             if not _claim(invoice, now):
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
-            body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
+            body = render_to_string(
+                "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
+            )
             key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
             for recipient in recipients:
                 transaction.on_commit(

@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -29,6 +30,7 @@ from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatu
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
 from loti.services import email_send_once
+from loti.services import financial_year_get_or_create
 from loti.years import year_label_for
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ def report_enqueue(*, run_id: int) -> bool:
     from budget.tasks.reports import produce_report  # the tasks call the services, not the other way round
 
     try:
-        produce_report.apply_async(args=[run_id], retry=False)
+        produce_report.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s stays queued: the broker is unreachable (%s)", run_id, error)
         ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED).update(message=BROKER_DOWN_MESSAGE)
@@ -144,7 +146,7 @@ def report_requeue_abandoned() -> list[int]:
         )
         for run_id in requeued:
             # After the commit, when our locks are released and a worker can claim the run.
-            transaction.on_commit(lambda run_id=run_id: report_enqueue(run_id=run_id))
+            transaction.on_commit(partial(report_enqueue, run_id=run_id))
     for run_id in requeued:
         logger.warning("Report run %s was abandoned by a worker that stopped: back in the queue", run_id)
     for run_id in given_up:
@@ -222,7 +224,7 @@ def report_request_year_end(*, today: datetime.date | None = None) -> list[Repor
     """Both reports for the financial year that ended most recently (the schedule runs after 31 March)."""
     today = today or timezone.localdate()
     start_year = int(year_label_for(today)[:4]) - 1
-    year = FinancialYear.objects.for_label(f"{start_year}/{(start_year + 1) % 100:02d}")
+    year = financial_year_get_or_create(label=f"{start_year}/{(start_year + 1) % 100:02d}")
     return [report_request(kind=kind, year=year, by=None) for kind in ReportKind.values]
 
 
@@ -252,7 +254,7 @@ def _enqueue_distribution(run_id: int) -> None:
     from budget.tasks.reports import email_report_link
 
     try:
-        email_report_link.apply_async(args=[run_id], retry=False)
+        email_report_link.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s is done but the CELC email could not be queued (%s)", run_id, error)
 

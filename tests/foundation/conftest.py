@@ -20,8 +20,17 @@ from budget.models import (
     ReportRun,
 )
 from loti.models import FinancialYear, ImportRecord, SentEmail
+from loti.services import financial_year_get_or_create
 from members.models import (
-    Invitation, MaturityScore, MaturitySharing, Membership, Organisation, ProcurementInterest, ServiceArea, System, User,
+    Invitation,
+    MaturityScore,
+    MaturitySharing,
+    Membership,
+    Organisation,
+    ProcurementInterest,
+    ServiceArea,
+    System,
+    User,
 )
 from projects.models import (
     Benefit,
@@ -37,7 +46,7 @@ from projects.models import (
 
 
 def year(label="2020/21"):
-    return FinancialYear.objects.for_label(label)
+    return financial_year_get_or_create(label=label)
 
 
 def organisation(name="Camden", gss_code="E09000007", kind="london_borough"):

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def link_in_last_email(to: str) -> str:
     message = [m for m in mail.outbox if to in m.to][-1]
-    return re.search(r"https?://\S+", message.body).group(0)
+    return re.search(r"https?://\S+", str(message.body)).group(0)
 
 
 def test_sign_up_with_a_borough_email_staff_approve_then_sign_in_with_totp(loti, open_page, live_server, staff_mfa):

@@ -298,7 +298,12 @@ def test_two_staff_deciding_at_once_one_wins_the_other_is_refused(loti, submitte
     thread = threading.Thread(target=first)
     thread.start()
     assert first_locked.wait(10)
-    second = threading.Thread(target=lambda: (_reject(stale, loti, outcomes), connection.close()))
+
+    def second_attempt():
+        _reject(stale, loti, outcomes)
+        connection.close()
+
+    second = threading.Thread(target=second_attempt)
     second.start()
     let_go.set()
     thread.join(10)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from budget.reports.documents import report_output
 from budget.selectors.evaluation import evaluation_report
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import MaturityScore, Organisation
 from projects.models import Project
 
@@ -37,7 +37,7 @@ def test_the_years_figures(evaluation_year):
 
 
 def test_json_and_the_previous_year(evaluation_year):
-    FinancialYear.objects.for_label("2019/20")
+    financial_year_get_or_create(label="2019/20")
     Project.objects.create(title="Recruitment pool", slug="recruit", status="completed", end_date=datetime.date(2019, 12, 1))
     data = json.loads(report_output(kind="evaluation", year=evaluation_year, fmt="json"))
     assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 1
@@ -85,7 +85,7 @@ def test_sections_share_pages_and_digital_maturity_is_section_8(evaluation_year)
 
 def test_the_maturity_section_gives_londons_median_and_the_change(evaluation_year):
     camden, hackney, brent = (Organisation.objects.get(name=name) for name in ("Camden", "Hackney", "Brent"))
-    before = FinancialYear.objects.for_label("2019/20")
+    before = financial_year_get_or_create(label="2019/20")
     for organisation, score, earlier in ((camden, 4, 2), (hackney, 2, 2), (brent, 3, None)):
         MaturityScore.objects.create(year=evaluation_year, organisation=organisation, dimension="data", score=score)
         if earlier:

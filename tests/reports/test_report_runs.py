@@ -1,6 +1,7 @@
 """Report runs in-process: one run per pending request, produced once, CELC emailed a signed expiring link,
 the pages and downloads only for staff and approved officers."""
 import datetime
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -133,7 +134,7 @@ def test_admin_request_form_and_progress(published_budget, staff_client, django_
 
 ANONYMOUS, OFFICER, PENDING, STAFF = "anonymous", "officer", "pending", "staff"
 # GET answers per person; every one of these pages refuses POST (405).
-PAGES = {
+PAGES: dict[str, dict[str, Any]] = {
     "reports:budget": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
     "reports:budget-year": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
     "reports:public-budget": {ANONYMOUS: 200, OFFICER: 200, PENDING: 200, STAFF: 200},
@@ -161,7 +162,7 @@ def test_budget_pages_and_downloads_answer_each_person(published_budget, staff_u
     people = {OFFICER: lambda: officer(django_user_model, "cio@camden.gov.uk"), PENDING: lambda: officer(django_user_model, "new@camden.gov.uk", approved=False), STAFF: lambda: staff_user}
     if role in people:
         client.force_login(people[role]())
-    kwargs = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
+    kwargs: dict[str, dict[str, Any]] = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
               "reports:download": {"pk": run.pk}, "reports:download-link": {"token": report_download_token(run=run)}}
     for name, answers in PAGES.items():
         url = reverse(name, kwargs=kwargs.get(name))

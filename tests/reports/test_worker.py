@@ -163,7 +163,7 @@ def test_the_sweep_leaves_a_run_alone_while_a_worker_holds_its_lock(worker_env, 
     live_worker = psycopg.connect(
         host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"], autocommit=True
     )
-    assert live_worker.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run.pk]).fetchone()[0]
+    assert live_worker.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run.pk]).fetchone()[0]  # type: ignore[index]  # SELECT of a function: one row
     with using_broker(REDIS_URL):
         assert report_sweep_queued() == 0
         run.refresh_from_db()
