@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from budget.models import BudgetLine
 from budget.reports.documents import report_output
@@ -72,6 +73,22 @@ def test_a_year_without_a_budget_reports_zeros_not_an_error(db):
     financial_year_get_or_create(label="2031/32")
     data = json.loads(run_report("budget", "--year", "2031/32", "--format", "json"))
     assert data["income_total"] == "0.00" and data["income"] == []
+
+
+def test_a_year_with_nothing_in_it_is_one_clear_page(published_budget):
+    empty = financial_year_get_or_create(label="2031/32")
+    content = report_output(kind="budget", year=empty, fmt="pdf")
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    text = " ".join(pdf_text(content).split())
+    assert "Nothing is recorded for 2031/32 yet" in text
+    assert "The portal holds budgets or actuals for 2020/21" in text
+    assert "Contents" not in text and "£0" not in text  # no tables of zeros
+
+
+def test_a_year_with_only_a_plan_is_still_the_full_report(published_budget):
+    text = " ".join(pdf_text(report_output(kind="budget", year=published_budget, fmt="pdf")).split())
+    assert "Contents" in text and "Nothing is recorded" not in text
 
 
 def test_reporting_on_a_year_not_held_creates_nothing(db):

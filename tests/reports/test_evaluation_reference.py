@@ -25,7 +25,7 @@ def test_2023_24_classes_the_evaluations_figures_as_it_describes_them(reference_
     assert data["member_boroughs"] == 19  # the memberships recorded; the evaluation's 27 are not named anywhere
     text = report("2023/24", "pdf")
     assert "£1,700,000" not in text
-    assert "£1,400,000.00 of estimated cashable savings and £300,000.00 of costs avoided" in text
+    assert "£1,400,000 of estimated cashable savings and £300,000 of costs avoided" in text
     assert "A borough whose membership is not yet recorded is not in the count" in text
     assert "A stated condition, not a saving" in text
     assert "9 projects are left out of the counts because a date is missing" in text
