@@ -100,7 +100,7 @@ class PaymentResource(ClosedYearGuard, LotiResource):
         if pk not in self._invoices:
             # Every invoice the file names, with its status and balance, in one query.
             lookups = current_lookups()
-            named = {invoice.pk for invoice in lookups.found(Invoice, "number")} if lookups is not None else set()
+            named = {invoice.pk for invoice in lookups.found(Invoice)} if lookups is not None else set()
             wanted = (named | {pk}) - self._invoices.keys()
             for invoice in invoices_with_status(Invoice.objects.filter(pk__in=wanted)):
                 self._invoices[invoice.pk] = invoice
