@@ -193,7 +193,7 @@ def test_another_officer_cannot_see_someone_elses_answers(client, loti, survey):
 def test_the_service_refuses_a_survey_that_is_not_open(loti, survey):
     survey.opens_on = timezone.localdate() + DAY
     survey.closes_on = timezone.localdate() + 30 * DAY
-    with pytest.raises(ValidationError, match="satisfaction survey is open from .* answers cannot be taken today"):
+    with pytest.raises(ValidationError, match=r"satisfaction survey is open from .* answers cannot be taken today"):
         survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
     assert not SurveyResponse.objects.exists()
 
