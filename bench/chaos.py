@@ -34,6 +34,7 @@ import psycopg
 
 from bench import db
 from bench.load import LOOPBACK, Gunicorn, django_env, free_port, python, request
+from loti.services import financial_year_get_or_create
 
 REDIS_PORT = 6390
 SWEEP_SECONDS = 5
@@ -249,7 +250,6 @@ def request_report_in_process(kind: str, year: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from bench.pages import STAFF_EMAIL
-    from loti.models import FinancialYear
 
     for module_name, function_name in REPORT_REQUEST_CANDIDATES:
         try:
@@ -260,7 +260,7 @@ def request_report_in_process(kind: str, year: str) -> dict:
     else:
         return {"available": False, "detail": "no report_request service yet (reports branch)"}
     parameters = inspect.signature(function).parameters
-    kwargs = {"kind": kind, "year": FinancialYear.objects.for_label(year)}
+    kwargs = {"kind": kind, "year": financial_year_get_or_create(label=year)}
     staff = get_user_model().objects.get(email=STAFF_EMAIL)
     for name in ("requested_by", "user", "by"):
         if name in parameters:

@@ -26,6 +26,8 @@ import datetime  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from loti.services import financial_year_get_or_create
+
 # London scale: 33 boroughs (all of them), ~60 projects with ~5 boroughs each, 10 workstreams, three officers
 # per borough answering the survey, ~200 benefits, ~30 budget lines. "×10" multiplies everything but the boroughs.
 PROJECTS, WORKSTREAMS, OFFICERS_PER_BOROUGH, BENEFITS, EXTRA_LINES = 60, 10, 3, 200, 15
@@ -38,11 +40,10 @@ def _rating(n: int, *, overall: bool) -> int | None:
 
 def seed(scale: int):
     from budget.models import BudgetLine
-    from loti.models import FinancialYear
     from members.models import Membership, Organisation
     from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
 
-    year = FinancialYear.objects.for_label("2020/21")
+    year = financial_year_get_or_create(label="2020/21")
     boroughs = Organisation.objects.bulk_create(
         Organisation(name=f"Borough {n}", slug=f"borough-{n}", kind="london_borough", gss_code=f"E090000{n:02d}") for n in range(1, 34)
     )

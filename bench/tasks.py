@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from loti.services import financial_year_get_or_create
+
 IMPORT_ROWS = 10_000
 IMPORT_YEAR = "2040/41"
 LEDGER_YEAR = "2041/42"
@@ -65,9 +67,8 @@ def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, floa
     from django.core.management import call_command
 
     from budget.models import BudgetLine, LedgerEntry
-    from loti.models import FinancialYear
 
-    year = FinancialYear.objects.for_label(LEDGER_YEAR)
+    year = financial_year_get_or_create(label=LEDGER_YEAR)
     names = [f"Ledger line {i + 1:02d}" for i in range(LEDGER_LINES)]
     for position, name in enumerate(names):
         section = "income" if position % 4 == 0 else "expenditure"

@@ -84,6 +84,9 @@ class Invoice(models.Model):
     sent_to = models.EmailField("sent to", blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_error = models.TextField("last sending problem", blank=True)
+    # Set when the invoice is handed to the queue to be sent, cleared once sent (or when only staff can help):
+    # the sweep (budget.tasks.invoices.send_pending_invoices) hands over again any left waiting too long.
+    send_pending_since = models.DateTimeField("waiting to be sent since", null=True, blank=True)
 
     history = HistoricalRecords()
     # Who and why for the next history row: simple_history reads them off the instance when it saves.

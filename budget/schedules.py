@@ -23,6 +23,11 @@ SCHEDULES = [
         crontab={"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
     ),
     Schedule(
+        name="Invoices waiting to be sent to finance: send them again (every 15 minutes)",
+        task="budget.tasks.invoices.send_pending_invoices",
+        every_minutes=15,
+    ),
+    Schedule(
         name="Report runs: hand queued runs to the task queue (every 5 minutes)",
         task="budget.tasks.reports.sweep_queued_reports",
         every_minutes=5,

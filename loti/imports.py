@@ -34,8 +34,10 @@ from import_export.resources import Diff
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .data_versions import data_version_bump
 from .models import FinancialYear, ImportRecord
 from .money import to_money
+from .services import financial_year_get_or_create
 
 # ---------------------------------------------------------------------------------------------------------
 # The registry of kinds
@@ -63,7 +65,20 @@ def resource_for(kind: str) -> type:
 
 
 def kinds() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(_EXPORTS))
+
+
+# Exports that are not an import's columns (the 360Giving file): a writer per kind, registered by the app that owns it.
+_EXPORTS: dict[str, tuple[Callable, tuple[str, ...]]] = {}
+
+
+def register_export(kind: str, write: Callable, *, formats: tuple[str, ...] = ("csv",)) -> None:
+    """`write(year=FinancialYear | None, fmt=str) -> (text, notes)`; it raises ValueError to refuse, saying why."""
+    _EXPORTS[kind] = (write, formats)
+
+
+def export_writer(kind: str) -> tuple[Callable, tuple[str, ...]] | None:
+    return _EXPORTS.get(kind)
 
 
 def importable_kinds() -> list[str]:
@@ -260,7 +275,7 @@ class ImportLookups:
         if self.years is None:
             self.years = {year.label: year for year in FinancialYear.objects.all()}
         if label not in self.years:
-            self.years[label] = FinancialYear.objects.for_label(label)  # a bad label raises ValueError
+            self.years[label] = financial_year_get_or_create(label=label)  # a bad label raises ValueError
         return self.years[label]
 
     def memo(self, key: tuple, compute: Callable[[], object]):
@@ -327,7 +342,7 @@ class FinancialYearWidget(widgets.Widget):
         lookups = current_lookups()
         if lookups is not None:
             return lookups.year(text)
-        return FinancialYear.objects.for_label(text)  # a bad label raises ValueError with a clear message
+        return financial_year_get_or_create(label=text)  # a bad label raises ValueError with a clear message
 
     def render(self, value, obj=None, **kwargs):
         return value.label if value else ""
@@ -1079,4 +1094,6 @@ def run_import(*, kind: str, data: bytes, filename: str, fmt: str, user=None, vi
             rows_updated=outcome.updated,
             rows_unchanged=outcome.unchanged,
         )
+        # Rows written in bulk send no save signals: tell the public cache the data changed (after commit).
+        data_version_bump()
     return outcome

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 from loti.text import plural
 
@@ -35,11 +36,11 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "organisations"
-    list_display = ["name", "kind", "gss_code", "domains"]
+    list_display = ["name", "kind", "gss_code", "org_id", "domains"]
     list_filter = ["kind", CurrentTierFilter]
-    search_fields = ["name", "gss_code", "email_domains"]
+    search_fields = ["name", "gss_code", "org_id", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
@@ -49,7 +50,7 @@ class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "memberships"
     list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with", "purchase_order"]
     list_filter = ["tier", "organisation__kind", ("end_date", admin.EmptyFieldListFilter)]

@@ -18,6 +18,10 @@ class OrganisationKind(models.TextChoices):
     FUNDER = "funder", "Other funder"
 
 
+# org-id.guide: a list code (GB-LAE, GB-COH, XI-…) then the identifier within that list.
+ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9._/-]*$"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -35,6 +39,11 @@ class Organisation(models.Model):
     invoice_email = models.EmailField(
         "accounts-payable email", blank=True, help_text="Finance's address: each invoice is emailed here as a PDF"
     )
+    # Open data (issue 12): how 360Giving readers recognise the organisation across funders' files.
+    org_id = models.CharField(
+        "org-id", max_length=80, blank=True, default="",
+        help_text="The organisation's identifier from org-id.guide, e.g. GB-LAE-CMD for Camden; empty when not known",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +56,8 @@ class Organisation(models.Model):
                 condition=~models.Q(kind="london_borough") | models.Q(gss_code__isnull=False),
                 name="london_borough_has_gss_code",
             ),
+            models.CheckConstraint(condition=models.Q(org_id="") | models.Q(org_id__regex=ORG_ID_PATTERN), name="organisation_org_id_form"),
+            models.UniqueConstraint(fields=["org_id"], condition=~models.Q(org_id=""), name="organisation_org_id_unique"),
         ]
 
     def __str__(self) -> str:

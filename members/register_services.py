@@ -69,11 +69,11 @@ def system_change(*, system: System, changed_by: User, **values) -> System:
     unknown = set(values) - set(SYSTEM_FIELDS)
     if unknown:
         raise TypeError(f"system_change() got unknown fields: {', '.join(sorted(unknown))}")
-    if not can_keep_register(changed_by, system.organisation_id):
-        raise ValidationError(f"Only {system.organisation}'s own officers keep its register.")
-    values = _clean_system_values({name: values.get(name, getattr(system, name)) for name in SYSTEM_FIELDS})
     with transaction.atomic():
-        locked = System.objects.select_for_update().select_related("organisation", "service_area").get(pk=system.pk)
+        locked = System.objects.select_for_update(of=("self",)).select_related("organisation", "service_area").get(pk=system.pk)
+        if not can_keep_register(changed_by, locked.organisation_id):
+            raise ValidationError(f"Only {locked.organisation}'s own officers keep its register.")
+        values = _clean_system_values({name: values.get(name, getattr(locked, name)) for name in SYSTEM_FIELDS})
         for name, value in values.items():
             setattr(locked, name, value)
         system = _save_system(locked, by=changed_by, reason=f"Changed by {changed_by.email}")

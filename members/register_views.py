@@ -15,7 +15,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from loti.models import FinancialYear
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.views import log_refused
+from loti.years import year_label_for
 
 from . import register_selectors as selectors
 from . import register_services as services
@@ -246,7 +249,7 @@ class MaturityView(AllowedMixin, FormView):
 
     @cached_property
     def year(self) -> FinancialYear:
-        return FinancialYear.objects.containing(timezone.localdate())
+        return financial_year_for_reading(year_label_for(timezone.localdate()))  # the page reads; saving creates it
 
     @cached_property
     def organisation_id(self) -> int:
@@ -285,7 +288,7 @@ class MaturityView(AllowedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.maturity_assess(year=self.year, answered_by=self.request.user, answers=form.answers())
+            services.maturity_assess(year=financial_year_get_or_create(label=self.year.label), answered_by=self.request.user, answers=form.answers())
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

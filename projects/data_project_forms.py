@@ -48,7 +48,7 @@ class DataProjectFields(forms.Form):
         return cleaned
 
     def data_methodology(self) -> dict | None:
-        """The answers for projects.data_projects.data_methodology_record, or None when it is not a data project."""
+        """The answers for projects.services.data_methodology_record, or None when it is not a data project."""
         data = self.cleaned_data
         if not data.get("is_data_project"):
             return None

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 
+from loti.widgets import PlainSelect
 from loti.years import LABEL_PATTERN, parse_year_label, year_label_for
 from members.models import Membership, Organisation, OrganisationKind
 
@@ -28,12 +29,14 @@ def member_boroughs():
 
 class DirectoryFilterForm(forms.Form):
     search = forms.CharField(label="Search", required=False, max_length=200)
-    pillar = forms.ModelChoiceField(Pillar.objects.all(), required=False, empty_label="Any pillar")
-    workstream = forms.ModelChoiceField(Workstream.objects.all(), required=False, empty_label="Any workstream")
-    status = forms.ChoiceField(choices=[("", "Any status")] + [c for c in ProjectStatus.choices if c[0] != "draft"], required=False)
-    phase = forms.ChoiceField(choices=[("", "Any phase")] + Phase.choices, required=False)
+    pillar = forms.ModelChoiceField(Pillar.objects.all(), required=False, empty_label="Any pillar", widget=PlainSelect)
+    workstream = forms.ModelChoiceField(Workstream.objects.all(), required=False, empty_label="Any workstream", widget=PlainSelect)
+    status = forms.ChoiceField(
+        choices=[("", "Any status")] + [c for c in ProjectStatus.choices if c[0] != "draft"], required=False, widget=PlainSelect
+    )
+    phase = forms.ChoiceField(choices=[("", "Any phase")] + Phase.choices, required=False, widget=PlainSelect)
     borough = forms.ModelChoiceField(
-        Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH), required=False, empty_label="Any borough"
+        Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH), required=False, empty_label="Any borough", widget=PlainSelect
     )
 
 

@@ -85,11 +85,13 @@ def project_notification(*, event: str, project_id: int, organisation_ids: list[
     return one_line(subject, limit=180), body, sorted(set(recipients))
 
 
-def project_notify_send(*, event: str, project_id: int, organisation_ids: list[int] | None = None) -> int:
+def project_notify_send(*, event: str, project_id: int, organisation_ids: list[int] | None = None, occurrence: str = "") -> int:
     try:
         subject, body, recipients = project_notification(event=event, project_id=project_id, organisation_ids=organisation_ids)
     except Project.DoesNotExist:
         # Deleted by staff before the job ran: there is nothing left to tell anyone about.
         log.warning("notification-skipped event=%s project=%s: it no longer exists", event, project_id)
         return 0
-    return send_email(subject=subject, body=body, recipients=recipients)
+    organisations = ",".join(str(pk) for pk in sorted(organisation_ids or []))
+    key = f"project-{event}:project={project_id}:organisations={organisations}:{occurrence}"
+    return send_email(key=key, subject=subject, body=body, recipients=recipients)

@@ -12,12 +12,12 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from loti.views import PolicyMixin, log_refused
 from members.http import SignedInRequest
 from members.permissions import officer_organisation_id
 
-from . import data_projects, permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import BenefitForm, DeclineForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
 from .models import RATING_SCALE, Project, Survey
 
@@ -118,7 +118,7 @@ class ProposeView(LoginRequiredMixin, FormView):
         try:
             project = services.project_propose(proposer=self.request.user, **proposal_fields(form))
             if form.data_methodology() is not None:  # answers the form has already checked are all there
-                data_projects.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
+                services.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -208,7 +208,7 @@ class EditView(ProjectActionView):
         try:
             services.project_update(project=self.object, edited_by=self.request.user, **proposal_fields(form))
             if form.data_methodology() is not None:
-                data_projects.data_methodology_record(project=self.object, recorded_by=self.request.user, **form.data_methodology())
+                services.data_methodology_record(project=self.object, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             self.object.refresh_from_db()  # the form wrote its values onto the object; show the saved title, not the refused one
             return self.refuse(form, error)
@@ -293,7 +293,7 @@ class BenefitView(ProgressUpdateView):
                 recorded_by=self.request.user,
                 kind=data["kind"],
                 description=data["description"],
-                year=FinancialYear.objects.for_label(data["year"]),
+                year=financial_year_get_or_create(label=data["year"]),
                 amount=data["amount"],
                 hours=data["hours"],
                 confidence=data["confidence"],

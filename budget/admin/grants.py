@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
 from budget.admin.plan import InstalmentForm
 from budget.services.grants import agreement_terminate
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 
 
@@ -100,7 +101,7 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class InstalmentAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "instalments"
     form = InstalmentForm
     list_display = ["agreement", "year", "amount", "status", "claimed_on", "received_on", "received_amount"]

@@ -19,6 +19,7 @@ from budget.selectors.debt import BANDS, aged_debt
 from budget.selectors.report import unexplained_line_ids
 from budget.services.ledger import ledger_entry_record
 from budget.services.years import financial_year_ensure_open, next_year_label, year_close, year_reopen
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 
 # Changing these on a closed year's line changes no money (the database's trigger lets them through too).
@@ -81,7 +82,7 @@ class CommentaryFilter(admin.SimpleListFilter):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class BudgetLineAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "budget-lines"
     form = BudgetLineForm
     list_display = ["name", "year", "section", "amount", "status", "pillar", "actuals_from", "has_commentary", "position"]
@@ -89,8 +90,6 @@ class BudgetLineAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
     list_select_related = ["year", "pillar", "funding_agreement"]
     list_editable = ["position"]
-    # Every row renders a form (its position and the action tick box): 50 a page keeps the list quick at 10x.
-    list_per_page = 50
 
     @admin.display(description="Commentary", boolean=True)
     def has_commentary(self, line):
@@ -123,7 +122,7 @@ class LedgerEntryForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class LedgerEntryAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "ledger"
     form = LedgerEntryForm
     list_display = ["reference", "date", "year", "budget_line", "counterparty", "amount", "description"]
@@ -132,7 +131,6 @@ class LedgerEntryAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["year", "budget_line"]
     autocomplete_fields = ["budget_line"]
     date_hierarchy = "date"
-    list_per_page = 100
 
     def has_change_permission(self, request, obj=None):
         return False  # the books keep every figure reported: a mistake is put right by another entry
@@ -270,7 +268,7 @@ class BandFilter(admin.SimpleListFilter):
 
 
 @admin.register(DebtInvoice)
-class DebtInvoiceAdmin(admin.ModelAdmin):
+class DebtInvoiceAdmin(LongListMixin, admin.ModelAdmin):
     """Unpaid fee invoices past their due date, most overdue first, with the totals by band above the list."""
 
     list_display = ["number", "organisation", "year", "due_on", "days_overdue", "band", "balance_owing"]

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from loti.money import whole_pounds_display
+
 # Dark enough against white for text and bars (WCAG 1.4.11), told apart by the legend and the printed values.
 COLOURS = ["#1d4f91", "#b35900", "#2f6b2f", "#6a1b9a"]
 WIDTH = 380
@@ -22,7 +24,7 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 
 def pounds(value: Decimal) -> str:
-    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+    return whole_pounds_display(value)  # charts are read beside a board paper's tables: whole pounds
 
 
 # Money, or a count (boroughs, answers).

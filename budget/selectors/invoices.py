@@ -3,7 +3,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Case, CharField, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,6 +85,31 @@ def invoices_with_status(queryset: QuerySet | None = None, *, today: datetime.da
             output_field=CharField(),
         ),
     )
+
+
+def invoices_totals(queryset: QuerySet) -> dict:
+    """Net, VAT and gross of these invoices (credit notes negative) and the balance still owed on them: the sums
+    of invoices_with_status()'s columns, but with payments and credit notes joined once each rather than a paid
+    and a credited subquery run for every row (at 10x those took most of the admin's invoice list)."""
+    rows = queryset.order_by()
+    fee_invoices = rows.filter(kind=InvoiceKind.INVOICE).values("pk")
+
+    def signed(column: str) -> Sum:
+        return Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F(column)), default=F(column), output_field=MONEY_FIELD))
+
+    # Aliases unlike the annotations' names (paid, credited, balance): aggregate() refuses a clash.
+    sums = rows.aggregate(net_total=signed("net"), vat_total=signed("vat"), gross_total=signed("gross"),
+                          owed_total=Sum("gross", filter=Q(kind=InvoiceKind.INVOICE)))
+    paid = Payment.objects.filter(invoice__in=fee_invoices).aggregate(total=Sum("amount"))["total"]
+    # What credit notes took off these invoices, whether or not the notes themselves are among the rows.
+    credited = Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE, credits__in=fee_invoices).aggregate(total=Sum("gross"))["total"]
+    zero = Decimal("0.00")
+    return {
+        "net": sums["net_total"] or zero,
+        "vat": sums["vat_total"] or zero,
+        "gross": sums["gross_total"] or zero,
+        "balance": (sums["owed_total"] or zero) - (paid or zero) - (credited or zero),
+    }
 
 
 def invoice_for(*, organisation: Organisation, year: FinancialYear) -> "InvoiceWithStatus | None":

@@ -1,17 +1,17 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.models import Invoice
+from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
+from loti.services import email_send_once
 
 
 def reminder_interval() -> datetime.timedelta:
@@ -58,8 +58,15 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             if not _claim(invoice, now):
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
-            body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
-            message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            transaction.on_commit(partial(send_mass_mail, [message], fail_silently=False))
+            body = render_to_string(
+                "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
+            )
+            key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
+            for recipient in recipients:
+                transaction.on_commit(
+                    lambda key=key, recipient=recipient, subject=subject, body=body: email_send_once(
+                        key=key, recipient=recipient, subject=subject, body=body
+                    )
+                )
         sent.append(invoice)
     return sent

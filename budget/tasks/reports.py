@@ -44,5 +44,6 @@ def produce_year_end_reports() -> list[int]:
 
 
 @shared_task(autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
-def email_report_link(run_id: int) -> int:
-    return report_distribute(run_id=run_id)
+def email_report_link(run_id: int, occurrence: str = "") -> int:
+    """Safe to run twice: each recipient is mailed once per run and occurrence."""
+    return report_distribute(run_id=run_id, occurrence=occurrence)

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from budget.models import Invoice, Payment
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
+from budget.services.supplier import supplier_missing
 from loti.models import FinancialYear
 from members.http import SignedInRequest
 from members.models import Membership
@@ -71,6 +72,7 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             year=year,
             invoice=this_years,
             invoices=invoices,
+            pdf_ready=not supplier_missing(),
             owed_total=sum((i.balance for i in unpaid), Decimal("0.00")),
             owed_count=len(unpaid),
             overdue_total=sum((i.balance for i in overdue), Decimal("0.00")),

@@ -330,7 +330,7 @@ def test_notifications_start_a_task_only_once_the_transaction_commits(loti, draf
         assert not queued.called and not mail.outbox
         for callback in callbacks:
             callback()
-    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={}, retry=False)
+    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={"occurrence": mock.ANY}, retry=False)
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(loti, draft, django_capture_on_commit_callbacks):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import MaturityDimension, MaturityScore, MaturitySharing, ProcurementInterest, System
 
 from .register_data import area, london
@@ -32,7 +32,7 @@ def fill(boroughs, per_borough: int, *, seed: int = 7) -> None:
     ProcurementInterest.objects.bulk_create(
         ProcurementInterest(service_area=a, organisation=b) for a in areas for b in boroughs[:5]
     )
-    year = FinancialYear.objects.containing(today)
+    year = financial_year_get_or_create(on=today)
     MaturityScore.objects.bulk_create(
         MaturityScore(year=year, organisation=b, dimension=d, score=rng.randrange(1, 6)) for b in boroughs for d in MaturityDimension.values
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from budget.reports.documents import report_output
 from budget.selectors.evaluation import evaluation_report
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from projects.models import Project
 
 from .pdf_reading import pdf_text, structure
@@ -32,7 +32,7 @@ def test_the_years_figures(evaluation_year):
 
 
 def test_json_and_the_previous_year(evaluation_year):
-    FinancialYear.objects.for_label("2019/20")
+    financial_year_get_or_create(label="2019/20")
     Project.objects.create(title="Recruitment pool", slug="recruit", status="completed", end_date=datetime.date(2019, 12, 1))
     data = json.loads(report_output(kind="evaluation", year=evaluation_year, fmt="json"))
     assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 1

@@ -71,6 +71,28 @@ def test_celc_is_emailed_a_signed_link_that_expires(published_budget, staff_user
 
 
 
+def test_the_celc_email_task_run_twice_sends_each_link_once(published_budget, staff_user, django_capture_on_commit_callbacks):
+    from budget.tasks.reports import email_report_link
+
+    ReportRecipient.objects.create(name="Chair of CELC", email="chair@celc.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(kind="budget", year=published_budget, by=staff_user)
+    email_report_link.apply(args=[run.pk])  # a retry, or the message delivered twice
+    assert [message.to for message in mail.outbox] == [["chair@celc.example"]]
+
+
+def test_staff_sending_the_link_again_is_a_new_email(published_budget, staff_user, staff_client, django_capture_on_commit_callbacks):
+    ReportRecipient.objects.create(name="Chair of CELC", email="chair@celc.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(kind="budget", year=published_budget, by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/admin/budget/reportrun/", {"action": "email_celc", "_selected_action": [run.pk]}, follow=True
+        )
+    assert "is being emailed to the CELC distribution list" in response.content.decode()
+    assert [message.to for message in mail.outbox] == [["chair@celc.example"], ["chair@celc.example"]]
+
+
 
 @pytest.mark.django_db
 def test_the_sweep_and_year_end_schedules_exist():
