@@ -82,7 +82,7 @@ class ProjectListView(PublicApiView):
         lookups = {"pillar": (Pillar, "slug"), "workstream": (Workstream, "slug"), "borough": (Organisation, "gss_code")}
         for name, (model, field) in lookups.items():
             if name in chosen:
-                found = model.objects.filter(**{field: chosen[name]}).first()
+                found = model._default_manager.filter(**{field: chosen[name]}).first()
                 if found is None:
                     return Response({name: [f"No {name} is {chosen[name]!r}."]}, status=400)
                 chosen[name] = found

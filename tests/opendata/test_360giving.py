@@ -68,7 +68,7 @@ def _title_paths() -> set[tuple[str, ...]]:
     """Every column title the standard's flat form allows: 'Title', 'Recipient Org:Name', ..."""
     schema = json.loads((STANDARD / "360-giving-schema.json").read_text())
     definitions = schema["$defs"]
-    paths = set()
+    paths: set[tuple] = set()
     for prop in schema["properties"].values():
         reference = prop.get("$ref") or prop.get("items", {}).get("$ref", "")
         target = definitions.get(reference.rsplit("/", 1)[-1], {}) if reference else {}

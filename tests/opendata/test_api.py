@@ -72,6 +72,7 @@ def test_nothing_private_ever_appears(reference_data, grants, client):
     call_command("issue_invoices", "--year", "2020/21", verbosity=0)
     year = FinancialYear.objects.get(label="2020/21")
     line = BudgetLine.objects.filter(year=year, section="expenditure").first()
+    assert line is not None
     line.commentary = "PRIVATE-COMMENTARY on the overspend"
     line.save()
     LedgerEntry.objects.create(year=year, budget_line=line, date=datetime.date(2020, 6, 1), counterparty="PRIVATE-SUPPLIER Ltd",
