@@ -97,7 +97,7 @@ def public_cached(view):
                 "body": body,
                 "nonce": uses_nonce and NONCE_PLACEHOLDER.encode() in body,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
-                "etag": '"%s"' % hashlib.sha256(body).hexdigest()[:32],
+                "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
             }
             cache.set(key, entry, TIMEOUT)
             entry = entry | {"state": "miss"}

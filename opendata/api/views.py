@@ -44,12 +44,12 @@ class PublicApiView(APIView):
 
     def cached(self, request, build):
         version = data_version()
-        key = "loti:api:%s:%s" % (version["token"], hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        key = f"loti:api:{version['token']}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         entry = cache.get(key)
         if entry is None:
             data = build()
             body = json.dumps(data, sort_keys=True, default=str).encode()
-            entry = {"data": data, "etag": '"%s"' % hashlib.sha256(body).hexdigest()[:32]}
+            entry = {"data": data, "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"'}
             cache.set(key, entry, 24 * 60 * 60)
         self.etag, self.changed_at = entry["etag"], version["at"]
         return Response(entry["data"])
