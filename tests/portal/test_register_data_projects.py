@@ -1,6 +1,5 @@
 """Data projects: the proposal form asks the Data Projects Methodology's questions, and a data project whose
 DPIA is needed cannot move to Develop until the DPIA is completed (service, page and admin)."""
-import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
