@@ -393,6 +393,9 @@ class SurveyResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
+
     @property
     def is_overall(self) -> bool:
         return self.workstream_id is None
@@ -400,9 +403,6 @@ class SurveyResponse(models.Model):
     @property
     def rating_label(self) -> str:
         return NOT_INVOLVED if self.rating is None else f"{self.rating} out of 5"
-
-    def __str__(self) -> str:
-        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
 
 
 # The Data Projects Methodology and the engagement map (issue 15) live in their own module.
