@@ -1,5 +1,6 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,10 +64,6 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             )
             key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
             for recipient in recipients:
-                transaction.on_commit(
-                    lambda key=key, recipient=recipient, subject=subject, body=body: email_send_once(
-                        key=key, recipient=recipient, subject=subject, body=body
-                    )
-                )
+                transaction.on_commit(partial(email_send_once, key=key, recipient=recipient, subject=subject, body=body))
         sent.append(invoice)
     return sent

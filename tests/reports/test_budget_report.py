@@ -1,6 +1,7 @@
 """The Annual Budget Report: the published 2020/21 figures in JSON, CSV and an accessible PDF."""
 import csv
 import io
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -142,7 +143,7 @@ def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
 
     headings = [int(e["tag"][2]) for e in elements if e["tag"] in {"/H1", "/H2", "/H3", "/H4"}]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(later - earlier <= 1 for earlier, later in zip(headings, headings[1:])), headings
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(headings)), headings
 
     figures = [e for e in elements if e["tag"] == "/Figure"]
     assert len(figures) == 5
