@@ -128,7 +128,7 @@ class OwnRedis:
                 return
             except redis.RedisError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited (is port {self.port} taken?)")
+                    raise RuntimeError(f"redis-server exited (is port {self.port} taken?)") from None
                 time.sleep(0.1)
         raise RuntimeError("redis-server did not start")
 
@@ -204,12 +204,11 @@ class Beat:
 def shorten_sweep(url: str, seconds: int) -> int:
     """The report sweep runs every 5 minutes in production (editable in the admin); here every few seconds."""
     with psycopg.connect(url, autocommit=True) as connection:
-        changed = connection.execute(
+        return connection.execute(
             "UPDATE django_celery_beat_intervalschedule SET every = %s, period = 'seconds' WHERE id IN "
             "(SELECT interval_id FROM django_celery_beat_periodictask WHERE task LIKE %s AND interval_id IS NOT NULL)",
             [seconds, "%sweep%"],
         ).rowcount
-    return changed
 
 
 class PageLoad(threading.Thread):
@@ -308,7 +307,7 @@ def wait_for_run(url: str, run_id: int, statuses: set, seconds: float) -> str | 
 # --- the scenarios --------------------------------------------------------------------------------------------------
 
 def scenario_redis(ctx: dict) -> dict:
-    redis_, worker, env, url = ctx["redis"], ctx["worker"], ctx["env"], ctx["url"]
+    redis_, env, url = ctx["redis"], ctx["env"], ctx["url"]
     load = PageLoad(ctx["port"], ctx["pages"], max_requests=ctx["page_requests"], seconds=ctx["seconds"])
     load.start()
     time.sleep(1)

@@ -24,7 +24,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 
-from loti.services import financial_year_get_or_create
+from loti.services import financial_year_get_or_create  # noqa: E402
 
 YEARS = [f"{start}/{(start + 1) % 100:02d}" for start in range(2020, 2030)]
 

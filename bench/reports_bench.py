@@ -26,7 +26,7 @@ import datetime  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from loti.services import financial_year_get_or_create
+from loti.services import financial_year_get_or_create  # noqa: E402
 
 # London scale: 33 boroughs (all of them), ~60 projects with ~5 boroughs each, 10 workstreams, three officers
 # per borough answering the survey, ~200 benefits, ~30 budget lines. "×10" multiplies everything but the boroughs.

@@ -319,6 +319,12 @@ class BudgetLine(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_section_display()}: {self.name}"
 
+    def save(self, *args, **kwargs):
+        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
+        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
+            self.actuals_from = ActualsFrom.LEDGER
+        super().save(*args, **kwargs)
+
     @property
     def actuals_source(self) -> str:
         """Where its actuals come from; an income or expenditure line that says nothing is the ledger's."""
@@ -330,12 +336,6 @@ class BudgetLine(models.Model):
         # An allocation is a plan only: it has no actuals, whatever the form said.
         if self.section == BudgetSection.ALLOCATION:
             self.actuals_from = ActualsFrom.NOTHING
-
-    def save(self, *args, **kwargs):
-        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
-        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
-            self.actuals_from = ActualsFrom.LEDGER
-        super().save(*args, **kwargs)
 
 
 class LedgerEntry(models.Model):

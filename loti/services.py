@@ -2,6 +2,7 @@
 something changed."""
 import datetime
 import logging
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,6 +75,7 @@ def email_send_once(
 def _current_value(instance: models.Model, name: str):
     model_field = instance._meta.get_field(name)
     if model_field.is_relation:
+        assert isinstance(model_field, models.Field)  # files give forward relations only, never a reverse one
         return getattr(instance, model_field.attname)
     return getattr(instance, name)
 
@@ -85,16 +87,19 @@ def _wanted_value(instance: models.Model, name: str, value):
     return value
 
 
-def reference_row_sync(*, model: type[models.Model], lookup: dict, values: dict, tally: LoadTally, where: str) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def reference_row_sync(*, model: type[M], lookup: dict, values: dict, tally: LoadTally, where: str) -> M:
     """update_or_create on a natural key, but saving only when a value differs (so history stays quiet)."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**{**lookup, **values})
         outcome = "created"
     else:
         differing = [name for name, value in values.items() if _current_value(instance, name) != _wanted_value(instance, name, value)]
         if not differing:
-            tally.add(model._meta.verbose_name_plural.capitalize(), "unchanged")
+            tally.add(str(model._meta.verbose_name_plural).capitalize(), "unchanged")
             return instance
         for name in differing:
             setattr(instance, name, values[name])
@@ -106,10 +111,10 @@ def reference_row_sync(*, model: type[models.Model], lookup: dict, values: dict,
     except ValidationError as error:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         raise ReferenceDataError(f"{where}: {problems}") from error
-    instance._change_reason = CHANGE_REASON
+    instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # read by simple_history where the model keeps history
     try:
         instance.save()
     except IntegrityError as error:
         raise ReferenceDataError(f"{where}: the database refused it: {str(error).splitlines()[0]}") from error
-    tally.add(model._meta.verbose_name_plural.capitalize(), outcome)
+    tally.add(str(model._meta.verbose_name_plural).capitalize(), outcome)
     return instance

@@ -99,6 +99,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=obj.email, organisation=obj.organisation, invited_by=request.user, site_url=request.build_absolute_uri("/")
         )
         obj.pk, obj.token, obj.created_at, obj.invited_by = invitation.pk, invitation.token, invitation.created_at, request.user
+        return None
 
 
 from . import register_admin  # noqa: E402,F401  the register, procurement interest and maturity

@@ -56,8 +56,8 @@ def system_add(
     """A borough's officer adds a system their borough runs to its register."""
     if not can_keep_register(added_by, organisation.pk):
         raise ValidationError(f"Only {organisation}'s own officers keep its register.")
-    values = _clean_system_values(dict(service_area=service_area, product=product, supplier=supplier, contract_start=contract_start,
-                                       contract_end=contract_end, annual_value=annual_value, notes=notes))
+    values = _clean_system_values({"service_area": service_area, "product": product, "supplier": supplier, "contract_start": contract_start,
+                                   "contract_end": contract_end, "annual_value": annual_value, "notes": notes})
     with transaction.atomic():
         system = _save_system(System(organisation=organisation, **values), by=added_by, reason=f"Added by {added_by.email}")
     log.info("system-added who=%s organisation=%s system=%s", added_by.email, organisation, system.pk)

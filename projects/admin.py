@@ -69,7 +69,7 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
     fields = ["organisation", "role", *PARTICIPATION_STATE]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, each one read-only
     verbose_name_plural = "participants (invitations and agreements change only through the proposal)"
 
     def has_add_permission(self, request, obj=None):

@@ -40,7 +40,7 @@ class DataProjectFields(forms.Form):
         super().clean()
         cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         if cleaned.get("is_data_project"):
-            for name, field_name in FIELD_NAMES.items():
+            for field_name in FIELD_NAMES.values():
                 if not (cleaned.get(field_name) or "").strip():
                     self.add_error(field_name, "Answer this for a data project")
             if cleaned.get("data_dpia_needed") not in ("yes", "no"):
@@ -60,7 +60,7 @@ class DpiaGuardedProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
 
     def clean(self):
         super().clean()

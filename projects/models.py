@@ -133,10 +133,13 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["title"]
-        # The borough home lists a borough's most recently changed projects first.
+        # The borough home lists a borough's most recently changed projects first. The directory, the home and
+        # the front page count projects by status (and whether a proposal was submitted), the home joining them
+        # to a borough's participants by id: all read from the small status index, not the wide project rows.
         indexes = [
             models.Index(fields=["-updated_at"], name="project_recently_updated"),
             GinIndex(fields=["search_vector"], name="project_search"),
+            models.Index(fields=["status", "submitted_at"], include=["id"], name="project_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -390,6 +393,9 @@ class SurveyResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
+
     @property
     def is_overall(self) -> bool:
         return self.workstream_id is None
@@ -397,9 +403,6 @@ class SurveyResponse(models.Model):
     @property
     def rating_label(self) -> str:
         return NOT_INVOLVED if self.rating is None else f"{self.rating} out of 5"
-
-    def __str__(self) -> str:
-        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
 
 
 # The Data Projects Methodology and the engagement map (issue 15) live in their own module.

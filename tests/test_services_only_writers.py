@@ -39,11 +39,13 @@ def is_service_module(relative: str) -> bool:
 
 def relation_names() -> set[str]:
     """Every many-to-many accessor and reverse-foreign-key manager name the models have."""
-    names = set()
+    names: set[str] = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if field.many_to_many or field.one_to_many:
-                names.add(field.get_accessor_name() if field.auto_created else field.name)
+                name = field.get_accessor_name() if field.auto_created else field.name
+                if name:  # a symmetrical many-to-many to itself has no accessor
+                    names.add(name)
     return names
 
 

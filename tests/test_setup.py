@@ -31,7 +31,7 @@ def test_year_labels_are_checked(settings):
     settings.LOTI_FIRST_YEAR = 1990  # the century turns
     assert parse_year_label("1999/00") == (datetime.date(1999, 4, 1), datetime.date(2000, 3, 31))
     for bad in ["2020/22", "2020-21", "20/21", ""]:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not a financial year"):
             parse_year_label(bad)
 
 

@@ -337,6 +337,7 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
             ))
         # What the admin's change message reads.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
+        return None
 
     def get_urls(self):
         own = [

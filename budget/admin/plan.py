@@ -56,7 +56,7 @@ class BudgetLineForm(ClosedYearFormMixin, forms.ModelForm):
 
     class Meta:
         model = BudgetLine
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
         widgets = {"commentary": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -65,7 +65,7 @@ class InstalmentForm(ClosedYearFormMixin, forms.ModelForm):
 
     class Meta:
         model = Instalment
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
 
 
 class CommentaryFilter(admin.SimpleListFilter):

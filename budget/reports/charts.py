@@ -48,7 +48,7 @@ class Chart:
         """The figures table: one row per category, one cell per series."""
         return [
             (category, ["–" if value is None else _plain(value, self.unit) for value in values])
-            for category, values in zip(self.categories, self.values)
+            for category, values in zip(self.categories, self.values, strict=True)
         ]
 
     @property
@@ -58,7 +58,7 @@ class Chart:
             if len(self.series) == 1:
                 parts.append(f"{category} {cells[0]}")
             else:
-                parts.append(f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(self.series, cells)))
+                parts.append(f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(self.series, cells, strict=True)))
         body = "; ".join(parts) if parts else "no figures yet"
         return f"Bar chart, {self.title}. {body}."
 
@@ -126,8 +126,10 @@ def _draw(chart: Chart) -> str:
     height = legend_height + (sum(heights) if heights else 28 + GAP) + 6
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">'
+        ),
         f"<title>{escape(chart.text_alternative)}</title>",
     ]
     for index, (x, legend_y, name) in enumerate(legend):

@@ -68,14 +68,14 @@ class PaymentResource(ClosedYearGuard, LotiResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._user = kwargs.get("user")
-        self._invoices: "dict[int, InvoiceWithStatus]" = {}  # with status and balance as they were before this file
+        self._invoices: dict[int, InvoiceWithStatus] = {}  # with status and balance as they were before this file
         self._pending: dict[int, Decimal] = defaultdict(Decimal)  # this file's new payments, per invoice
 
     def get_instance(self, instance_loader, row):
         # The reference is what tells a payment imported before from a new one, so it cannot be left empty.
         if not str(row.get("reference") or "").strip():
-            errors = {"reference": ["the finance system's reference is needed, so that importing "
-                                    "the same file again records each payment once"]}
+            errors = {"reference": [("the finance system's reference is needed, so that importing "
+                                     "the same file again records each payment once")]}
             # The row goes no further, so say what else is wrong with it too.
             for resource_field in self.get_import_fields():
                 if resource_field.column_name in row and resource_field.attribute != "reference":

@@ -209,7 +209,7 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
              "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing")},
         )
         # Safe to run twice: each officer is told once about this set of the organisation's invoices.
-        key = "invoices-issued:invoices=" + ",".join(str(entry["invoice"].pk) for entry in entries)
+        key = "invoices-issued:invoices=" + ",".join(str(item.pk) for item in items)
         messages.append((key, subject, body, recipients))
     sent = 0
     if messages:

@@ -27,7 +27,7 @@ def send_invoice_to_finance(self, invoice_id: int, again: bool = False, swept: b
             )
         except InvoiceSendError as error:
             if not self.request.is_eager:
-                raise self.retry(exc=error, countdown=retry_delay(retries))
+                raise self.retry(exc=error, countdown=retry_delay(retries)) from error
             retries += 1  # run in-process (no worker, as in the demo): nobody comes back later, so try again now
             continue
         return result.outcome

@@ -5,15 +5,16 @@ from . import views
 
 app_name = "api"
 
-# <path:...>: any value reaches the view, which answers a JSON 404, never the site's HTML one.
+# Any value (even one holding a newline: [\s\S], and \Z rather than $) reaches a view, which answers a JSON 404,
+# never the site's HTML one.
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="projects"),
-    path("projects/<path:slug>/", views.ProjectDetailView.as_view(), name="project"),
+    re_path(r"^projects/(?P<slug>[\s\S]+)/\Z", views.ProjectDetailView.as_view(), name="project"),
     path("grants/", views.GrantsView.as_view(), name="grants"),
     path("budget/", views.BudgetYearsView.as_view(), name="budget"),
-    path("budget/<path:year>/", views.BudgetYearView.as_view(), name="budget-year"),
+    re_path(r"^budget/(?P<year>[\s\S]+)/\Z", views.BudgetYearView.as_view(), name="budget-year"),
     path("strategy/", views.StrategyView.as_view(), name="strategy"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^[\s\S]*\Z", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -44,12 +44,12 @@ class PublicApiView(APIView):
 
     def cached(self, request, build):
         version = data_version()
-        key = "loti:api:%s:%s" % (version["token"], hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        key = f"loti:api:{version['token']}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         entry = cache.get(key)
         if entry is None:
             data = build()
             body = json.dumps(data, sort_keys=True, default=str).encode()
-            entry = {"data": data, "etag": '"%s"' % hashlib.sha256(body).hexdigest()[:32]}
+            entry = {"data": data, "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"'}
             cache.set(key, entry, 24 * 60 * 60)
         self.etag, self.changed_at = entry["etag"], version["at"]
         return Response(entry["data"])
@@ -71,20 +71,22 @@ class ProjectListView(PublicApiView):
         operation_id="projects_list",
         summary="Every public project, with the directory's filters, search and pages (20 a page)",
         parameters=[s.ProjectFilters],
-        description="The projects the public directory lists (never a draft), in title order. `page` past the last page answers 404.",
+        description="The projects the public directory lists (never a draft), in title order. A pillar, workstream or "
+        "borough that does not exist, or a page past the last, answers 404.",
         responses={200: s.ProjectPage, 400: BAD_FILTER, 404: NOT_FOUND, 429: TOO_MANY},
     )
     def get(self, request):
-        filters = s.ProjectFilters(data=request.query_params)
+        # A plain dict: from a QueryDict, DRF would take an empty filter (?pillar=) as no filter rather than refuse it.
+        filters = s.ProjectFilters(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         chosen = dict(filters.validated_data)
         chosen.pop("page", None)
         lookups = {"pillar": (Pillar, "slug"), "workstream": (Workstream, "slug"), "borough": (Organisation, "gss_code")}
         for name, (model, field) in lookups.items():
             if name in chosen:
-                found = model.objects.filter(**{field: chosen[name]}).first()
-                if found is None:
-                    return Response({name: [f"No {name} is {chosen[name]!r}."]}, status=400)
+                found = model._default_manager.filter(**{field: chosen[name]}).first()
+                if found is None:  # well formed, but nothing by that name: not found, as for one project
+                    raise NotFound(f"No {name} is {chosen[name]!r}.")
                 chosen[name] = found
 
         def build():

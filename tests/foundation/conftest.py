@@ -236,7 +236,7 @@ def solar_schedule():
 def clocked_schedule():
     from django_celery_beat.models import ClockedSchedule
 
-    return ClockedSchedule.objects.get_or_create(clocked_time=timezone.make_aware(datetime.datetime(2030, 1, 1, 9)))[0]
+    return ClockedSchedule.objects.get_or_create(clocked_time=timezone.make_aware(datetime.datetime(2030, 1, 1, 9)))[0]  # noqa: DTZ001 - made aware in the portal's zone
 
 
 def periodic_task():

@@ -156,8 +156,10 @@ def test_memberships_overlapping_each_other_in_one_file_are_named_by_line(db):
     outcome, _ = imported("memberships", rows.encode())
 
     assert [str(problem) for problem in outcome.problems] == [
-        "line 302: it overlaps another membership of this organisation; "
-        "end the earlier membership first (one membership per organisation at a time)"
+        (
+            "line 302: it overlaps another membership of this organisation; "
+            "end the earlier membership first (one membership per organisation at a time)"
+        )
     ]
     assert Membership.objects.count() == 0
 

@@ -269,5 +269,5 @@ def test_the_officers_notice_run_twice_tells_each_officer_once(issue, officer):
     from budget.tasks.invoices import notify_officers_of_invoices
 
     invoice = issue()
-    notify_officers_of_invoices.apply(args=[[invoice.pk]])  # the same message delivered again
+    notify_officers_of_invoices.apply(args=([invoice.pk],))  # the same message delivered again
     assert len([message for message in mail.outbox if message.to == [officer.email]]) == 1

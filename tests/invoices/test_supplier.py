@@ -127,8 +127,10 @@ def test_without_the_settings_staff_are_told_which_are_missing(settings, members
     settings.LOTI_BANK_SORT_CODE = ""
     for url in ("/admin/budget/invoice/", f"/admin/budget/invoice/{invoice.pk}/change/", "/admin/budget/invoice/issue/"):
         text = staff_client.get(url).content.decode()
-        assert "Invoices cannot be issued, credited, made into PDFs or sent to finance: LOTI_VAT_NUMBER, " \
-               "LOTI_BANK_SORT_CODE are not set" in text, url
+        assert (
+            "Invoices cannot be issued, credited, made into PDFs or sent to finance: LOTI_VAT_NUMBER, "
+            "LOTI_BANK_SORT_CODE are not set"
+        ) in text, url
 
 
 def test_the_portal_says_the_invoice_cannot_be_downloaded_yet(settings, members, client, django_user_model):

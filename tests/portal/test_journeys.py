@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -189,7 +190,7 @@ def test_download_this_years_invoice_pdf(loti, open_page):
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     path = download.value.path()
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
     assert invoice.number in text and "Camden" in text and "Hackney" not in text
 
 

@@ -68,9 +68,11 @@ def test_a_mail_server_failure_leaves_no_record_so_the_retry_sends(loti, submitt
             services.project_return_for_changes(project=submitted, note="Add a budget", returned_by=loti.staff)
 
     [(args, kwargs)] = queued_calls("projects.tasks.notify_project", act)
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=smtplib.SMTPServerDisconnected("gone")):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            notify_project.apply(args=args, kwargs=kwargs, throw=True, retries=3)  # the last retry: it raises
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=smtplib.SMTPServerDisconnected("gone")),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        notify_project.apply(args=args, kwargs=kwargs, throw=True, retries=3)  # the last retry: it raises
     assert mail.outbox == [] and not SentEmail.objects.exists()
     notify_project.apply(args=args, kwargs=kwargs)
     notify_project.apply(args=args, kwargs=kwargs)
@@ -99,5 +101,5 @@ def test_email_send_once_keys_by_notification_and_recipient(db):
     assert not email_send_once(key="test:1", recipient="A@Camden.example", subject="Again", body="Hello")
     assert email_send_once(key="test:1", recipient="b@camden.example", subject="Hi", body="Hello")
     assert email_send_once(key="test:2", recipient="a@camden.example", subject="Hi", body="Hello")
-    assert [m.subject for m in mail.outbox][0] == "Line one line two"
+    assert mail.outbox[0].subject == "Line one line two"
     assert len(mail.outbox) == 3

@@ -16,12 +16,12 @@ DIMENSIONS = MaturityDimension.values
 
 
 def answers(*scores, evidence="evidence"):
-    return {dimension: (score, evidence) for dimension, score in zip(DIMENSIONS, scores)}
+    return {dimension: (score, evidence) for dimension, score in zip(DIMENSIONS, scores, strict=False)}  # fewer scores: missing dimensions
 
 
 def scores_of(organisation, year, *scores):
     MaturityScore.objects.bulk_create(
-        MaturityScore(year=year, organisation=organisation, dimension=d, score=s, evidence="") for d, s in zip(DIMENSIONS, scores)
+        MaturityScore(year=year, organisation=organisation, dimension=d, score=s, evidence="") for d, s in zip(DIMENSIONS, scores, strict=True)
     )
 
 

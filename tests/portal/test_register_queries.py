@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from loti.services import financial_year_get_or_create
 from members.models import MaturityDimension, MaturityScore, MaturitySharing, ProcurementInterest, System
@@ -19,7 +20,7 @@ AREAS = 20
 def fill(boroughs, per_borough: int, *, seed: int = 7) -> None:
     rng = random.Random(seed)
     areas = [area(f"Service area {n:02d}") for n in range(AREAS)]
-    today = datetime.date.today()
+    today = timezone.localdate()
     System.objects.bulk_create(
         System(
             organisation=borough, service_area=areas[n % AREAS], product=f"Product {n:03d}", supplier=f"Supplier {rng.randrange(40)}",

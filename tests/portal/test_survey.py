@@ -194,7 +194,7 @@ def test_the_service_refuses_a_survey_that_is_not_open(loti, survey):
     survey.opens_on = timezone.localdate() + DAY
     survey.closes_on = timezone.localdate() + 30 * DAY
     survey.save()  # the service checks the survey as it is kept, not the caller's copy
-    with pytest.raises(ValidationError, match="satisfaction survey is open from .* answers cannot be taken today"):
+    with pytest.raises(ValidationError, match=r"satisfaction survey is open from .* answers cannot be taken today"):
         survey_answer(survey=survey, respondent=loti.camden_officer, answers=answers(loti), overall=4)
     assert not SurveyResponse.objects.exists()
 

@@ -6,13 +6,14 @@ on the same worker may leave one (a session-wide browser); a fresh process has n
 """
 import json
 import sys
+from typing import Any
 
 
 def check(spec: dict) -> dict:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    answer = {"statuses": {}, "too_wide": [], "violations": []}
+    answer: dict[str, Any] = {"statuses": {}, "too_wide": [], "violations": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=spec["chromium_args"])
         try:

@@ -142,7 +142,8 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
     timings = {}
     # The demo's data (reference data, an account per role, invoices, a survey), hashed as production hashes.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    call_command("setup_demo", "--address", HOST, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("setup_demo", "--address", HOST, stdout=quiet)
     timings["data"] = time.monotonic() - started
     redis.Redis.from_url(REDIS_URL).flushdb()  # production's cache: sign-in limits start empty
     db = connection.settings_dict

@@ -1,6 +1,7 @@
 """The Annual Budget Report: the published 2020/21 figures in JSON, CSV and an accessible PDF."""
 import csv
 import io
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from budget.models import BudgetLine
 from budget.reports.documents import report_output
@@ -74,6 +76,22 @@ def test_a_year_without_a_budget_reports_zeros_not_an_error(db):
     assert data["income_total"] == "0.00" and data["income"] == []
 
 
+def test_a_year_with_nothing_in_it_is_one_clear_page(published_budget):
+    empty = financial_year_get_or_create(label="2031/32")
+    content = report_output(kind="budget", year=empty, fmt="pdf")
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    text = " ".join(pdf_text(content).split())
+    assert "Nothing is recorded for 2031/32 yet" in text
+    assert "The portal holds budgets or actuals for 2020/21" in text
+    assert "Contents" not in text and "£0" not in text  # no tables of zeros
+
+
+def test_a_year_with_only_a_plan_is_still_the_full_report(published_budget):
+    text = " ".join(pdf_text(report_output(kind="budget", year=published_budget, fmt="pdf")).split())
+    assert "Contents" in text and "Nothing is recorded" not in text
+
+
 def test_reporting_on_a_year_not_held_creates_nothing(db):
     """A report reads: a year it names that does not exist is an error, never a new year."""
     from django.core.management.base import CommandError
@@ -125,7 +143,7 @@ def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
 
     headings = [int(e["tag"][2]) for e in elements if e["tag"] in {"/H1", "/H2", "/H3", "/H4"}]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(later - earlier <= 1 for earlier, later in zip(headings, headings[1:])), headings
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(headings)), headings
 
     figures = [e for e in elements if e["tag"] == "/Figure"]
     assert len(figures) == 5

@@ -25,10 +25,13 @@ def test_2023_24_classes_the_evaluations_figures_as_it_describes_them(reference_
     assert data["member_boroughs"] == 19  # the memberships recorded; the evaluation's 27 are not named anywhere
     text = report("2023/24", "pdf")
     assert "£1,700,000" not in text
-    assert "£1,400,000.00 of estimated cashable savings and £300,000.00 of costs avoided" in text
+    assert "£1,400,000 of estimated cashable savings and £300,000 of costs avoided" in text
     assert "A borough whose membership is not yet recorded is not in the count" in text
     assert "A stated condition, not a saving" in text
     assert "9 projects are left out of the counts because a date is missing" in text
+    # No participants are recorded for these projects: the report says so rather than print a table of noughts.
+    assert "no project active or delivered in 2023/24 has a participating organisation recorded" in text
+    assert "GLA 0, London Councils 0" not in text
     assert "Not held in the portal: MD2373 provided for one in mid-2021" in text
 
 

@@ -77,7 +77,7 @@ def test_the_celc_email_task_run_twice_sends_each_link_once(published_budget, st
     ReportRecipient.objects.create(name="Chair of CELC", email="chair@celc.example")
     with django_capture_on_commit_callbacks(execute=True):
         run = report_request(kind="budget", year=published_budget, by=staff_user)
-    email_report_link.apply(args=[run.pk])  # a retry, or the message delivered twice
+    email_report_link.apply(args=(run.pk,))  # a retry, or the message delivered twice
     assert [message.to for message in mail.outbox] == [["chair@celc.example"]]
 
 

@@ -37,7 +37,7 @@ def worker_env(transactional_db, settings, tmp_path):
     media.mkdir()
     settings.MEDIA_ROOT = str(media)
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "loti.settings.test",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
@@ -46,7 +46,6 @@ def worker_env(transactional_db, settings, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MEDIA_ROOT": str(media),
     }
-    return env
 
 
 @pytest.fixture

@@ -81,7 +81,6 @@ def portal(loti, settings, tmp_path):
 
 def crawl(page, start: list[str], limit: int = 120) -> tuple[list[tuple[str, Any]], int]:
     """Visit `start` and every same-site link found on the way; return (path, wide elements) for each page too wide."""
-    origin = urlsplit(page.url or start[0])
     queue, seen, too_wide, visited = deque(start), set(start), [], 0
     while queue and visited < limit:
         path = queue.popleft()

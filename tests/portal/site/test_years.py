@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_a_year_outside_the_portals_range_is_refused(label):
     with pytest.raises(ValueError, match="outside the years the portal keeps"):
         parse_year_label(label)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the years the portal keeps"):
         financial_year_get_or_create(label=label)
     assert not FinancialYear.objects.filter(label=label).exists()
 
