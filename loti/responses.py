@@ -10,6 +10,6 @@ def pdf_response(content: bytes | IO[bytes], *, filename: str, inline: bool = Fa
     `inline` (shown in the tab, as the admin's invoice preview is)."""
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+        response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
         return response
     return FileResponse(content, content_type="application/pdf", as_attachment=not inline, filename=filename)

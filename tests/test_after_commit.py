@@ -66,16 +66,19 @@ def test_the_task_is_queued_after_the_commit_and_never_after_a_rollback():
             "args": (), "kwargs": {"key": "k", "subject": "s", "body": "b", "recipients": ["a@example.org"]}, "retry": False,
         }
         queued.reset_mock()
-        with pytest.raises(RuntimeError), transaction.atomic():
-            after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"])
-            raise RuntimeError("the write failed")
+        def write_that_fails():
+            with transaction.atomic():
+                after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"])
+                raise RuntimeError("the write failed")
+
+        with pytest.raises(RuntimeError):
+            write_that_fails()
         assert queued.call_count == 0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_that_is_down_is_told_to_the_caller_not_raised():
-    told = []
-    with mock.patch.object(send_email, "apply_async", side_effect=ConnectionError("broker down")):
-        with transaction.atomic():
-            after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"], if_not_queued=told.append)
+    told: list[Exception] = []
+    with mock.patch.object(send_email, "apply_async", side_effect=ConnectionError("broker down")), transaction.atomic():
+        after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"], if_not_queued=told.append)
     assert [str(error) for error in told] == ["broker down"]
