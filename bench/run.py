@@ -3,8 +3,10 @@
     python -m bench.run
 
 It (re)generates loti_bench_1x / loti_bench_10x when missing or made by another generator, starts gunicorn on
-127.0.0.1, times each available page with a bounded concurrent client, times the staff tasks in their own
-processes on a throwaway copy of the database, prints the results and writes bench-results/latest.json.
+127.0.0.1, drives each available page with wrk, each group of pages (admin, signed-in portal, public) right
+after measuring the bare view again for it, times the staff tasks in their own processes on a throwaway copy of
+the database, prints the results (share of the bare view, p50/p99, errors, queries) and writes
+bench-results/latest.json.
 """
 import argparse
 import json
@@ -13,6 +15,7 @@ import platform
 import subprocess
 import sys
 import time
+from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from bench import db
 from bench.generate import signature
 from bench.load import LOOPBACK, Gunicorn, django_env, python
 from bench.pages import BARE, BARE_ANONYMOUS
-from bench.wrk import load_page, wrk_path
+from bench.wrk import PageLoad, load_page, wrk_path
 
 RESULTS = db.BASE_DIR / "bench-results"
 # Each page's requests per second as a share of the bare view's, measured in the same run: signed-in portal
@@ -60,27 +63,45 @@ def django_json(module: str, url: str, *args: str, timeout: float = 600) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# Each group of pages is measured right after its own baseline: the bare view again, signed in or not as the
+# group is, so a share compares two figures taken a few seconds apart (a machine that slows down part way
+# through a run slows both).
+GROUPS = [("admin", BARE), ("portal", BARE), ("public", BARE_ANONYMOUS)]
+
+
 def bench_pages(url: str, *, seconds: float, runs: int, connections: int, workers: int) -> dict:
-    """Every available page under wrk, the bare views first, each page's share of its baseline in the same run."""
+    """Every available page under wrk, each group after a fresh measurement of its baseline, with its share of it."""
     setup = django_json("bench.pages", url)
+    pages = {page["name"]: page for page in setup["pages"]}
     server = Gunicorn(django_env(url), workers=workers, log=RESULTS / "gunicorn.log")
-    results = {}
+    results = {name: {key: page[key] for key in ("name", "path", "user", "kind", "view", "available")} for name, page in pages.items()}
+    baseline_runs: dict[str, list] = {}
+
+    def measure(page: dict) -> PageLoad:
+        log(f"  {page['name']:<45} {page['path']}")
+        return load_page(f"http://{LOOPBACK}:{server.port}{page['path']}", cookie=setup["sessions"].get(page["user"], ""),
+                         seconds=seconds, runs=runs, connections=connections)
+
     try:
         server.wait_ready()
-        for page in setup["pages"]:
-            row = {key: page[key] for key in ("name", "path", "user", "kind", "view", "available")}
-            if page["available"]:
-                log(f"  {page['name']:<45} {page['path']}")
-                measured = load_page(f"http://{LOOPBACK}:{server.port}{page['path']}", cookie=setup["sessions"].get(page["user"], ""),
-                                     seconds=seconds, runs=runs, connections=connections)
-                row.update(measured.summary())
-            results[page["name"]] = row
+        for kind, baseline in GROUPS:
+            group = [page for page in setup["pages"] if page["kind"] == kind and page["available"]]
+            if not group or not pages[baseline]["available"]:
+                continue
+            bare = measure(pages[baseline])
+            baseline_runs.setdefault(baseline, []).extend(bare.runs)
+            bare_rps = bare.summary()["requests_per_second"]
+            results[baseline].setdefault("per_group", {})[kind] = bare_rps
+            for page in group:
+                row = results[page["name"]]
+                row.update(measure(page).summary())
+                row["bare_requests_per_second"] = bare_rps
+                if row["requests_per_second"] and bare_rps:
+                    row["share_of_bare"] = round(row["requests_per_second"] / bare_rps, 3)
     finally:
         server.stop()
-    for row in results.values():
-        baseline = results.get(BARE_ANONYMOUS if row.get("user") == "anonymous" else BARE, {}).get("requests_per_second")
-        if row.get("requests_per_second") and baseline:
-            row["share_of_bare"] = round(row["requests_per_second"] / baseline, 3)
+    for name, measured in baseline_runs.items():
+        results[name].update(PageLoad(runs=measured).summary())  # the baseline's figures over all its measurements
     return results
 
 
@@ -116,7 +137,7 @@ def machine() -> dict:
 
 def targets(results: dict, scales: list) -> list[dict]:
     """One row per figure: what it is, its value, its target, whether it is met (None when there is no target)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for scale in scales:
         pages = results["scales"][str(scale)]["pages"]
         for name, page in pages.items():
@@ -132,7 +153,8 @@ def targets(results: dict, scales: list) -> list[dict]:
                 rows.append({"figure": f"{figure}: throughput", "value": f"{page['requests_per_second']} req/s", "target": "", "met": None})
             else:
                 share = page.get("share_of_bare")
-                rows.append({"figure": f"{figure}: throughput", "value": f"{page['requests_per_second']} req/s = {share} of bare",
+                rows.append({"figure": f"{figure}: throughput",
+                             "value": f"{page['requests_per_second']} req/s = {share} of bare ({page.get('bare_requests_per_second')} req/s just before)",
                              "target": f">= {share_target:.2f} of bare", "met": share is not None and share >= share_target})
             rows.append({"figure": f"{figure}: queries per request", "value": _queries(page), "target": "", "met": None})
     if len(scales) >= 2:
@@ -165,7 +187,7 @@ def targets(results: dict, scales: list) -> list[dict]:
 def share_table(results: dict, scales: list) -> list[str]:
     """The pages side by side: share of the bare view, p50/p99, queries, at each scale (the README's table)."""
     names = list(results["scales"][str(scales[-1])]["pages"])
-    lines = ["| page | " + " | ".join(f"{s:g}x: req/s (share), p50/p99 ms, queries" for s in scales) + " |",
+    lines = ["| page | " + " | ".join(f"{s:g}x: req/s (share of the bare view's req/s just before), p50/p99 ms, queries" for s in scales) + " |",
              "|---|" + "---|" * len(scales)]
     for name in names:
         cells = []
@@ -174,7 +196,7 @@ def share_table(results: dict, scales: list) -> list[str]:
             if not page.get("available"):
                 cells.append("not available")
                 continue
-            share = "" if page["kind"] == "bare" else f" ({page.get('share_of_bare')})"
+            share = "" if page["kind"] == "bare" else f" ({page.get('share_of_bare')} of {page.get('bare_requests_per_second', 0):.0f})"
             cells.append(f"{page['requests_per_second']:.0f}{share}, {page['median_ms']:.0f}/{page['p99_ms']:.0f}, {_queries(page)}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
@@ -204,7 +226,7 @@ def run(*, scales: list, seed: int, seconds: float, runs: int, connections: int,
     server = server or db.server_url()
     wrk_path()  # fail before generating anything if the load generator is missing
     started = time.monotonic()
-    results = {
+    results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": {"client": "wrk, 2 threads", "seconds_per_run": seconds, "runs_per_page": runs, "connections": connections,

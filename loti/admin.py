@@ -1,7 +1,15 @@
 from django.apps import apps
 from django.contrib import admin
 
-from .models import FinancialYear, ImportRecord
+from .models import FinancialYear, ImportRecord, SentEmail
+
+
+class LongListMixin:
+    """Change lists of tables that grow by thousands: 25 rows a page (each row is drawn through the admin's
+    templates), and no second count of the whole table beside the filtered one."""
+
+    list_per_page = 25
+    show_full_result_count = False
 
 
 @admin.register(FinancialYear)
@@ -12,7 +20,7 @@ class FinancialYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(LongListMixin, admin.ModelAdmin):
     list_display = ["imported_at", "kind", "filename", "imported_by", "via", "rows_new", "rows_updated", "rows_unchanged"]
     list_filter = ["kind", "via"]
     search_fields = ["filename", "sha256", "imported_by__email"]
@@ -24,6 +32,24 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    """The record that makes notifications safe to run twice: read-only, for answering "was I told?"."""
+
+    list_display = ["sent_at", "recipient", "subject", "key"]
+    search_fields = ["recipient", "subject", "key"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

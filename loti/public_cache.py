@@ -62,7 +62,7 @@ def _finish(request, entry: dict, changed_at) -> HttpResponse:
     patch_cache_control(response, public=True, no_cache=True)  # shared caches must ask again: changes show at once
     patch_vary_headers(response, ("Cookie",))
     conditional = get_conditional_response(request, etag=entry["etag"], last_modified=int(changed_at.timestamp()), response=response)
-    return conditional
+    return conditional or response  # (it is given the response, so it never answers None)
 
 
 def public_cached(view):
@@ -97,7 +97,7 @@ def public_cached(view):
                 "body": body,
                 "nonce": uses_nonce and NONCE_PLACEHOLDER.encode() in body,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
-                "etag": '"%s"' % hashlib.sha256(body).hexdigest()[:32],
+                "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
             }
             cache.set(key, entry, TIMEOUT)
             entry = entry | {"state": "miss"}

@@ -9,7 +9,7 @@ admin.site.site_header = "LOTI Portal administration"
 admin.site.site_title = "LOTI Portal"
 admin.site.index_title = "Membership, money and projects"
 # The admin signs in through allauth: the same rate limits and two-factor as the portal.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wrapped on this one site
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 from loti.text import plural
 
@@ -35,7 +36,7 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "organisations"
     list_display = ["name", "kind", "gss_code", "org_id", "domains"]
     list_filter = ["kind", CurrentTierFilter]
@@ -49,7 +50,7 @@ class OrganisationAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "memberships"
     list_display = ["organisation", "tier", "start_date", "end_date", "local_digital_declaration_signed", "shared_with", "purchase_order"]
     list_filter = ["tier", "organisation__kind", ("end_date", admin.EmptyFieldListFilter)]
@@ -67,7 +68,8 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),  # Django's own, typed as possibly None
         ("Organisation", {"fields": ["organisation", "organisation_approved_at", "job_title"]}),
     )
     actions = ["approve_officers"]
@@ -97,6 +99,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=obj.email, organisation=obj.organisation, invited_by=request.user, site_url=request.build_absolute_uri("/")
         )
         obj.pk, obj.token, obj.created_at, obj.invited_by = invitation.pk, invitation.token, invitation.created_at, request.user
+        return None
 
 
 from . import register_admin  # noqa: E402,F401  the register, procurement interest and maturity

@@ -1,5 +1,6 @@
 """Organisations (boroughs, the GLA, London Councils, funders), their memberships, and the people in them."""
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -101,6 +102,9 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["organisation__name", "start_date"]
@@ -135,7 +139,7 @@ class User(AbstractUser):
     )
     job_title = models.CharField(max_length=120, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # AbstractUser's own manager, which the stubs declare a ClassVar
 
     class Meta:
         ordering = ["email"]

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, read_reference_file, sync_row
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, read_reference_file
+from loti.services import reference_row_sync
 from members.models import Membership, Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "reference_data"
@@ -39,7 +40,7 @@ def organisations_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[O
                 # An empty org_id means "not known": one staff recorded in the admin is kept.
                 cite(item.get("org_id_source"), where=f"{where}, org_id")
                 values["org_id"] = item["org_id"]
-            loaded.append(sync_row(Organisation, lookup=lookup, values=values, tally=tally, where=where))
+            loaded.append(reference_row_sync(model=Organisation, lookup=lookup, values=values, tally=tally, where=where))
     return loaded
 
 
@@ -71,8 +72,8 @@ def memberships_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Mem
                 "notes": note,
             }
             loaded.append(
-                sync_row(
-                    Membership,
+                reference_row_sync(
+                    model=Membership,
                     lookup={"organisation": organisation, "start_date": start_date},
                     values=values,
                     tally=tally,

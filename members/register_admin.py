@@ -2,6 +2,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 
 from .register_models import MaturityScore, MaturitySharing, ProcurementInterest, ServiceArea, System
@@ -15,7 +16,7 @@ class ServiceAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(System)
-class SystemAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class SystemAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "systems"
     list_display = ["product", "supplier", "organisation", "service_area", "contract_start", "contract_end", "annual_value"]
     list_filter = ["service_area", "organisation"]
@@ -43,7 +44,7 @@ class ProcurementInterestAdmin(admin.ModelAdmin):
 
 
 @admin.register(MaturityScore)
-class MaturityScoreAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class MaturityScoreAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "maturity"
     list_display = ["organisation", "year", "dimension", "score", "updated_at"]
     list_filter = ["year", "dimension", "score"]

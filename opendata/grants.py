@@ -85,16 +85,19 @@ def funded_projects():
 
 def award_date(project: Project) -> datetime.date | None:
     """The approval decision's date, else the project's start, else the first day of its year."""
-    if getattr(project, "approved_on", None):
-        return project.approved_on
+    approved_on = getattr(project, "approved_on", None)
+    if approved_on:
+        return approved_on
     if project.decided_at and project.status in FUNDED:
         return timezone.localdate(project.decided_at)
     if project.start_date:
         return project.start_date
-    return project.year.start_date if project.year_id else None
+    year = project.year  # no query when there is none
+    return year.start_date if year is not None else None
 
 
 def grant_for(project: Project, *, lead: Organisation, awarded: datetime.date) -> dict:
+    assert project.funding_approved is not None  # grants are the projects approved with funding
     description = project.summary.strip() or project.outcome.strip() or f"{project.title}: a project of London's boroughs funded by LOTI."
     grant = {
         "id": grant_id(project),
@@ -122,8 +125,9 @@ def grant_for(project: Project, *, lead: Organisation, awarded: datetime.date) -
     ]
     if locations:
         grant["beneficiaryLocation"] = locations
-    if project.pillar_id:
-        grant["grantProgramme"] = [{"code": project.pillar.slug, "title": project.pillar.name}]
+    pillar = project.pillar  # no query when there is none
+    if pillar is not None:
+        grant["grantProgramme"] = [{"code": pillar.slug, "title": pillar.name}]
     return grant
 
 

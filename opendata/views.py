@@ -1,5 +1,8 @@
 """/open-data/: every open dataset with its licence, format, size and last change; the files themselves."""
-from django.http import Http404, HttpResponse
+from collections.abc import Iterator
+from typing import cast
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -14,7 +17,8 @@ from .selectors import OPEN_FILES, open_file
 
 def _register_csv_size(request) -> int:
     response = PublicRegisterCsvView.as_view()(request)
-    return sum(len(chunk) for chunk in response.streaming_content)
+    assert isinstance(response, StreamingHttpResponse)  # the register's CSV is streamed, by a sync iterator
+    return sum(len(chunk) for chunk in cast(Iterator[bytes], response.streaming_content))
 
 
 @require_safe
@@ -47,7 +51,7 @@ def index(request):
 def open_file_view(request, name: str):
     item = open_file(name)
     text = item.build() if item else None
-    if text is None:
+    if item is None or text is None:
         raise Http404("No such open dataset, or nothing to publish in it yet")
     response = HttpResponse(text.encode(), content_type=item.media_type)
     response["Content-Disposition"] = f'inline; filename="loti-{name}"'  # inline: an attachment is marked private

@@ -1,8 +1,12 @@
 """Fee schedules, invoices and payments in the admin. Every change to money goes through budget.services."""
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -14,21 +18,32 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import FeeSchedule, Invoice, InvoiceKind, Payment, PaymentSource
-from budget.selectors.invoices import InvoiceStatus, invoices_with_status
+from budget.selectors.invoices import InvoiceStatus, invoices_totals, invoices_with_status
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoice_sending import invoice_send_status, invoices_send_again
 from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_date_check, payment_record
+from budget.services.supplier import supplier_missing
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
-from loti.models import FinancialYear
 from loti.money import pounds_display
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.text import plural
 from loti.years import parse_year_label, year_label_for
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-class MoneyTotalsMixin:
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
+
+    _ModelAdmin = admin.ModelAdmin  # what the mixin is mixed into, for type checking
+else:
+    _ModelAdmin = object
+
+
+class MoneyTotalsMixin(_ModelAdmin):
     """Below the list, the totals of every row the filters select (not only this page's)."""
 
     money_totals: dict = {}  # label -> aggregate expression
@@ -38,15 +53,16 @@ class MoneyTotalsMixin:
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
             changelist = context["cl"]
-            sums = changelist.queryset.order_by().aggregate(**{
-                f"total_{index}": Coalesce(expression, Value(0), output_field=MONEY)
-                for index, expression in enumerate(self.money_totals.values())
-            })
-            context["money_totals"] = [
-                (label, pounds_display(sums[f"total_{index}"])) for index, label in enumerate(self.money_totals)
-            ]
+            context["money_totals"] = [(label, pounds_display(amount)) for label, amount in self.money_totals_of(changelist.queryset)]
             context["money_totals_count"] = changelist.result_count
         return response
+
+    def money_totals_of(self, queryset) -> list[tuple[str, object]]:
+        sums = queryset.order_by().aggregate(**{
+            f"total_{index}": Coalesce(expression, Value(0), output_field=MONEY)
+            for index, expression in enumerate(self.money_totals.values())
+        })
+        return [(label, sums[f"total_{index}"]) for index, label in enumerate(self.money_totals)]
 
 
 @admin.register(FeeSchedule)
@@ -58,7 +74,7 @@ class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["year"]
 
 
-def _annotated(invoice: Invoice) -> Invoice:
+def _annotated(invoice: Invoice) -> "InvoiceWithStatus":
     return invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).get()
 
 
@@ -70,7 +86,7 @@ class PaymentInlineFormSet(BaseInlineFormSet):
         if not self.instance.pk:
             return
         invoice = _annotated(self.instance)
-        pending = 0
+        pending = Decimal(0)
         for form in self.forms:
             if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
@@ -179,18 +195,11 @@ class CreditForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
+class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
     list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net_amount", "vat_amount",
                     "gross_amount", "status_label", "balance_amount", "sent_short", "pdf_link"]
-    # A credit note takes money back: it counts negative in the totals, as it shows in the list.
-    money_totals = {
-        "Net": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("net")), default=F("net"), output_field=MONEY)),
-        "VAT": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("vat")), default=F("vat"), output_field=MONEY)),
-        "Gross": Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("gross")), default=F("gross"), output_field=MONEY)),
-        "Balance owed": Sum("balance"),
-    }
     list_filter = [StatusFilter, "year", OverdueFilter, "kind", SentFilter]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
@@ -214,6 +223,31 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
 
     def get_queryset(self, request):
         return invoices_with_status(super().get_queryset(request))
+
+    def _warn_if_supplier_missing(self, request):
+        """Staff learn here, not from a borough, that this deployment cannot make invoices yet."""
+        missing = supplier_missing()
+        if missing:
+            self.message_user(request, (
+                f"Invoices cannot be issued, credited, made into PDFs or sent to finance: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set in this deployment's environment. Boroughs see their "
+                "invoices' figures but no PDF until they are set (docs/invoices.md)."
+            ), messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def money_totals_of(self, queryset) -> list[tuple[str, object]]:
+        # Credit notes count negative, as they show in the list; joins, not the list's per-row subqueries.
+        sums = invoices_totals(queryset)
+        return [("Net", sums["net"]), ("VAT", sums["vat"]), ("Gross", sums["gross"]), ("Balance owed", sums["balance"])]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None and obj.kind == InvoiceKind.INVOICE else []
@@ -302,6 +336,7 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
             ))
         # What the admin's change message reads.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
+        return None
 
     def get_urls(self):
         own = [
@@ -328,9 +363,13 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
         if not request.user.has_perm("budget.add_invoice"):
             return HttpResponse(status=403)
         form = IssueInvoicesForm(request.POST or None, initial={"year": year_label_for(timezone.localdate())})
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
         preview = None
         if request.method == "POST" and form.is_valid():
-            year = FinancialYear.objects.for_label(form.cleaned_data["year"])
+            label = form.cleaned_data["year"]
+            # The preview reads; only issuing creates a year not held yet.
+            year = financial_year_get_or_create(label=label) if "confirm" in request.POST else financial_year_for_reading(label)
             try:
                 issued_on = form.cleaned_data.get("issued_on") or timezone.localdate()
                 if "confirm" in request.POST:
@@ -385,7 +424,7 @@ class InvoiceAdmin(MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryA
             "title": "Credit invoices",
             "form": form,
             "invoices": invoices,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/invoice/credit.html", context)
 
@@ -396,7 +435,8 @@ class PaymentForm(forms.ModelForm):
         fields = ["invoice", "amount", "received_on", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:
@@ -412,7 +452,7 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(MoneyTotalsMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class PaymentAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "payments"
     form = PaymentForm
     list_display = ["invoice", "amount_display", "received_on", "reference", "source", "recorded_by"]

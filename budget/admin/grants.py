@@ -1,6 +1,7 @@
 """Funders' agreements with their instalments by year, and exercising a right to terminate."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.template.response import TemplateResponse
@@ -11,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
 from budget.admin.plan import InstalmentForm
 from budget.services.grants import agreement_terminate
+from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
 
 
@@ -93,13 +95,13 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
             "title": "Exercise termination option",
             "form": form,
             "agreements": agreements,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/fundingagreement/terminate.html", context)
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class InstalmentAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     import_kind = "instalments"
     form = InstalmentForm
     list_display = ["agreement", "year", "amount", "status", "claimed_on", "received_on", "received_amount"]

@@ -1,10 +1,19 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -153,7 +162,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Links in emails (the CELC report download link) point here.
-PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+PORTAL_URL: str = env("PORTAL_URL", "http://127.0.0.1:8000")
 # LOTI works in the open: the published budget (the plan, not the actuals) on a public page.
 PUBLISH_BUDGET_SUMMARY = env_bool("PUBLISH_BUDGET_SUMMARY", True)
 
@@ -220,16 +229,18 @@ LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
 # Invoices (issue 17): who invoices, printed on every invoice and credit note (docs/invoices.md). These defaults
 # are the demo's and obviously fake; production.py reads them from the environment only, and issuing is refused
 # while any is empty, naming it (budget.services.supplier).
-LOTI_INVOICE_FROM = env(
+LOTI_INVOICE_FROM: str = env(
     "LOTI_INVOICE_FROM", "DEMO ONLY – not a real supplier\nLondon Councils (example)\n1 Example Street\nLondon\nAB1 2CD"
 )
-LOTI_VAT_NUMBER = env("LOTI_VAT_NUMBER", "GB 000 0000 00 (demo)")
-LOTI_BANK_ACCOUNT_NAME = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY")
-LOTI_BANK_SORT_CODE = env("LOTI_BANK_SORT_CODE", "00-00-00")
-LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
-LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
+LOTI_VAT_NUMBER: str = env("LOTI_VAT_NUMBER", "GB 000 0000 00 (demo)")
+LOTI_BANK_ACCOUNT_NAME: str = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY")
+LOTI_BANK_SORT_CODE: str = env("LOTI_BANK_SORT_CODE", "00-00-00")
+LOTI_BANK_ACCOUNT_NUMBER: str = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
+LOTI_INVOICE_CONTACT: str = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
 # Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
 LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))
+# An invoice still waiting to be sent this long after its hand-over is handed over again by the 15-minute sweep.
+LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES = int(env("LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES", "60"))
 # --- Running it for real (operations: docs/operations.md) ---------------------------------------------------------
 # Behind the TLS proxy the client's address comes from the proxy's header, for sign-in limits and the security log.
 # Caddy (docker-compose.yml) sets X-Forwarded-For to the client's address: one trusted proxy.

@@ -44,12 +44,12 @@ class PublicApiView(APIView):
 
     def cached(self, request, build):
         version = data_version()
-        key = "loti:api:%s:%s" % (version["token"], hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        key = f"loti:api:{version['token']}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         entry = cache.get(key)
         if entry is None:
             data = build()
             body = json.dumps(data, sort_keys=True, default=str).encode()
-            entry = {"data": data, "etag": '"%s"' % hashlib.sha256(body).hexdigest()[:32]}
+            entry = {"data": data, "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"'}
             cache.set(key, entry, 24 * 60 * 60)
         self.etag, self.changed_at = entry["etag"], version["at"]
         return Response(entry["data"])
@@ -84,7 +84,7 @@ class ProjectListView(PublicApiView):
         lookups = {"pillar": (Pillar, "slug"), "workstream": (Workstream, "slug"), "borough": (Organisation, "gss_code")}
         for name, (model, field) in lookups.items():
             if name in chosen:
-                found = model.objects.filter(**{field: chosen[name]}).first()
+                found = model._default_manager.filter(**{field: chosen[name]}).first()
                 if found is None:  # well formed, but nothing by that name: not found, as for one project
                     raise NotFound(f"No {name} is {chosen[name]!r}.")
                 chosen[name] = found

@@ -78,12 +78,17 @@ def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server
         assert page["requests"] >= 1 and page["median_ms"] > 0 and page["requests_per_second"] > 0
         assert page["queries"] is not None
         if page["kind"] != "bare":
-            assert page["share_of_bare"] > 0, name
+            # Each group's share is of the bare view measured again just before the group, in the same run.
+            baseline = available[BARE_ANONYMOUS if page["user"] == "anonymous" else BARE]
+            assert page["bare_requests_per_second"] == baseline["per_group"][page["kind"]], name
+            assert page["share_of_bare"] == round(page["requests_per_second"] / page["bare_requests_per_second"], 3), name
+    assert set(available[BARE]["per_group"]) == {"admin", "portal"} and set(available[BARE_ANONYMOUS]["per_group"]) == {"public"}
+    assert available[BARE]["runs"] == 2  # measured twice (one run each time here), its figures over both
     # The query counter sees the middleware's queries (session, user) and each page's own on top; an anonymous
     # request reads no session.
     assert available["admin: invoices"]["queries"] > available[BARE]["queries"] > available[BARE_ANONYMOUS]["queries"]
     assert all(page["queries"] >= available[BARE]["queries"] for page in available.values() if page["user"] != "anonymous")
-    for name, page in pages.items():
+    for page in pages.values():
         if not page["available"]:
             assert page["path"] is None
 

@@ -68,7 +68,7 @@ def _title_paths() -> set[tuple[str, ...]]:
     """Every column title the standard's flat form allows: 'Title', 'Recipient Org:Name', ..."""
     schema = json.loads((STANDARD / "360-giving-schema.json").read_text())
     definitions = schema["$defs"]
-    paths = set()
+    paths: set[tuple] = set()
     for prop in schema["properties"].values():
         reference = prop.get("$ref") or prop.get("items", {}).get("$ref", "")
         target = definitions.get(reference.rsplit("/", 1)[-1], {}) if reference else {}
@@ -104,9 +104,9 @@ def test_export_data_writes_the_same_files(grants, tmp_path, package_validator):
 
 
 def test_export_data_refuses_an_empty_package_and_says_why(grants):
-    with pytest.raises(CommandError, match="No grant can be published.*made no grant in 2030/31"):
+    with pytest.raises(CommandError, match=r"No grant can be published.*made no grant in 2030/31"):
         call_command("export_data", "360giving", "--year", "2030/31")  # a year with none
-    with pytest.raises(CommandError, match="No grant can be published.*Left out 1: No lead: no lead borough"):
+    with pytest.raises(CommandError, match=r"No grant can be published.*Left out 1: No lead: no lead borough"):
         call_command("export_data", "360giving", "--year", "2019/20")  # only the grant with no lead falls in it
     with pytest.raises(CommandError, match="json or csv"):
         call_command("export_data", "360giving", "--format", "xml")

@@ -81,6 +81,27 @@ def test_invoice_list_formats_money_with_credit_notes_negative_and_totals(client
     assert "Totals of the 1 row these filters select" in filtered and "−£36,000.00" in filtered
 
 
+@pytest.mark.parametrize("status", ["", "part_paid", "credited", "credit_note", "issued"])
+def test_invoice_totals_are_the_sums_of_the_rows_the_filter_shows(client, loti, money, status):
+    """The totals are joined aggregates, not the list's columns summed: they must still add up to those columns."""
+    from django.db.models import Sum
+
+    from budget.selectors.invoices import invoices_totals, invoices_with_status
+
+    rows = invoices_with_status(Invoice.objects.all())
+    rows = rows.filter(status=status) if status else rows
+    totals = invoices_totals(rows)
+    sign = {"credit_note": -1}
+    expected = {
+        column: sum((sign.get(i.kind, 1) * getattr(i, column) for i in rows), Decimal("0.00")) for column in ("net", "vat", "gross")
+    }
+    expected["balance"] = rows.aggregate(total=Sum("balance"))["total"] or Decimal("0.00")
+    assert totals == expected
+    client.force_login(loti.staff)
+    html = client.get(f"/admin/budget/invoice/?status={status}").content.decode().split("loti-money-totals")[1]
+    assert f"Totals of the {rows.count()} row" in html
+
+
 def test_payment_list_formats_money_with_a_total(client, loti, money):
     client.force_login(loti.staff)
     html = client.get("/admin/budget/payment/").content.decode()
