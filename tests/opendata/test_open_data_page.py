@@ -68,3 +68,10 @@ def test_org_ids_import_and_a_bad_one_is_named(db, tmp_path):
     errors = errors.getvalue()
     assert "line 2" in errors.lower() and "org_id" in errors and "GB-LAE-CMD" in errors
     assert not Organisation.objects.filter(name="Hackney").exists()
+
+
+def test_the_admins_data_quality_view_lists_funded_projects_with_no_lead(reference_data, staff_client):
+    page = staff_client.get("/admin/projects/project/data-quality/").content.decode()
+    assert "Projects LOTI funds with no lead borough" in page and "360Giving" in page
+    listed = staff_client.get("/admin/projects/project/", {"quality": "funded_no_lead"}).content.decode()
+    assert "Thirty3" in listed and "Digital DPIA tool" in listed and "City Tools" not in listed
