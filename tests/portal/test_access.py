@@ -90,7 +90,12 @@ RIGHT_FOR = {"draft_invited": "islington_officer"}
 
 
 # Pages with their own access cases elsewhere, and allauth's own views (its sign-in, sign-up, two-factor pages).
-COVERED_ELSEWHERE = {"reports": "tests/reports (budget summary and report runs)", "admin": "the Django admin"}
+COVERED_ELSEWHERE = {
+    "reports": "tests/reports (budget summary and report runs)",
+    "admin": "the Django admin",
+    "opendata": "tests/opendata (public files: nothing private in them)",
+    "api": "tests/opendata/test_api.py (anonymous, read-only, nothing private)",
+}
 ALLAUTH_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_")
 
 
