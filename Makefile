@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two processes, one per core; a file's tests stay together (the Celery worker tests share one Redis database).
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install browser services check bench bench-quick chaos clean-db
+.PHONY: run test lint install browser services check bench bench-quick chaos clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -45,8 +45,14 @@ browser:
 services: install
 	$(PY) -m loti.preflight
 
+## Style and types (configured in pyproject.toml): ruff's lint and format, mypy with django-stubs. `make test` runs it first.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
 ## The whole test suite, on the machine's PostgreSQL and Redis, with a real Celery worker and Chromium.
-test: install browser services
+test: install lint browser services
 	$(PY) manage.py makemigrations --check --dry-run --settings=loti.settings.test
 	$(PY) -m pytest $(PYTEST_ARGS)
 

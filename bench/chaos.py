@@ -34,6 +34,7 @@ import psycopg
 
 from bench import db
 from bench.load import LOOPBACK, Gunicorn, django_env, free_port, python, request
+from loti.services import financial_year_get_or_create
 
 REDIS_PORT = 6390
 SWEEP_SECONDS = 5
@@ -127,7 +128,7 @@ class OwnRedis:
                 return
             except redis.RedisError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited (is port {self.port} taken?)")
+                    raise RuntimeError(f"redis-server exited (is port {self.port} taken?)") from None
                 time.sleep(0.1)
         raise RuntimeError("redis-server did not start")
 
@@ -141,7 +142,8 @@ class Worker:
     """A Celery worker in its own process group, so a SIGKILL takes the whole worker, children too."""
 
     def __init__(self, env: dict, log: Path):
-        self.env, self.log, self.process = env, log, None
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         handle = self.log.open("ab")
@@ -161,6 +163,7 @@ class Worker:
         """Only the process running the task dies (e.g. the kernel's OOM killer); the worker's parent lives on."""
         import psutil
 
+        assert self.process is not None  # started
         children = psutil.Process(self.process.pid).children(recursive=True)
         for child in children:
             child.send_signal(signal.SIGKILL)
@@ -179,7 +182,8 @@ class Beat:
     """celery beat, as in production: it runs the report sweep that hands queued runs to the queue again."""
 
     def __init__(self, env: dict, folder: Path):
-        self.env, self.folder, self.process = env, folder, None
+        self.env, self.folder = env, folder
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         handle = (self.folder / "beat.log").open("ab")
@@ -200,12 +204,11 @@ class Beat:
 def shorten_sweep(url: str, seconds: int) -> int:
     """The report sweep runs every 5 minutes in production (editable in the admin); here every few seconds."""
     with psycopg.connect(url, autocommit=True) as connection:
-        changed = connection.execute(
+        return connection.execute(
             "UPDATE django_celery_beat_intervalschedule SET every = %s, period = 'seconds' WHERE id IN "
             "(SELECT interval_id FROM django_celery_beat_periodictask WHERE task LIKE %s AND interval_id IS NOT NULL)",
             [seconds, "%sweep%"],
         ).rowcount
-    return changed
 
 
 class PageLoad(threading.Thread):
@@ -247,7 +250,6 @@ def request_report_in_process(kind: str, year: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from bench.pages import STAFF_EMAIL
-    from loti.models import FinancialYear
 
     for module_name, function_name in REPORT_REQUEST_CANDIDATES:
         try:
@@ -258,7 +260,7 @@ def request_report_in_process(kind: str, year: str) -> dict:
     else:
         return {"available": False, "detail": "no report_request service yet (reports branch)"}
     parameters = inspect.signature(function).parameters
-    kwargs = {"kind": kind, "year": FinancialYear.objects.for_label(year)}
+    kwargs = {"kind": kind, "year": financial_year_get_or_create(label=year)}
     staff = get_user_model().objects.get(email=STAFF_EMAIL)
     for name in ("requested_by", "user", "by"):
         if name in parameters:
@@ -305,7 +307,7 @@ def wait_for_run(url: str, run_id: int, statuses: set, seconds: float) -> str | 
 # --- the scenarios --------------------------------------------------------------------------------------------------
 
 def scenario_redis(ctx: dict) -> dict:
-    redis_, worker, env, url = ctx["redis"], ctx["worker"], ctx["env"], ctx["url"]
+    redis_, env, url = ctx["redis"], ctx["env"], ctx["url"]
     load = PageLoad(ctx["port"], ctx["pages"], max_requests=ctx["page_requests"], seconds=ctx["seconds"])
     load.start()
     time.sleep(1)
@@ -447,7 +449,7 @@ SCENARIOS = [
 def run(*, scale: float, seconds: float, writes: int, page_requests: int, report_seconds: float, keep: bool = False) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="loti-chaos-"))
     started: list = []
-    results = {"scenarios": []}
+    results: dict[str, list] = {"scenarios": []}
     try:
         log(f"Own PostgreSQL cluster in {folder}")
         postgres = OwnPostgres(folder)

@@ -24,16 +24,17 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 
+from loti.services import financial_year_get_or_create  # noqa: E402
+
 YEARS = [f"{start}/{(start + 1) % 100:02d}" for start in range(2020, 2030)]
 
 
 def seed() -> None:
     from budget.models import FeeSchedule
-    from loti.models import FinancialYear
     from members.models import Membership, MembershipTier, Organisation, OrganisationKind
 
     for label in YEARS:
-        year = FinancialYear.objects.for_label(label)
+        year = financial_year_get_or_create(label=label)
         FeeSchedule.objects.create(year=year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
         FeeSchedule.objects.create(year=year, tier=MembershipTier.SHARED_SERVICE, annual_fee=Decimal("22500.00"), vat_rate=Decimal("0.20"))
     for number in range(1, 34):

@@ -152,7 +152,8 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
             progress, "financial years",
         )
 
-        def year_of(day: date):
+        def year_of(day: date | None) -> FinancialYear:
+            assert day is not None  # every generated row has its dates
             return years[min(YEARS - 1, max(0, day.year - FIRST_YEAR - (1 if day.month < 4 else 0)))]
 
         orgs = [
@@ -199,7 +200,7 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
         for org in (gla, london_councils):
             memberships.append(Membership(organisation=org, tier="funding_partner", start_date=date(FIRST_YEAR, 4, 1)))
         memberships = bulk(Membership, memberships, progress, "memberships")
-        membership_on = {}
+        membership_on: dict[int, list[Membership]] = {}
         for m in memberships:
             membership_on.setdefault(m.organisation_id, []).append(m)
 
@@ -286,18 +287,18 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
         # Invoices: the first 19 years, spread evenly; the 20th is left for the benchmark to issue.
         invoices = []
         per_year = [n["fee_invoices"] // (YEARS - 1) + (1 if i < n["fee_invoices"] % (YEARS - 1) else 0) for i in range(YEARS - 1)]
-        for year, how_many in zip(years, per_year):
+        for year, how_many in zip(years, per_year, strict=False):  # the last year has none: the benchmark issues them
             for sequence, org in enumerate(rng.sample(invoiced, how_many), start=1):
                 membership = next(m for m in membership_on[org.id] if m.start_date <= year.start_date and (m.end_date is None or m.end_date >= year.start_date))
-                fee = fee_for[(year.id, membership.tier)]
-                vat = (fee.annual_fee * fee.vat_rate).quantize(Decimal("0.01"))
+                fee_schedule = fee_for[(year.id, membership.tier)]
+                vat = (fee_schedule.annual_fee * fee_schedule.vat_rate).quantize(Decimal("0.01"))
                 issued = year.start_date + timedelta(days=rng.randint(0, 60))
                 invoices.append(Invoice(kind="invoice", year=year, sequence=sequence, number=f"LOTI-{year.start_date.year}-{sequence:05d}",
                                         organisation=org, membership=membership, description=f"LOTI membership {year.label}",
-                                        issued_on=issued, due_on=issued + timedelta(days=30), net=fee.annual_fee, vat_rate=fee.vat_rate,
-                                        vat=vat, gross=fee.annual_fee + vat, issued_by=staff))
+                                        issued_on=issued, due_on=issued + timedelta(days=30), net=fee_schedule.annual_fee, vat_rate=fee_schedule.vat_rate,
+                                        vat=vat, gross=fee_schedule.annual_fee + vat, issued_by=staff))
         invoices = bulk(Invoice, invoices, progress, "invoices")
-        next_sequence = {}
+        next_sequence: dict[int, int] = {}
         for invoice in invoices:
             next_sequence[invoice.year_id] = max(next_sequence.get(invoice.year_id, 0), invoice.sequence)
         credited = rng.sample(invoices, n["credit_notes"])
@@ -317,8 +318,8 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
             if invoice.id in credited_ids or invoice.gross == 0 or rng.random() < 0.1:
                 continue
             if rng.random() < 0.3:
-                first = (invoice.gross * Decimal(rng.choice(["0.25", "0.5", "0.75"]))).quantize(Decimal("0.01"))
-                parts = [first, invoice.gross - first] if rng.random() < 0.7 else [first]
+                part = (invoice.gross * Decimal(rng.choice(["0.25", "0.5", "0.75"]))).quantize(Decimal("0.01"))
+                parts = [part, invoice.gross - part] if rng.random() < 0.7 else [part]
             else:
                 parts = [invoice.gross]
             for k, amount in enumerate(parts):
@@ -352,18 +353,20 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
         roles = ["delivery_partner", "supporter", "adopter"]
         criteria = [c for c, _ in PrioritisationCriterion.choices]
         for project in projects:
+            started = project.start_date
+            assert started is not None  # every generated project has started
             for k, org in enumerate(rng.sample(boroughs, rng.randint(2, 6))):
                 participants.append(Participant(project=project, organisation=org, role="lead" if k == 0 else rng.choice(roles),
-                                                accepted_at=datetime.combine(project.start_date, datetime.min.time(), tzinfo=_utc())))
+                                                accepted_at=datetime.combine(started, datetime.min.time(), tzinfo=_utc())))
             for criterion in criteria:
                 scores.append(PrioritisationScore(project=project, criterion=criterion, score=rng.randint(1, 5), scored_by=staff))
             for k in range(3):
-                updates.append(ProgressUpdate(project=project, date=project.start_date + timedelta(days=60 * (k + 1)), phase=rng.choice(phases),
+                updates.append(ProgressUpdate(project=project, date=started + timedelta(days=60 * (k + 1)), phase=rng.choice(phases),
                                               rag=rng.choice(["red", "amber", "green", "green"]), text=sentence(rng, 30), author=staff))
             if project.status in ("active", "completed"):
                 outputs.append(Output(project=project, title=f"{project.title} toolkit", url=f"https://loti.london/outputs/{project.slug}",
-                                      gifted_on=project.start_date + timedelta(days=300)))
-                for k in range(rng.randint(1, 2)):
+                                      gifted_on=started + timedelta(days=300)))
+                for _ in range(rng.randint(1, 2)):
                     cash = rng.random() < 0.6
                     benefits.append(Benefit(project=project, year=year_of(project.start_date), organisation=rng.choice(boroughs),
                                             kind="cashable_saving" if cash else "time_saved", description=sentence(rng, 10),
@@ -381,7 +384,7 @@ def fill(scale: float, seed: int, *, show_progress: bool = True) -> dict:
                        progress, "surveys")
         answers = []
         per_survey = [n["survey_answers"] // YEARS + (1 if i < n["survey_answers"] % YEARS else 0) for i in range(YEARS)]
-        for survey, how_many in zip(surveys, per_survey):
+        for survey, how_many in zip(surveys, per_survey, strict=True):
             respondent = 0
             while how_many > 0:
                 respondent += 1

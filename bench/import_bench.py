@@ -79,6 +79,14 @@ WRITERS = {
 }
 
 
+def _field(pattern: str, text: str) -> str:
+    """A figure of /usr/bin/time -v's report, which always prints it."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"/usr/bin/time -v printed nothing matching {pattern!r}")
+    return match.group(1)
+
+
 def timed(command: list[str], env: dict) -> dict:
     """Run a command under /usr/bin/time -v: wall seconds, peak RSS in MiB, stdout."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
@@ -88,8 +96,8 @@ def timed(command: list[str], env: dict) -> dict:
         text = Path(report.name).read_text()
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    peak_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+    peak_kib = int(_field(r"Maximum resident set size \(kbytes\): (\d+)", text))
+    cpu = sum(float(_field(rf"{kind} time \(seconds\): ([\d.]+)", text)) for kind in ("User", "System"))
     return {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),  # this process's own CPU time: steadier than wall time on a busy machine

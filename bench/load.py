@@ -1,4 +1,5 @@
 """A small bounded load client (threads + http.client) and the gunicorn server it talks to, both on loopback."""
+import contextlib
 import http.client
 import os
 import signal
@@ -131,10 +132,8 @@ class PageResult:
 def hammer(port: int, path: str, *, cookie: str, requests: int, seconds: float, concurrency: int, warmup: int = 3) -> PageResult:
     """GET the path `requests` times from `concurrency` threads, stopping early after `seconds`."""
     for _ in range(warmup):
-        try:
+        with contextlib.suppress(OSError):
             request(port, "GET", path, cookie=cookie)
-        except OSError:
-            pass
     result = PageResult()
     lock = threading.Lock()
     issued = 0

@@ -42,6 +42,10 @@ PAGES = [
     Page("public: project directory", ("/projects/",), "anonymous", "public"),
     Page("public: project page", ("/projects/{project}/",), "anonymous", "public"),
     Page("public: published budget", ("/budget/published/",), "anonymous", "public"),
+    Page("public: open data page", ("/open-data/",), "anonymous", "public"),
+    Page("public: directory as CSV", ("/open-data/projects.csv",), "anonymous", "public"),
+    Page("public: API, projects", ("/api/projects/",), "anonymous", "public"),
+    Page("public: API, one project", ("/api/projects/{project}/",), "anonymous", "public"),
 ]
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loti.settings.test")
@@ -25,6 +26,8 @@ import datetime  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from loti.services import financial_year_get_or_create  # noqa: E402
+
 # London scale: 33 boroughs (all of them), ~60 projects with ~5 boroughs each, 10 workstreams, three officers
 # per borough answering the survey, ~200 benefits, ~30 budget lines. "×10" multiplies everything but the boroughs.
 PROJECTS, WORKSTREAMS, OFFICERS_PER_BOROUGH, BENEFITS, EXTRA_LINES = 60, 10, 3, 200, 15
@@ -37,11 +40,10 @@ def _rating(n: int, *, overall: bool) -> int | None:
 
 def seed(scale: int):
     from budget.models import BudgetLine
-    from loti.models import FinancialYear
     from members.models import Membership, Organisation
     from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
 
-    year = FinancialYear.objects.for_label("2020/21")
+    year = financial_year_get_or_create(label="2020/21")
     boroughs = Organisation.objects.bulk_create(
         Organisation(name=f"Borough {n}", slug=f"borough-{n}", kind="london_borough", gss_code=f"E090000{n:02d}") for n in range(1, 34)
     )
@@ -71,7 +73,7 @@ def seed(scale: int):
         for b in boroughs for k in range(OFFICERS_PER_BOROUGH) for w in [*workstreams[:WORKSTREAMS], None]
     )
     # Benefits of every kind and both confidences (docs/evaluation.md).
-    kinds = [("cashable_saving", {"amount": Decimal(1000)}), ("time_saved", {"hours": Decimal(10)}), ("cost_avoidance", {"amount": Decimal(500)}),
+    kinds: list[tuple[str, dict[str, Any]]] = [("cashable_saving", {"amount": Decimal(1000)}), ("time_saved", {"hours": Decimal(10)}), ("cost_avoidance", {"amount": Decimal(500)}),
              ("non_cashable_saving", {"amount": Decimal(200)}), ("reach", {"reach": 40, "unit": "learners"}), ("other", {})]
     Benefit.objects.bulk_create(
         Benefit(project=projects[n % len(projects)], year=year, kind=kinds[n % 6][0], confidence=("realised", "estimated")[n % 7 == 0],
@@ -113,8 +115,8 @@ def main():
     finally:
         creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
     print(f"{'report':<12}{'data':<14}{'best (s)':>10}{'median (s)':>12}{'CPU (s)':>9}{'queries':>9}{'PDF (KB)':>10}")
-    for kind, label, best, median, cpu, queries, size in rows:
-        print(f"{kind:<12}{label:<14}{best:>10.2f}{median:>12.2f}{cpu:>9.2f}{queries:>9}{size / 1024:>10.0f}")
+    for kind, label, best, median, cpu_seconds, query_count, size in rows:
+        print(f"{kind:<12}{label:<14}{best:>10.2f}{median:>12.2f}{cpu_seconds:>9.2f}{query_count:>9}{size / 1024:>10.0f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import platform
 import subprocess
 import sys
 import time
+from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def machine() -> dict:
 
 def targets(results: dict, scales: list) -> list[dict]:
     """One row per figure: what it is, its value, its target, whether it is met (None when there is no target)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for scale in scales:
         pages = results["scales"][str(scale)]["pages"]
         for name, page in pages.items():
@@ -225,7 +226,7 @@ def run(*, scales: list, seed: int, seconds: float, runs: int, connections: int,
     server = server or db.server_url()
     wrk_path()  # fail before generating anything if the load generator is missing
     started = time.monotonic()
-    results = {
+    results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": {"client": "wrk, 2 threads", "seconds_per_run": seconds, "runs_per_page": runs, "connections": connections,

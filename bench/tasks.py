@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from loti.services import financial_year_get_or_create
+
 IMPORT_ROWS = 10_000
 IMPORT_YEAR = "2040/41"
 LEDGER_YEAR = "2041/42"
@@ -36,7 +38,7 @@ def _staff():
     return get_user_model().objects.get(email=STAFF_EMAIL)
 
 
-def run_import(workdir: Path) -> tuple[bool, str]:
+def run_import(workdir: Path) -> tuple[bool, str] | tuple[bool, str, float]:
     from django.core.management import call_command, get_commands
 
     if "import_data" not in get_commands():
@@ -58,16 +60,15 @@ def run_import(workdir: Path) -> tuple[bool, str]:
     return True, f"{IMPORT_ROWS:,} budget lines", elapsed
 
 
-def run_import_ledger(workdir: Path) -> tuple[bool, str]:
+def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, float]:
     """10,000 rows of the finance system's ledger against a year's forty lines, refunds among them."""
     import datetime
 
     from django.core.management import call_command
 
     from budget.models import BudgetLine, LedgerEntry
-    from loti.models import FinancialYear
 
-    year = FinancialYear.objects.for_label(LEDGER_YEAR)
+    year = financial_year_get_or_create(label=LEDGER_YEAR)
     names = [f"Ledger line {i + 1:02d}" for i in range(LEDGER_LINES)]
     for position, name in enumerate(names):
         section = "income" if position % 4 == 0 else "expenditure"
@@ -144,6 +145,7 @@ def main(task: str) -> dict:
             outcome = run_pdf(workdir, task.split("-", 1)[1])
         else:
             raise SystemExit(f"unknown task {task}")
+    rest: list[float]
     available, detail, *rest = outcome
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"available": available, "detail": detail, "seconds": rest[0] if rest else None, "peak_rss_mib": round(peak, 1) if rest else None}

@@ -15,3 +15,9 @@ class BudgetConfig(AppConfig):
 
         register_allocation_reader(pillar_allocation_total)  # approvals weigh an amount against its pillar's allocation
         post_migrate.connect(schedules_ensure, sender=self, dispatch_uid="budget.schedules_ensure")
+
+        from loti.data_versions import watch_models
+
+        from .models import BudgetLine
+
+        watch_models(BudgetLine)  # the published budget

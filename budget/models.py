@@ -1,5 +1,8 @@
 """The money side: fee schedules, invoices and payments, funders' agreements, the budget, and the reports."""
+from typing import TypedDict
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -8,7 +11,13 @@ from loti.models import FinancialYear
 from members.models import MembershipTier, Organisation
 from projects.models import Pillar, Project
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+class MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# A TypedDict so that `**MONEY` type-checks as the two keyword arguments it is.
+MONEY: MoneyDigits = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
@@ -25,6 +34,9 @@ class FeeSchedule(models.Model):
     )
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-year__start_date", "tier"]
@@ -72,8 +84,14 @@ class Invoice(models.Model):
     sent_to = models.EmailField("sent to", blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_error = models.TextField("last sending problem", blank=True)
+    # Set when the invoice is handed to the queue to be sent, cleared once sent (or when only staff can help):
+    # the sweep (budget.tasks.invoices.send_pending_invoices) hands over again any left waiting too long.
+    send_pending_since = models.DateTimeField("waiting to be sent since", null=True, blank=True)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-year__start_date", "sequence"]
@@ -115,6 +133,9 @@ class Payment(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-received_on"]
@@ -156,6 +177,9 @@ class FundingAgreement(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["funder__name", "name"]
@@ -182,6 +206,9 @@ class Instalment(models.Model):
     received_amount = models.DecimalField(**MONEY, null=True, blank=True, validators=NON_NEGATIVE)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["agreement", "year__start_date"]
@@ -256,6 +283,9 @@ class BudgetLine(models.Model):
     )
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["year__start_date", "section", "position", "name"]
@@ -289,6 +319,12 @@ class BudgetLine(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_section_display()}: {self.name}"
 
+    def save(self, *args, **kwargs):
+        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
+        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
+            self.actuals_from = ActualsFrom.LEDGER
+        super().save(*args, **kwargs)
+
     @property
     def actuals_source(self) -> str:
         """Where its actuals come from; an income or expenditure line that says nothing is the ledger's."""
@@ -300,12 +336,6 @@ class BudgetLine(models.Model):
         # An allocation is a plan only: it has no actuals, whatever the form said.
         if self.section == BudgetSection.ALLOCATION:
             self.actuals_from = ActualsFrom.NOTHING
-
-    def save(self, *args, **kwargs):
-        # Say "ledger" where nothing was said, so the admin and exports show where the actuals come from.
-        if not self.actuals_from and self.section in (BudgetSection.INCOME, BudgetSection.EXPENDITURE):
-            self.actuals_from = ActualsFrom.LEDGER
-        super().save(*args, **kwargs)
 
 
 class LedgerEntry(models.Model):
@@ -321,6 +351,9 @@ class LedgerEntry(models.Model):
     source = models.CharField(max_length=255, blank=True, help_text="For reference data: the document that says it was paid")
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-date", "reference"]
@@ -353,6 +386,9 @@ class YearClosing(models.Model):
     reopen_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["year__start_date"]

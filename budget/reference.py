@@ -14,7 +14,9 @@ from budget.models import (
     Instalment,
     LedgerEntry,
 )
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, sync_row
+from budget.services.grants import funding_agreement_projects_link
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, parse_money, read_reference_file, required
+from loti.services import reference_row_sync
 from members.reference import members_reference_load, organisation_named
 from projects.models import Project
 from projects.reference import pillar_named, projects_reference_load, year_labelled
@@ -32,8 +34,8 @@ def fee_schedules_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
             for item in data["schedules"]:
                 where = f"{path.name}, {label} {item.get('tier', '?')}"
                 cite(item.get("source"), where=where)
-                sync_row(
-                    FeeSchedule,
+                reference_row_sync(
+                    model=FeeSchedule,
                     lookup={"year": year, "tier": item["tier"]},
                     values={
                         "annual_fee": parse_money(item["annual_fee"], where=f"{where}, annual_fee"),
@@ -51,8 +53,8 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
         for index, item in enumerate(read_reference_file(path)["agreements"], start=1):
             where = f"{path.name}, agreement {index} ({item.get('name', '?')})"
             total = parse_money(item["total_amount"], where=f"{where}, total_amount")
-            agreement = sync_row(
-                FundingAgreement,
+            agreement = reference_row_sync(
+                model=FundingAgreement,
                 lookup={"name": item["name"]},
                 values={
                     "funder": organisation_named(item["funder"], where=f"{where}, funder"),
@@ -71,10 +73,10 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
             instalment_total = Decimal(0)
             for instalment in item.get("instalments", []):
                 instalment_where = f"{where}, instalment {instalment.get('year', '?')}"
-                amount = parse_money(instalment["amount"], where=f"{instalment_where}, amount")
+                amount = required(parse_money(instalment["amount"], where=f"{instalment_where}, amount"), where=f"{instalment_where}, amount")
                 instalment_total += amount
-                sync_row(
-                    Instalment,
+                reference_row_sync(
+                    model=Instalment,
                     lookup={"agreement": agreement, "year": year_labelled(instalment["year"], where=instalment_where)},
                     values={"amount": amount},
                     tally=tally,
@@ -83,8 +85,8 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
             if item.get("instalments") and instalment_total != total:
                 raise ReferenceDataError(f"{where}: the instalments add up to £{instalment_total:,.2f}, not the total £{total:,.2f}")
             for condition in item.get("conditions", []):
-                sync_row(
-                    FundingCondition,
+                reference_row_sync(
+                    model=FundingCondition,
                     lookup={"agreement": agreement, "description": condition["description"]},
                     values={"due_on": parse_date(condition.get("due_on"), where=f"{where}, condition due_on")},
                     tally=tally,
@@ -96,12 +98,8 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
                 if project is None:
                     raise ReferenceDataError(f"{where}: no project is called {title!r}; add it to projects/reference_data/projects.json")
                 wanted.add(project.pk)
-            missing = wanted - set(agreement.projects.values_list("pk", flat=True))
-            if missing:
-                # Add the named projects; keep any staff linked by hand.
-                agreement.projects.add(*missing)
-                for _ in missing:
-                    tally.add("Projects named by funding agreements", "created")
+            for _ in range(funding_agreement_projects_link(agreement=agreement, project_ids=wanted)):
+                tally.add("Projects named by funding agreements", "created")
 
 
 def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
@@ -122,10 +120,10 @@ def budget_lines_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
                     totals[key] = Decimal(0)
                     for position, line in enumerate(budget.get(key, []), start=1):
                         where = f"{path.name}, {label} {key} line {position} ({line.get('name', '?')})"
-                        amount = parse_money(line["amount"], where=f"{where}, amount")
+                        amount = required(parse_money(line["amount"], where=f"{where}, amount"), where=f"{where}, amount")
                         totals[key] += amount
-                        sync_row(
-                            BudgetLine,
+                        reference_row_sync(
+                            model=BudgetLine,
                             lookup={"year": year, "section": section, "name": line["name"]},
                             values={
                                 "amount": amount,
@@ -169,15 +167,15 @@ def ledger_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
     with transaction.atomic():
         for index, item in enumerate(read_reference_file(path)["entries"], start=1):
             where = f"{path.name}, entry {index} ({item.get('reference', '?')})"
-            year = year_labelled(item["year"], where=where)
+            year = required(year_labelled(item["year"], where=where), where=f"{where}, year")
             line = BudgetLine.objects.filter(year=year, name=item["budget_line"]).exclude(section=BudgetSection.ALLOCATION).first()
             if line is None:
                 raise ReferenceDataError(f"{where}: {item['year']} has no budget line called {item['budget_line']!r}")
-            day = parse_date(item["date"], where=f"{where}, date")
+            day = required(parse_date(item["date"], where=f"{where}, date"), where=f"{where}, date")
             if not (year.start_date <= day <= year.end_date):
                 raise ReferenceDataError(f"{where}: {day} is not in {year.label}")
-            sync_row(
-                LedgerEntry,
+            reference_row_sync(
+                model=LedgerEntry,
                 lookup={"year": year, "reference": item["reference"]},
                 values={
                     "budget_line": line,

@@ -23,6 +23,11 @@ SCHEDULES = [
         crontab={"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
     ),
     Schedule(
+        name="Invoices waiting to be sent to finance: send them again (every 15 minutes)",
+        task="budget.tasks.invoices.send_pending_invoices",
+        every_minutes=15,
+    ),
+    Schedule(
         name="Report runs: hand queued runs to the task queue (every 5 minutes)",
         task="budget.tasks.reports.sweep_queued_reports",
         every_minutes=5,
@@ -50,6 +55,7 @@ def schedules_ensure(**kwargs) -> int:
                     every=schedule.every_minutes, period=IntervalSchedule.MINUTES
                 )
             else:
+                assert schedule.crontab is not None  # every schedule has an interval or a crontab
                 when["crontab"], _ = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone="Europe/London")
             PeriodicTask.objects.create(name=schedule.name, task=schedule.task, enabled=True, **when)
             made += 1

@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
 
-from .models import FinancialYear, ImportRecord
+from .models import FinancialYear, ImportRecord, SentEmail
 
 
 class LongListMixin:
@@ -32,6 +32,24 @@ class ImportRecordAdmin(LongListMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(admin.ModelAdmin):
+    """The record that makes notifications safe to run twice: read-only, for answering "was I told?"."""
+
+    list_display = ["sent_at", "recipient", "subject", "key"]
+    search_fields = ["recipient", "subject", "key"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

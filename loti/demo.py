@@ -1,6 +1,8 @@
 """Demo accounts for each role. Only ever created by setup_demo, never in production."""
 from django.contrib.auth import get_user_model
 
+from loti.services import financial_year_get_or_create
+
 DEMO_PASSWORD = "loti-demo-2020"
 # Staff need two-factor to reach the admin; the demo director's authenticator uses this known secret so
 # that anyone trying the demo can sign in (`manage.py demo_code` prints the current code).
@@ -81,12 +83,11 @@ def ensure_demo_survey():
     from django.apps import apps
     from django.utils import timezone
 
-    from loti.models import FinancialYear
 
     Survey = apps.get_model("projects", "Survey")
     today = timezone.localdate()
     survey, _ = Survey.objects.get_or_create(
-        year=FinancialYear.objects.containing(today),
+        year=financial_year_get_or_create(on=today),
         defaults={"opens_on": today, "closes_on": today + datetime.timedelta(weeks=6)},
     )
     return survey

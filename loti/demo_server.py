@@ -8,6 +8,7 @@ when the server stops — Ctrl-C, SIGTERM, a closed terminal, or runserver exiti
 PostgreSQL. With DATABASE_URL already set it runs the same steps against that database and starts nothing.
 """
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,10 +40,8 @@ def stop_children(timeout: float = 10) -> None:
         if not children:
             return
         for child in children:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 child.send_signal(sig)
-            except psutil.NoSuchProcess:
-                pass
         psutil.wait_procs(children, timeout=timeout if sig != signal.SIGKILL else 5)
 
 

@@ -21,7 +21,7 @@ class SpreadsheetExportAdminMixin(ExportMixin):
     """Export one registered kind that is never imported (set export_kind), e.g. invoices."""
 
     export_kind = ""
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [CSVFormat, XLSXFormat]  # LOTI's: the library's export with the one formula escaping
 
     def get_resource_classes(self, request):
         return [resource_for(self.export_kind)]

@@ -1,10 +1,11 @@
 """Logging filters, loaded with the logging configuration (before the apps: no models here)."""
 import logging
+from typing import TypeGuard
 
 from django.db import InterfaceError, OperationalError
 
 
-def is_database_unavailable(error: BaseException | None) -> bool:
+def is_database_unavailable(error: BaseException | None) -> TypeGuard[OperationalError | InterfaceError]:
     return isinstance(error, (OperationalError, InterfaceError))
 
 

@@ -4,8 +4,6 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 
-from .years import year_label_for
-
 
 class DateRange(models.Func):
     """daterange(start, end, '[]'): both days included."""
@@ -17,26 +15,10 @@ class DateRange(models.Func):
         super().__init__(start, end, models.Value(bounds))
 
 
-class FinancialYearQuerySet(models.QuerySet):
-    def for_label(self, label: str) -> "FinancialYear":
-        """The year named by a label like 2031/32, created on first use: for write paths only.
-
-        Read paths (exports, reports, pages) use loti.selectors.financial_year_get, which never creates.
-        """
-        from .services import financial_year_get_or_create
-
-        return financial_year_get_or_create(label=label)
-
-    def containing(self, day) -> "FinancialYear":
-        return self.for_label(year_label_for(day))
-
-
 class FinancialYear(models.Model):
     label = models.CharField(max_length=7, unique=True, help_text="Written 2020/21")
     start_date = models.DateField()
     end_date = models.DateField()
-
-    objects = FinancialYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]
@@ -74,3 +56,22 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.filename} at {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class SentEmail(models.Model):
+    """One notification delivered to one person: its key is claimed before the mail goes, so a task run twice mails once.
+
+    The key names the notification (kind, the record it is about, and which occurrence); with the recipient it is unique.
+    """
+
+    key = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="one_email_per_notification_and_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.recipient}"

@@ -30,3 +30,11 @@ def pounds_display(value, *, negative: bool = False) -> str:
     if negative:
         amount = -amount
     return f"{'−' if amount < 0 else ''}£{abs(amount):,.2f}"
+
+
+def whole_pounds_display(value) -> str:
+    """£1,234 for a board paper: rounded to the pound half-up (as pence are), a real minus sign."""
+    if value is None or value == "":
+        return "–"
+    amount = to_money(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"

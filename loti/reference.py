@@ -2,8 +2,8 @@
 
 Each app loads its own part (members/reference.py, projects/reference.py, budget/reference.py) from JSON
 files kept next to it. Every item in those files cites a source document from reference_data/sources.json.
-Rows are found by their natural key and saved only when a value differs, so a second load writes nothing:
-no new history rows, no moved `updated_at`.
+Rows are found by their natural key and saved only when a value differs (loti.services.reference_row_sync), so a
+second load writes nothing: no new history rows, no moved `updated_at`.
 """
 import datetime
 import functools
@@ -12,9 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models
+from typing import TypeVar
 
 from loti.money import to_money
 
@@ -96,45 +94,11 @@ class LoadTally:
         return sum(c["created"] + c["updated"] for c in self.counts.values())
 
 
-def _current_value(instance: models.Model, name: str):
-    model_field = instance._meta.get_field(name)
-    if model_field.is_relation:
-        return getattr(instance, model_field.attname)
-    return getattr(instance, name)
+T = TypeVar("T")
 
 
-def _wanted_value(instance: models.Model, name: str, value):
-    model_field = instance._meta.get_field(name)
-    if model_field.is_relation:
-        return value.pk if isinstance(value, models.Model) else value
+def required(value: T | None, *, where: str) -> T:
+    """A value the file must give: missing, it is refused naming where, rather than failing later."""
+    if value is None:
+        raise ReferenceDataError(f"{where}: missing; the file must give it")
     return value
-
-
-def sync_row(model: type[models.Model], *, lookup: dict, values: dict, tally: LoadTally, where: str) -> models.Model:
-    """update_or_create on a natural key, but saving only when a value differs (so history stays quiet)."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**{**lookup, **values})
-        outcome = "created"
-    else:
-        differing = [name for name, value in values.items() if _current_value(instance, name) != _wanted_value(instance, name, value)]
-        if not differing:
-            tally.add(model._meta.verbose_name_plural.capitalize(), "unchanged")
-            return instance
-        for name in differing:
-            setattr(instance, name, values[name])
-        outcome = "updated"
-    try:
-        # Fields are checked here (choices, lengths, validators); uniqueness and constraints by the database below,
-        # which spares a query per constraint per row.
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-        raise ReferenceDataError(f"{where}: {problems}") from error
-    instance._change_reason = CHANGE_REASON
-    try:
-        instance.save()
-    except IntegrityError as error:
-        raise ReferenceDataError(f"{where}: the database refused it: {str(error).splitlines()[0]}") from error
-    tally.add(model._meta.verbose_name_plural.capitalize(), outcome)
-    return instance

@@ -5,7 +5,7 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -46,17 +46,12 @@ MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, max_retries=3, retry_backoff=True)
-def send_email(*, subject: str, body: str, recipients: list[str], reply_to: list[str] | None = None) -> int:
-    """One message per recipient (nobody sees who else was told), the subject always on one line."""
-    subject = one_line(subject, limit=180)
-    messages = [
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to or None)
-        for address in sorted(set(recipients))
-        if address
-    ]
-    if not messages:
-        return 0
+def send_email(*, key: str, subject: str, body: str, recipients: list[str], reply_to: list[str] | None = None) -> int:
+    """One message per recipient (nobody sees who else was told), each at most once for its key: safe to run twice."""
+    from .services import email_send_once
+
+    sent = 0
     with get_connection() as connection:
-        sent = connection.send_messages(messages)
-    log.info("email-sent subject=%r recipients=%d", subject, len(messages))
-    return sent or 0
+        for address in sorted({a.strip() for a in recipients if a and a.strip()}):
+            sent += email_send_once(key=key, recipient=address, subject=subject, body=body, reply_to=reply_to, connection=connection)
+    return sent

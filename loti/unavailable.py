@@ -35,7 +35,7 @@ def unavailable_response(request, error: BaseException) -> HttpResponse:
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    response.database_unavailable = True
+    response.database_unavailable = True  # type: ignore[attr-defined]  # a mark on this response for the middleware
     return response
 
 

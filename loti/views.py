@@ -5,8 +5,11 @@ projects/permissions.py) and, for changes, a policy predicate. An object outside
 exist for the person asking (404); an object they may see but not change is refused (403). Both are logged.
 """
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from loti.client import client_ip
@@ -22,13 +25,23 @@ def log_refused(request, what: str, answer: int) -> None:
     )
 
 
-class PolicyMixin:
+if TYPE_CHECKING:
+    from django.views.generic import View
+    from django.views.generic.detail import SingleObjectMixin
+
+    # What the mixin is always mixed into, so that type checking sees `request` and the super() calls.
+    class _ObjectView(SingleObjectMixin[Any], View): ...
+else:
+    _ObjectView = object
+
+
+class PolicyMixin(_ObjectView):
     """Narrow get_queryset by `scope(user, queryset)`; refuse a change unless `allowed(user, obj)`."""
 
-    scope = None  # staticmethod(callable(user, queryset) -> queryset)
-    allowed = None  # staticmethod(callable(user, obj) -> bool), for views that change something
+    scope: Callable[[Any, QuerySet[Any]], QuerySet[Any]]  # staticmethod(callable(user, queryset) -> queryset)
+    allowed: Callable[[Any, Any], bool] | None = None  # staticmethod(callable(user, obj) -> bool), for views that change something
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         return type(self).scope(self.request.user, super().get_queryset())
 
     def get_object(self, queryset=None):
@@ -37,7 +50,8 @@ class PolicyMixin:
         except Http404:
             log_refused(self.request, self.request.get_full_path(), 404)
             raise
-        if type(self).allowed is not None and not type(self).allowed(self.request.user, obj):
+        allowed = type(self).allowed
+        if allowed is not None and not allowed(self.request.user, obj):
             log_refused(self.request, self.request.get_full_path(), 403)
             raise PermissionDenied
         return obj

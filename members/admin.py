@@ -38,9 +38,9 @@ class CurrentTierFilter(admin.SimpleListFilter):
 @admin.register(Organisation)
 class OrganisationAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "organisations"
-    list_display = ["name", "kind", "gss_code", "domains"]
+    list_display = ["name", "kind", "gss_code", "org_id", "domains"]
     list_filter = ["kind", CurrentTierFilter]
-    search_fields = ["name", "gss_code", "email_domains"]
+    search_fields = ["name", "gss_code", "org_id", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
@@ -68,7 +68,8 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),  # Django's own, typed as possibly None
         ("Organisation", {"fields": ["organisation", "organisation_approved_at", "job_title"]}),
     )
     actions = ["approve_officers"]
@@ -98,6 +99,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=obj.email, organisation=obj.organisation, invited_by=request.user, site_url=request.build_absolute_uri("/")
         )
         obj.pk, obj.token, obj.created_at, obj.invited_by = invitation.pk, invitation.token, invitation.created_at, request.user
+        return None
 
 
 from . import register_admin  # noqa: E402,F401  the register, procurement interest and maturity

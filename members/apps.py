@@ -9,3 +9,9 @@ class MembersConfig(AppConfig):
         from . import resources  # noqa: F401  registers this app's spreadsheet kinds
         from . import register_resources  # noqa: F401  systems and maturity
         from . import signals  # noqa: F401  logs sign-in and sign-out
+        from loti.data_versions import watch_models
+
+        from .models import Membership, Organisation
+        from .register_models import ServiceArea, System
+
+        watch_models(Organisation, Membership, ServiceArea, System)  # what the public pages and open files show

@@ -1,5 +1,6 @@
 """Organisations (boroughs, the GLA, London Councils, funders), their memberships, and the people in them."""
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -15,6 +16,10 @@ class OrganisationKind(models.TextChoices):
     GLA = "gla", "Greater London Authority"
     LONDON_COUNCILS = "london_councils", "London Councils"
     FUNDER = "funder", "Other funder"
+
+
+# org-id.guide: a list code (GB-LAE, GB-COH, XI-…) then the identifier within that list.
+ORG_ID_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
 
 class Organisation(models.Model):
@@ -34,6 +39,11 @@ class Organisation(models.Model):
     invoice_email = models.EmailField(
         "accounts-payable email", blank=True, help_text="Finance's address: each invoice is emailed here as a PDF"
     )
+    # Open data (issue 12): how 360Giving readers recognise the organisation across funders' files.
+    org_id = models.CharField(
+        "org-id", max_length=80, blank=True, default="",
+        help_text="The organisation's identifier from org-id.guide, e.g. GB-LAE-CMD for Camden; empty when not known",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -46,6 +56,8 @@ class Organisation(models.Model):
                 condition=~models.Q(kind="london_borough") | models.Q(gss_code__isnull=False),
                 name="london_borough_has_gss_code",
             ),
+            models.CheckConstraint(condition=models.Q(org_id="") | models.Q(org_id__regex=ORG_ID_PATTERN), name="organisation_org_id_form"),
+            models.UniqueConstraint(fields=["org_id"], condition=~models.Q(org_id=""), name="organisation_org_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +102,9 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["organisation__name", "start_date"]
@@ -124,7 +139,7 @@ class User(AbstractUser):
     )
     job_title = models.CharField(max_length=120, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # AbstractUser's own manager, which the stubs declare a ClassVar
 
     class Meta:
         ordering = ["email"]

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, read_reference_file, sync_row
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_date, read_reference_file
+from loti.services import reference_row_sync
 from members.models import Membership, Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "reference_data"
@@ -35,7 +36,11 @@ def organisations_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[O
             kept_domains = list(existing.email_domains) if existing else []
             domains = kept_domains + [domain for domain in item.get("email_domains", []) if domain not in kept_domains]
             values = {"name": item["name"], "slug": slugify(item["name"]), "kind": item["kind"], "email_domains": domains}
-            loaded.append(sync_row(Organisation, lookup=lookup, values=values, tally=tally, where=where))
+            if item.get("org_id"):
+                # An empty org_id means "not known": one staff recorded in the admin is kept.
+                cite(item.get("org_id_source"), where=f"{where}, org_id")
+                values["org_id"] = item["org_id"]
+            loaded.append(reference_row_sync(model=Organisation, lookup=lookup, values=values, tally=tally, where=where))
     return loaded
 
 
@@ -67,8 +72,8 @@ def memberships_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Mem
                 "notes": note,
             }
             loaded.append(
-                sync_row(
-                    Membership,
+                reference_row_sync(
+                    model=Membership,
                     lookup={"organisation": organisation, "start_date": start_date},
                     values=values,
                     tally=tally,

@@ -1,5 +1,6 @@
 """The register's and the maturity self-assessment's forms. Borough, who and when are never taken from a post."""
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -29,12 +30,14 @@ class SystemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = ServiceArea.objects.order_by("name")
-        self.fields["service_area"].empty_label = "Choose a service area"
+        service_area = cast(forms.ModelChoiceField, self.fields["service_area"])
+        service_area.queryset = ServiceArea.objects.order_by("name")
+        service_area.empty_label = "Choose a service area"
         self.fields["annual_value"].widget.attrs["inputmode"] = "decimal"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         start, end = cleaned.get("contract_start"), cleaned.get("contract_end")
         if start and end and end < start:
             self.add_error("contract_end", "The contract end must be on or after its start")

@@ -3,6 +3,7 @@ interest in buying together when contracts end, and the yearly digital maturity 
 
 Kept apart from members/models.py so the register's tables read as one piece; models.py imports them."""
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -42,6 +43,9 @@ class System(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords()  # it holds money: who changed the annual value, and when
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["organisation__name", "service_area__name", "product"]
@@ -93,7 +97,7 @@ class MaturityDimension(models.TextChoices):
 
 # The described scale a borough scores itself against: the same five steps for every dimension, each
 # step said in that dimension's terms (the 2017 scoping work: "not nosey audits", a way to find ambition).
-MATURITY_SCALE = {
+MATURITY_SCALE: dict[str, list[str]] = {  # keyed by the dimension, looked up by its value too
     MaturityDimension.STRATEGY: [
         "Digital is not mentioned in the corporate strategy or business plans",
         "Digital appears in some service plans, not in the corporate strategy",

@@ -56,8 +56,8 @@ def system_add(
     """A borough's officer adds a system their borough runs to its register."""
     if not can_keep_register(added_by, organisation.pk):
         raise ValidationError(f"Only {organisation}'s own officers keep its register.")
-    values = _clean_system_values(dict(service_area=service_area, product=product, supplier=supplier, contract_start=contract_start,
-                                       contract_end=contract_end, annual_value=annual_value, notes=notes))
+    values = _clean_system_values({"service_area": service_area, "product": product, "supplier": supplier, "contract_start": contract_start,
+                                   "contract_end": contract_end, "annual_value": annual_value, "notes": notes})
     with transaction.atomic():
         system = _save_system(System(organisation=organisation, **values), by=added_by, reason=f"Added by {added_by.email}")
     log.info("system-added who=%s organisation=%s system=%s", added_by.email, organisation, system.pk)
@@ -69,11 +69,11 @@ def system_change(*, system: System, changed_by: User, **values) -> System:
     unknown = set(values) - set(SYSTEM_FIELDS)
     if unknown:
         raise TypeError(f"system_change() got unknown fields: {', '.join(sorted(unknown))}")
-    if not can_keep_register(changed_by, system.organisation_id):
-        raise ValidationError(f"Only {system.organisation}'s own officers keep its register.")
-    values = _clean_system_values({name: values.get(name, getattr(system, name)) for name in SYSTEM_FIELDS})
     with transaction.atomic():
-        locked = System.objects.select_for_update().select_related("organisation", "service_area").get(pk=system.pk)
+        locked = System.objects.select_for_update(of=("self",)).select_related("organisation", "service_area").get(pk=system.pk)
+        if not can_keep_register(changed_by, locked.organisation_id):
+            raise ValidationError(f"Only {locked.organisation}'s own officers keep its register.")
+        values = _clean_system_values({name: values.get(name, getattr(locked, name)) for name in SYSTEM_FIELDS})
         for name, value in values.items():
             setattr(locked, name, value)
         system = _save_system(locked, by=changed_by, reason=f"Changed by {changed_by.email}")
@@ -86,6 +86,7 @@ def procurement_interest_mark(*, service_area: ServiceArea, marked_by: User) -> 
     if not can_mark_interest(marked_by):
         raise ValidationError("Only an approved officer of a borough can say their borough is interested.")
     organisation_id = officer_organisation_id(marked_by)
+    assert organisation_id is not None  # can_mark_interest said so
     with transaction.atomic():
         interest, created = ProcurementInterest.objects.get_or_create(
             service_area=service_area, organisation_id=organisation_id, defaults={"marked_by": marked_by}
@@ -126,6 +127,7 @@ def maturity_assess(*, year: FinancialYear, answered_by: User, answers: dict[str
     if errors:
         raise ValidationError(errors)
     organisation_id = officer_organisation_id(answered_by)
+    assert organisation_id is not None  # can_self_assess said so
     rows = [
         MaturityScore(year=year, organisation_id=organisation_id, dimension=dimension, score=score,
                       evidence=(evidence or "").strip(), answered_by=answered_by)

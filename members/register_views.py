@@ -2,6 +2,7 @@
 joint procurement opportunities (officers mark interest; staff see who), the public register and its CSV,
 and the maturity self-assessment."""
 import csv
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,7 +15,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from loti.models import FinancialYear
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.views import log_refused
+from loti.years import year_label_for
 
 from . import register_selectors as selectors
 from . import register_services as services
@@ -24,9 +28,23 @@ from .register_forms import MaturityForm, SharingForm, SystemForm, WindowForm
 from .register_models import MaturityDimension, ServiceArea, System
 from .register_permissions import can_keep_register, can_mark_interest, can_see_interest, can_see_register, can_self_assess
 
+if TYPE_CHECKING:
+    from django.views.generic.base import TemplateResponseMixin
 
-class AllowedMixin(LoginRequiredMixin):
+    from .http import SignedInRequest
+
+    # What the mixins below are mixed into, for type checking.
+    class _View(TemplateResponseMixin, View): ...
+
+    _FormView = FormView
+else:
+    _View = _FormView = object
+
+
+class AllowedMixin(LoginRequiredMixin, _View):
     """Signed-in people the policy allows; others get sign-in or 403, logged."""
+
+    request: "SignedInRequest"
 
     allowed = staticmethod(can_see_register)
     refusal = "Only approved officers of member boroughs and LOTI staff see the technology and contracts register."
@@ -65,7 +83,9 @@ class BoroughRegisterView(AllowedMixin, TemplateView):
         }
 
 
-class SystemFormMixin(AllowedMixin):
+class SystemFormMixin(AllowedMixin, _FormView):
+    organisation: Organisation
+    heading: str
     template_name = "register/system_form.html"
     form_class = SystemForm
     allowed = staticmethod(lambda user: officer_organisation_id(user) is not None)
@@ -229,11 +249,13 @@ class MaturityView(AllowedMixin, FormView):
 
     @cached_property
     def year(self) -> FinancialYear:
-        return FinancialYear.objects.containing(timezone.localdate())
+        return financial_year_for_reading(year_label_for(timezone.localdate()))  # the page reads; saving creates it
 
     @cached_property
     def organisation_id(self) -> int:
-        return officer_organisation_id(self.request.user)
+        organisation_id = officer_organisation_id(self.request.user)
+        assert organisation_id is not None  # can_self_assess lets only an approved officer through
+        return organisation_id
 
     @cached_property
     def own(self):
@@ -266,7 +288,7 @@ class MaturityView(AllowedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.maturity_assess(year=self.year, answered_by=self.request.user, answers=form.answers())
+            services.maturity_assess(year=financial_year_get_or_create(label=self.year.label), answered_by=self.request.user, answers=form.answers())
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -283,7 +305,9 @@ class MaturitySharingView(AllowedMixin, View):
         if not form.is_valid():
             messages.error(request, "Choose whether to share your borough's maturity scores.")
             return redirect("register:maturity")
-        services.maturity_sharing_set(organisation_id=officer_organisation_id(request.user), shared=form.cleaned_data["shared"], decided_by=request.user)
+        organisation_id = officer_organisation_id(request.user)
+        assert organisation_id is not None  # can_self_assess lets only an approved officer through
+        services.maturity_sharing_set(organisation_id=organisation_id, shared=form.cleaned_data["shared"], decided_by=request.user)
         messages.success(
             request,
             "Other member boroughs can now see your borough's maturity scores." if form.cleaned_data["shared"]

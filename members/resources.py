@@ -6,7 +6,7 @@ from import_export.fields import Field
 
 from loti.imports import ChoiceWidget, DateWidget, ListWidget, LotiResource, NamedWidget, TextWidget, register
 
-from .models import Membership, MembershipTier, Organisation, OrganisationKind
+from .models import ORG_ID_PATTERN, Membership, MembershipTier, Organisation, OrganisationKind
 
 
 class OrganisationWidget(NamedWidget):
@@ -33,6 +33,16 @@ class EmailDomainsWidget(ListWidget):
         return domains
 
 
+class OrgIdWidget(TextWidget):
+    """An org-id.guide identifier such as GB-LAE-CMD; empty when not known."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text and not re.match(ORG_ID_PATTERN, text):
+            raise ValueError(f"{text!r} is not an org-id: write the list code and the identifier, e.g. GB-LAE-CMD or GB-COH-01234567")
+        return text
+
+
 class BillingAddressWidget(TextWidget):
     """Several lines in one cell (a quoted CSV cell or a workbook cell with line breaks); blank lines dropped."""
 
@@ -49,6 +59,7 @@ class OrganisationResource(LotiResource):
     email_domains = Field(attribute="email_domains", column_name="email_domains", widget=EmailDomainsWidget())
     billing_address = Field(attribute="billing_address", column_name="billing_address", widget=BillingAddressWidget())
     invoice_email = Field(attribute="invoice_email", column_name="invoice_email", widget=TextWidget())
+    org_id = Field(attribute="org_id", column_name="org_id", widget=OrgIdWidget())
 
     required_columns = ("name", "kind")
     year_path = None
@@ -56,15 +67,18 @@ class OrganisationResource(LotiResource):
     example = {
         "name": "Camden", "kind": "london_borough", "gss_code": "E09000007", "email_domains": "camden.gov.uk",
         "billing_address": "Accounts Payable\nExample House\n1 Example Street\nLondon\nAB1 2CD", "invoice_email": "accounts.payable@example.org",
+        "org_id": "GB-LAE-CMD",
     }
     constraint_messages = {
         "london_borough_has_gss_code": "a London borough needs its GSS code (E09000001 to E09000033)",
         "organisation_gss_code_is_london": "gss_code must be a London authority's code, E09000001 to E09000033",
+        "organisation_org_id_unique": "another organisation already has this org_id",
+        "organisation_org_id_form": "org_id must be an org-id such as GB-LAE-CMD",
     }
 
     class Meta:
         model = Organisation
-        fields = ("name", "kind", "gss_code", "email_domains", "billing_address", "invoice_email")
+        fields = ("name", "kind", "gss_code", "email_domains", "billing_address", "invoice_email", "org_id")
         import_id_fields = ("name",)
 
 

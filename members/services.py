@@ -1,6 +1,7 @@
 """Joining the portal: officers matched to their borough by email domain, approved by staff, or invited."""
 import logging
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,15 +38,17 @@ def officer_signup_match(*, user: User) -> Organisation | None:
 
 
 def officer_approve(*, user: User, approved_by: User) -> User:
-    if user.organisation_id is None:
-        raise ValidationError({"organisation": f"{user.email} has no organisation to be approved for."})
-    if user.organisation_approved_at:
-        return user
     with transaction.atomic():
+        user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+        if user.organisation_id is None:
+            raise ValidationError({"organisation": f"{user.email} has no organisation to be approved for."})
+        if user.organisation_approved_at:
+            return user  # approved already (perhaps a moment ago by someone else): no second email
         user.organisation_approved_at = timezone.now()
         user.save(update_fields=["organisation_approved_at"])
         start_after_commit(
             send_email,
+            key=f"officer-approved:user={user.pk}:at={user.organisation_approved_at.isoformat()}",
             subject="You can now use the LOTI Portal",
             body=f"LOTI staff confirmed you speak for {user.organisation}. Sign in to see your borough and its projects:\n"
             f"{portal_link('/')}\n",
@@ -66,6 +69,7 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
         link = site_url.rstrip("/") + f"/members/invitations/{invitation.token}/"
         start_after_commit(
             send_email,
+            key=f"invitation:{invitation.pk}",
             subject=f"Join {organisation} on the LOTI Portal",
             body=f"LOTI invites you to speak for {organisation} on the LOTI Portal.\n\nAccept: {link}\n",
             recipients=[email],
@@ -75,12 +79,13 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
 
 def invitation_accept(*, invitation: Invitation, user: User) -> User:
     """The invited person (signed in with the invited, verified address) joins the organisation, approved."""
-    if invitation.accepted_at:
-        raise ValidationError("This invitation has already been used.")
-    if invitation.email.lower() != user.email.lower():
-        raise ValidationError(f"This invitation is for {invitation.email}; sign in with that address to accept it.")
     now = timezone.now()
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise ValidationError("This invitation has already been used.")
+        if invitation.email.lower() != user.email.lower():
+            raise ValidationError(f"This invitation is for {invitation.email}; sign in with that address to accept it.")
         user.organisation, user.organisation_approved_at = invitation.organisation, now
         user.save(update_fields=["organisation", "organisation_approved_at"])
         invitation.accepted_at = now
@@ -118,6 +123,9 @@ def billing_change_request(*, organisation: Organisation, requested_by: User, ch
         "Make the change in the admin (Organisations, or the membership's purchase order number).\n"
     )
     start_after_commit(
-        send_email, subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
+        send_email,
+        # Each request is its own notification: the key is made here, so a retried task still mails once.
+        key=f"billing-change:organisation={organisation.pk}:{uuid.uuid4().hex}",
+        subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
     )
     log.info("billing-change-requested organisation=%s by=%s", organisation.name, requested_by.email)

@@ -12,6 +12,7 @@ from loti.views import log_refused
 
 from . import services
 from .forms import BillingChangeForm
+from .http import SignedInRequest
 from .models import Invitation, Membership, Organisation
 from .permissions import officer_organisation_id
 
@@ -46,6 +47,7 @@ class InvitationView(TemplateView):
 
 
 class BillingView(LoginRequiredMixin, FormView):
+    request: SignedInRequest
     """An officer sees what LOTI invoices their borough to, and asks staff to change it."""
 
     template_name = "members/billing.html"

@@ -1,23 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from loti.years import parse_year_label
 
 from . import admin_evaluation, services
 from .data_project_forms import DpiaGuardedProjectForm
 from .funding import funding_limits
-from .strategy_admin import DataMethodologyInline
 from .models import (
     NOT_INVOLVED,
     RATING_LABELS,
@@ -33,6 +33,7 @@ from .models import (
     SurveyResponse,
     Workstream,
 )
+from .strategy_admin import DataMethodologyInline
 
 
 class WorkstreamInline(admin.TabularInline):
@@ -60,11 +61,46 @@ class WorkstreamAdmin(admin.ModelAdmin):
     list_select_related = ["pillar"]
 
 
+# Who was invited, who agreed and who declined are written only by the proposal services (with their emails and guards),
+# so the admin shows them and never edits them.
+PARTICIPATION_STATE = ["invited_at", "accepted_at", "declined_at", "decline_reason"]
+
+
 class ParticipantInline(admin.TabularInline):
+    """The boroughs on a project, read-only: changing one would move an invitation or an agreement outside the services."""
+
     model = Participant
     extra = 0
+    fields = ["organisation", "role", *PARTICIPATION_STATE]
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, each one read-only
+    verbose_name_plural = "participants (invitations and agreements change only through the proposal)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantAddInline(admin.TabularInline):
+    """Staff record another organisation taking part (never invited, so counted as taking part); existing rows are above."""
+
+    model = Participant
+    extra = 1
     autocomplete_fields = ["organisation"]
-    fields = ["organisation", "role", "invited_at", "accepted_at"]
+    fields = ["organisation", "role"]
+    verbose_name = "organisation taking part"
+    verbose_name_plural = "record another organisation taking part"
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return True  # only new rows are ever shown
 
 
 class PrioritisationScoreInline(admin.TabularInline):
@@ -133,7 +169,7 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
     inlines = [
-        ParticipantInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
+        ParticipantInline, ParticipantAddInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
         admin_evaluation.StatusChangeInline,
     ]
     actions = [
@@ -155,14 +191,7 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Scores record who gave them."""
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, PrioritisationScore):
-                instance.scored_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        services.project_rows_save(formset=formset, by=request.user)
 
     def _decide(self, request, queryset, *, form_class, title, decide, done_text, template="decide.html", extra=None):
         """An intermediate page: one form, then the service for each selected proposal; errors are shown, nothing half-done."""
@@ -193,7 +222,7 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
             "projects": queryset,
             "action": request.POST.get("action"),
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             **(extra or {}),
         }
         return TemplateResponse(request, f"admin/projects/project/{template}", context)
@@ -253,6 +282,11 @@ class ParticipantAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     search_fields = ["project__title", "organisation__name"]
     list_select_related = ["project", "organisation"]
     autocomplete_fields = ["project", "organisation"]
+    fields = ["project", "organisation", "role", *PARTICIPATION_STATE]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new row is a staff record of taking part; an existing one keeps its project, organisation and answers.
+        return PARTICIPATION_STATE if obj is None else ["project", "organisation", *PARTICIPATION_STATE]
 
 
 @admin.register(ProgressUpdate)
@@ -294,14 +328,15 @@ class SurveyCreateForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The survey closes on or after the day it opens.")
         return cleaned
 
     def save(self, commit=True):
-        self.instance.year = FinancialYear.objects.for_label(self.cleaned_data["year_label"])
+        self.instance.year = financial_year_get_or_create(label=self.cleaned_data["year_label"])
         return super().save(commit)
 
 
@@ -316,10 +351,10 @@ class SurveyAdmin(admin.ModelAdmin):
             answer_count=Count("responses"), respondent_count=Count("responses__respondent_email", distinct=True)
         )
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = SurveyCreateForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ["year", "opens_on", "closes_on"] if obj else ["year_label", "opens_on", "closes_on"]

@@ -2,6 +2,7 @@
 and ending a project (completed or cancelled) through the services."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -49,7 +50,7 @@ class StatusChangeInline(admin.TabularInline):
     model = ProjectStatusChange
     extra = 0
     fields = ["date", "previous_status", "status", "changed_by", "note", "recorded_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names, each one read-only
     can_delete = False
     verbose_name = "status change"
     verbose_name_plural = "status history"
@@ -97,7 +98,7 @@ def end_projects(model_admin, request, queryset, *, form_class, title: str, end)
         "projects": queryset,
         "action": request.POST.get("action"),
         "opts": model_admin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/projects/project/end.html", context)
 

@@ -37,9 +37,10 @@ class DataProjectFields(forms.Form):
             self.order_fields(rest[:at] + ours + rest[at:])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         if cleaned.get("is_data_project"):
-            for name, field_name in FIELD_NAMES.items():
+            for field_name in FIELD_NAMES.values():
                 if not (cleaned.get(field_name) or "").strip():
                     self.add_error(field_name, "Answer this for a data project")
             if cleaned.get("data_dpia_needed") not in ("yes", "no"):
@@ -47,7 +48,7 @@ class DataProjectFields(forms.Form):
         return cleaned
 
     def data_methodology(self) -> dict | None:
-        """The answers for projects.data_projects.data_methodology_record, or None when it is not a data project."""
+        """The answers for projects.services.data_methodology_record, or None when it is not a data project."""
         data = self.cleaned_data
         if not data.get("is_data_project"):
             return None
@@ -59,10 +60,11 @@ class DpiaGuardedProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         phase = cleaned.get("phase")
         if phase:
             stored = Project.objects.filter(pk=self.instance.pk).values("phase").first() if self.instance.pk else None

@@ -1,17 +1,10 @@
 """Data projects follow LOTI's Data Projects Methodology (Year 2 Strategy, slide 23) and MD2373's rule that
 DPIAs are done when needed: a data project whose DPIA is needed cannot move to Develop (or Deliver) until
-its DPIA is completed. The rule is here once; the progress update service, the admin and the pages ask it."""
-import logging
-
+its DPIA is completed. The rule is here once; the services (progress updates, the methodology's answers), the
+admin and the pages ask it."""
 from django.core.exceptions import ValidationError
-from django.db import transaction
-
-from members.models import User
 
 from .models import DpiaStatus, Phase, Project
-from .strategy_models import DataMethodology
-
-log = logging.getLogger("loti.projects")
 
 DPIA_GATED_PHASES = (Phase.DEVELOP, Phase.DELIVER)
 DPIA_OUTSTANDING = (DpiaStatus.NEEDED, DpiaStatus.IN_PROGRESS)
@@ -49,31 +42,3 @@ def dpia_guard(*, project: Project, phase: str) -> None:
     if refusal:
         raise ValidationError({"phase": refusal})
 
-
-def data_methodology_record(
-    *,
-    project: Project,
-    recorded_by: User,
-    actions: str,
-    insights: str,
-    data_needed: str,
-    legal_basis: str,
-    enablers: str,
-    dpia_needed: bool,
-) -> DataMethodology:
-    """A data project's answers to the methodology, and whether it needs a DPIA (a completed DPIA stays completed)."""
-    answers = {"actions": actions, "insights": insights, "data_needed": data_needed, "legal_basis": legal_basis, "enablers": enablers}
-    answers = {name: (text or "").strip() for name, text in answers.items()}
-    missing = {name: f"Answer: {QUESTIONS[name]}" for name, text in answers.items() if not text}
-    if missing:
-        raise ValidationError(missing)
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        methodology, _ = DataMethodology.objects.update_or_create(project=locked, defaults=answers)
-        if locked.dpia_status not in (DpiaStatus.COMPLETED, DpiaStatus.IN_PROGRESS):
-            locked.dpia_status = DpiaStatus.NEEDED if dpia_needed else DpiaStatus.NOT_NEEDED
-        locked.is_data_project = True
-        locked._change_reason = f"Data Projects Methodology answered by {recorded_by.email}"
-        locked.save(update_fields=["is_data_project", "dpia_status", "updated_at"])
-    log.info("data-methodology who=%s project=%s dpia_needed=%s", recorded_by.email, project.pk, dpia_needed)
-    return methodology

@@ -230,7 +230,7 @@ class ProjectFigures:
 
     # --- benefits: each total of one kind and confidence ---
     def _total(self, kind: str, confidence: str, attribute: str = "amount") -> Decimal:
-        values = [getattr(row, attribute) or 0 for row in self.benefit_totals if row.kind == kind and row.confidence == confidence]
+        values = [getattr(row, attribute) or Decimal(0) for row in self.benefit_totals if row.kind == kind and row.confidence == confidence]
         return sum(values, Decimal(0))
 
     @property
@@ -357,7 +357,10 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
         )
         .order_by("title")
     )
-    delivered, active, undated_titles, no_end = [], [], [], []
+    delivered: list[ProjectBoroughs] = []
+    active: list[ProjectBoroughs] = []
+    undated_titles: list[str] = []
+    no_end: list[str] = []
     for title, status, start, year_start, end, workstream, count, gla, councils, has_benefit, updated in rows:
         if start is None and year_start is None:
             undated_titles.append(title)
@@ -372,7 +375,7 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
             )
             if present
         )
-        is_delivered = status == ProjectStatus.COMPLETED and year.start_date <= end <= year.end_date
+        is_delivered = status == ProjectStatus.COMPLETED and end is not None and year.start_date <= end <= year.end_date
         project = ProjectBoroughs(
             title=title, status=status, boroughs=count, workstream=workstream or "", has_benefit=has_benefit, kinds=kinds,
             quiet=not is_delivered and status != ProjectStatus.COMPLETED and not updated and (start or year_start) <= quiet_since,

@@ -1,6 +1,7 @@
 """The portal's project forms. Each lists its fields: borough, status, approval and amounts approved are never taken from a post."""
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -160,8 +161,9 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
             agreed = set(others.filter(accepted_at__isnull=False).values_list("organisation_id", flat=True))
             self.initial.setdefault("invited_boroughs", invited_now)
         # A borough that agreed stays on the proposal: say so beside its name.
-        self.fields["invited_boroughs"].label_from_instance = lambda o: f"{o.name} (agreed to support it)" if o.pk in agreed else o.name
-        self.fields["invited_boroughs"].queryset = (
+        invited = cast(forms.ModelMultipleChoiceField, self.fields["invited_boroughs"])
+        invited.label_from_instance = lambda o: f"{o.name} (agreed to support it)" if o.pk in agreed else o.name  # type: ignore[method-assign,assignment]  # labels for this form only, set on the field instance
+        invited.queryset = (
             Organisation.objects.filter(Q(pk__in=member_boroughs().values("pk")) | Q(pk__in=invited_now))
             .exclude(pk=proposer_organisation_id)
             .order_by("name")
@@ -172,7 +174,7 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
             ("problems", "The problems", LONG_TEXT),
             ("hypotheses", "The hypotheses", LONG_TEXT),
         ]:
-            field = self.fields[name]
+            field = cast(forms.CharField, self.fields[name])
             field.max_length = limit
             field.validators.append(MaxLengthValidator(limit))
             field.error_messages["max_length"] = _too_long(label, limit)
@@ -180,12 +182,12 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
             field.required = name != "summary"
         self.fields["summary"].widget.attrs["rows"] = 3
         self.fields["title"].widget.attrs["spellcheck"] = "true"
-        pillar = self.fields["pillar"]
+        pillar = cast(forms.ModelChoiceField, self.fields["pillar"])
         pillar.required = True
         pillar.empty_label = "Choose a pillar"
         # New proposals take current workstreams only; a proposal keeps the one it has even if it has since closed.
         active = Q(active=True) | Q(pk=self.instance.workstream_id) if self.instance.workstream_id else Q(active=True)
-        workstream = self.fields["workstream"]
+        workstream = cast(forms.ModelChoiceField, self.fields["workstream"])
         workstream.queryset = Workstream.objects.filter(active).select_related("pillar")
         # Grouped under their pillars, so the choice fits the pillar chosen without needing JavaScript.
         groups: dict[str, list] = {}
@@ -198,7 +200,8 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
         return " ".join(self.cleaned_data["title"].split())
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         pillar, workstream = cleaned.get("pillar"), cleaned.get("workstream")
         if pillar and workstream and workstream.pillar_id and workstream.pillar_id != pillar.pk:
             self.add_error("workstream", f"{workstream} is not an area of {pillar}: choose one of its areas, or none")
@@ -232,9 +235,9 @@ class ProgressUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate
-        self.fields["rag"].choices = Rag.choices
-        self.fields["phase"].choices = Phase.choices
-        text = self.fields["text"]
+        cast(forms.ChoiceField, self.fields["rag"]).choices = Rag.choices
+        cast(forms.ChoiceField, self.fields["phase"]).choices = Phase.choices
+        text = cast(forms.CharField, self.fields["text"])
         text.max_length = LONG_TEXT
         text.validators.append(MaxLengthValidator(LONG_TEXT))
         text.error_messages["max_length"] = _too_long("The update", LONG_TEXT)
@@ -310,14 +313,14 @@ class BenefitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = BenefitKind.choices
-        self.fields["confidence"].choices = [
+        cast(forms.ChoiceField, self.fields["kind"]).choices = BenefitKind.choices
+        cast(forms.ChoiceField, self.fields["confidence"]).choices = [
             ("realised", "Realised: it has happened and the evidence shows it"),
             ("estimated", "Estimated: a forecast or a potential benefit"),
         ]
         self.fields["evidence"].widget.attrs["rows"] = 2
         self.fields["year"].initial = year_label_for(timezone.localdate())
-        description = self.fields["description"]
+        description = cast(forms.CharField, self.fields["description"])
         description.widget.attrs["rows"] = 3
         description.max_length = SHORT_TEXT
         description.validators.append(MaxLengthValidator(SHORT_TEXT))
@@ -336,7 +339,8 @@ class BenefitForm(forms.ModelForm):
         return label
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         if cleaned.get("kind") in MONEY_BENEFITS and cleaned.get("amount") is None:
             self.add_error("amount", "Enter the amount in pounds, like 12000.")
         if cleaned.get("kind") == BenefitKind.REACH:
@@ -416,7 +420,8 @@ class SurveyForm(forms.Form):
                 self.initial[comment] = response.comment
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         for workstream in self.workstreams:
             rating = cleaned.get(answer_field("rating", workstream.pk))
             added_value = answer_field("added_value", workstream.pk)

@@ -51,7 +51,7 @@ class FundingLimits:
 
     @property
     def overspent(self) -> Decimal:
-        return max(Decimal("0.00"), -(self.remaining or 0))
+        return max(Decimal("0.00"), -(self.remaining or Decimal(0)))
 
     def breaches(self, amount: Decimal) -> list[str]:
         """Why approving this amount needs a reason, in words for staff; empty when it is within both limits."""

@@ -1,5 +1,6 @@
 """LOTI's strategy (pillars, workstreams), its projects, and how they are evaluated."""
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -126,6 +127,9 @@ class Project(models.Model):
     search_vector = models.GeneratedField(expression=PROJECT_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True)
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["title"]
@@ -308,6 +312,9 @@ class Benefit(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Who and why for the next history row: simple_history reads them off the instance when it saves.
+    _history_user: AbstractBaseUser | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-year__start_date", "project__title"]
@@ -386,6 +393,9 @@ class SurveyResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
+
     @property
     def is_overall(self) -> bool:
         return self.workstream_id is None
@@ -393,9 +403,6 @@ class SurveyResponse(models.Model):
     @property
     def rating_label(self) -> str:
         return NOT_INVOLVED if self.rating is None else f"{self.rating} out of 5"
-
-    def __str__(self) -> str:
-        return f"{self.workstream or 'LOTI overall'}: {self.rating or NOT_INVOLVED.lower()}"
 
 
 # The Data Projects Methodology and the engagement map (issue 15) live in their own module.

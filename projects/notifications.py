@@ -26,8 +26,9 @@ def _proposers(project: Project) -> list[str]:
     """The person who proposed it and the lead borough's officers."""
     lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD).values_list("organisation_id", flat=True)
     emails = _officers(lead)
-    if project.proposed_by_id and project.proposed_by.is_active:
-        emails.append(project.proposed_by.email)
+    proposer = project.proposed_by  # no query when there is none
+    if proposer is not None and proposer.is_active:
+        emails.append(proposer.email)
     return emails
 
 
@@ -84,11 +85,13 @@ def project_notification(*, event: str, project_id: int, organisation_ids: list[
     return one_line(subject, limit=180), body, sorted(set(recipients))
 
 
-def project_notify_send(*, event: str, project_id: int, organisation_ids: list[int] | None = None) -> int:
+def project_notify_send(*, event: str, project_id: int, organisation_ids: list[int] | None = None, occurrence: str = "") -> int:
     try:
         subject, body, recipients = project_notification(event=event, project_id=project_id, organisation_ids=organisation_ids)
     except Project.DoesNotExist:
         # Deleted by staff before the job ran: there is nothing left to tell anyone about.
         log.warning("notification-skipped event=%s project=%s: it no longer exists", event, project_id)
         return 0
-    return send_email(subject=subject, body=body, recipients=recipients)
+    organisations = ",".join(str(pk) for pk in sorted(organisation_ids or []))
+    key = f"project-{event}:project={project_id}:organisations={organisations}:{occurrence}"
+    return send_email(key=key, subject=subject, body=body, recipients=recipients)

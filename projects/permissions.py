@@ -55,7 +55,7 @@ def can_support(user, project: Project) -> bool:
 
 def can_decline(user, project: Project) -> bool:
     """An invited borough that has not yet answered may say no."""
-    return can_support(user, project) and participation(user, project).declined_at is None
+    return can_support(user, project) and participation(user, project).declined_at is None  # type: ignore[union-attr]  # can_support found the participant
 
 
 def _leads(user, project: Project) -> bool:

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from loti.models import FinancialYear
-from loti.reference import LoadTally, ReferenceDataError, cite, parse_money, read_reference_file, source_published, sync_row
+from loti.reference import LoadTally, ReferenceDataError, cite, parse_money, read_reference_file, source_published
+from loti.services import financial_year_get_or_create, reference_row_sync
 from members.reference import organisation_named
 from projects.models import Benefit, Participant, Pillar, Project, Workstream
 
@@ -30,7 +31,7 @@ def year_labelled(label: str | None, *, where: str) -> FinancialYear | None:
     if not label:
         return None
     try:
-        return FinancialYear.objects.for_label(label)
+        return financial_year_get_or_create(label=label)
     except ValueError as error:
         raise ReferenceDataError(f"{where}: {error}") from error
 
@@ -42,8 +43,8 @@ def strategy_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
         for index, item in enumerate(data["pillars"], start=1):
             where = f"{path.name}, pillar {index} ({item.get('name', '?')})"
             cite(item.get("source"), where=where)
-            sync_row(
-                Pillar,
+            reference_row_sync(
+                model=Pillar,
                 lookup={"slug": item["slug"]},
                 values={
                     "name": item["name"],
@@ -57,8 +58,8 @@ def strategy_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
         for index, item in enumerate(data["workstreams"], start=1):
             where = f"{path.name}, workstream {index} ({item.get('name', '?')})"
             cite(item.get("source"), where=where)
-            sync_row(
-                Workstream,
+            reference_row_sync(
+                model=Workstream,
                 lookup={"slug": item["slug"]},
                 values={
                     "name": item["name"],
@@ -95,12 +96,12 @@ def projects_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Projec
                 "funder": organisation_named(item["funder"], where=f"{where}, funder") if item.get("funder") else None,
                 "source": source,
             }
-            project = sync_row(Project, lookup={"slug": slugify(item["title"])}, values=values, tally=tally, where=where)
+            project = reference_row_sync(model=Project, lookup={"slug": slugify(item["title"])}, values=values, tally=tally, where=where)
             loaded.append(project)
             for participant in item.get("participants", []):
                 organisation = organisation_named(participant["organisation"], where=f"{where}, participants")
-                sync_row(
-                    Participant,
+                reference_row_sync(
+                    model=Participant,
                     lookup={"project": project, "organisation": organisation},
                     # A borough a document names as delivering the project has taken part: it accepted by then.
                     values={"role": participant["role"], "accepted_at": source_published(item["source"], where=where)},
@@ -110,8 +111,8 @@ def projects_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> list[Projec
             for benefit in item.get("benefits", []):
                 benefit_where = f"{where}, benefit {benefit.get('kind', '?')}"
                 # Found by its words, so reclassing a figure (kind, confidence) updates the row rather than adding one.
-                sync_row(
-                    Benefit,
+                reference_row_sync(
+                    model=Benefit,
                     lookup={
                         "project": project,
                         "year": year_labelled(benefit["year"], where=benefit_where),

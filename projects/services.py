@@ -5,6 +5,7 @@ acting at once cannot both pass the check; whoever needs to know is told by emai
 """
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,21 +16,24 @@ from django.utils.text import slugify
 
 from loti.models import FinancialYear
 from loti.money import to_money
+from loti.services import financial_year_get_or_create
 from loti.tasks import one_line, start_after_commit
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
-from .data_projects import dpia_guard
+from .data_projects import QUESTIONS, dpia_guard
 from .funding import funding_limits
 from .models import (
     Benefit,
     BenefitConfidence,
+    DpiaStatus,
     Output,
     Participant,
     ParticipantRole,
     Phase,
     Pillar,
     PrioritisationCriterion,
+    PrioritisationScore,
     ProgressUpdate,
     Project,
     ProjectStatus,
@@ -40,6 +44,7 @@ from .models import (
 )
 from .permissions import EDITABLE, OPEN_FOR_SUPPORT, REPORTABLE, WITHDRAWABLE, can_answer_survey
 from .selectors import ANSWER_ORDER
+from .strategy_models import DataMethodology
 from .tasks import notify_project
 
 log = logging.getLogger(__name__)
@@ -78,7 +83,8 @@ def _locked(project: Project) -> Project:
 
 
 def _notify(event: str, project: Project, organisation_ids: list[int] | None = None) -> None:
-    start_after_commit(notify_project, event, project.pk, organisation_ids)
+    # The occurrence names this one event (a proposal may be returned twice), so a retried task mails each person once.
+    start_after_commit(notify_project, event, project.pk, organisation_ids, occurrence=uuid.uuid4().hex)
 
 
 def _status_is(project: Project, allowed, doing: str) -> None:
@@ -88,8 +94,7 @@ def _status_is(project: Project, allowed, doing: str) -> None:
 
 def _guard_lead(project: Project, user: User, doing: str) -> int:
     organisation_id = officer_organisation_id(user)
-    lead = Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id)
-    if organisation_id is None or not lead.exists():
+    if organisation_id is None or not Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id).exists():
         raise ValidationError(f"Only an officer of the borough leading “{project.title}” can {doing}.")
     return organisation_id
 
@@ -155,7 +160,7 @@ def project_propose(
             status=ProjectStatus.DRAFT,
             phase=Phase.DIRECT,
             proposed_by=proposer,
-            year=FinancialYear.objects.containing(timezone.localdate()),
+            year=financial_year_get_or_create(on=timezone.localdate()),
         )
         project._change_reason = f"Proposed by {proposer.email}"
         project.full_clean(exclude=["slug"])
@@ -413,8 +418,9 @@ def progress_update_post(*, project: Project, author: User, date: datetime.date,
 
 
 def output_add(*, project: Project, added_by: User, title: str, url: str, gifted_on: datetime.date | None = None) -> Output:
-    _guard_reportable(project)
     with transaction.atomic():
+        project = _locked(project)
+        _guard_reportable(project)
         output = Output(project=project, title=title, url=url, gifted_on=gifted_on)
         output.full_clean()
         output.save()
@@ -469,8 +475,9 @@ def benefit_record(
     evidence_url: str = "",
 ) -> Benefit:
     """A benefit the officer's own borough got from the project, realised or estimated, with its evidence."""
-    _guard_reportable(project)
     with transaction.atomic():
+        project = _locked(project)
+        _guard_reportable(project)
         benefit = Benefit(
             project=project,
             organisation_id=officer_organisation_id(recorded_by),
@@ -525,6 +532,15 @@ def survey_answer(
 ) -> list[SurveyResponse]:
     """An officer's answers to the open survey: one per active workstream (a rating or "not involved") and LOTI
     overall; answering again replaces them."""
+    with transaction.atomic():
+        # Checked on the survey's row as it is now, locked, so answers cannot slip in while staff close it.
+        survey = Survey.objects.select_for_update().select_related("year").get(pk=survey.pk)
+        return _survey_answer(survey=survey, respondent=respondent, answers=answers, overall=overall, overall_comment=overall_comment)
+
+
+def _survey_answer(
+    *, survey: Survey, respondent: User, answers: list[WorkstreamAnswer], overall: int | None, overall_comment: str
+) -> list[SurveyResponse]:
     today = timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
         raise ValidationError(
@@ -561,6 +577,7 @@ def survey_answer(
         raise ValidationError(errors)
 
     organisation_id = officer_organisation_id(respondent)
+    assert organisation_id is not None  # can_answer_survey said so
     with transaction.atomic():
         # Rows imported earlier may spell the address differently; keep theirs so the answer replaces, not duplicates.
         earlier = (
@@ -599,3 +616,44 @@ def survey_answer(
         )
     saved = SurveyResponse.objects.filter(survey=survey, respondent_email=email).select_related("workstream", "organisation")
     return list(saved.order_by(*ANSWER_ORDER))
+
+
+def data_methodology_record(
+    *,
+    project: Project,
+    recorded_by: User,
+    actions: str,
+    insights: str,
+    data_needed: str,
+    legal_basis: str,
+    enablers: str,
+    dpia_needed: bool,
+) -> DataMethodology:
+    """A data project's answers to the methodology, and whether it needs a DPIA (a completed DPIA stays completed)."""
+    answers = {"actions": actions, "insights": insights, "data_needed": data_needed, "legal_basis": legal_basis, "enablers": enablers}
+    answers = {name: (text or "").strip() for name, text in answers.items()}
+    missing = {name: f"Answer: {QUESTIONS[name]}" for name, text in answers.items() if not text}
+    if missing:
+        raise ValidationError(missing)
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        methodology, _ = DataMethodology.objects.update_or_create(project=locked, defaults=answers)
+        if locked.dpia_status not in (DpiaStatus.COMPLETED, DpiaStatus.IN_PROGRESS):
+            locked.dpia_status = DpiaStatus.NEEDED if dpia_needed else DpiaStatus.NOT_NEEDED
+        locked.is_data_project = True
+        locked._change_reason = f"Data Projects Methodology answered by {recorded_by.email}"
+        locked.save(update_fields=["is_data_project", "dpia_status", "updated_at"])
+    log.info("data-methodology who=%s project=%s dpia_needed=%s", recorded_by.email, project.pk, dpia_needed)
+    return methodology
+
+
+def project_rows_save(*, formset, by: User) -> None:
+    """The rows staff edited in one of a project's admin tables, all or none; a score records who gave it."""
+    with transaction.atomic():
+        for row in formset.save(commit=False):
+            if isinstance(row, PrioritisationScore):
+                row.scored_by = by
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()

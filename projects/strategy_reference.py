@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from loti.reference import LoadTally, cite, read_reference_file, sync_row
+from loti.reference import LoadTally, cite, read_reference_file
+from loti.services import reference_row_sync
 
 from .strategy_models import Engagement
 
@@ -18,8 +19,8 @@ def engagements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
         for index, item in enumerate(read_reference_file(path)["engagements"], start=1):
             where = f"{path.name}, engagement {index} ({item.get('stakeholder', '?')})"
             source = cite(item.get("source"), where=where)
-            sync_row(
-                Engagement,
+            reference_row_sync(
+                model=Engagement,
                 lookup={
                     "pillar": pillar_named(item["pillar"], where=where),
                     "stakeholder": item["stakeholder"],

@@ -1,4 +1,6 @@
 """The project pages: the directory, a project, proposing, supporting, submitting, reporting progress, and the survey."""
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,13 +12,14 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from loti.views import PolicyMixin, log_refused
+from members.http import SignedInRequest
 from members.permissions import officer_organisation_id
 
-from . import data_projects, permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import BenefitForm, DeclineForm, DirectoryFilterForm, OutputForm, ProgressUpdateForm, ProposalForm, SurveyForm
-from .models import RATING_SCALE, Project
+from .models import RATING_SCALE, Project, Survey
 
 
 class DirectoryView(ListView):
@@ -98,6 +101,7 @@ def add_errors(form, error: ValidationError) -> None:
 
 
 class ProposeView(LoginRequiredMixin, FormView):
+    request: SignedInRequest
     template_name = "projects/propose.html"
     form_class = ProposalForm
 
@@ -114,7 +118,7 @@ class ProposeView(LoginRequiredMixin, FormView):
         try:
             project = services.project_propose(proposer=self.request.user, **proposal_fields(form))
             if form.data_methodology() is not None:  # answers the form has already checked are all there
-                data_projects.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
+                services.data_methodology_record(project=project, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -125,6 +129,7 @@ class ProposeView(LoginRequiredMixin, FormView):
 class ProjectActionView(PolicyMixin, SingleObjectMixin, FormView):
     """A form about one project, for signed-in people the policy allows; others get sign-in, 404 or 403."""
 
+    request: SignedInRequest  # dispatch sends anyone else to sign in
     model = Project
     scope = staticmethod(permissions.project_scope)
     context_object_name = "project"
@@ -160,10 +165,10 @@ class SupportView(ProjectActionView):
         }
 
     def form_valid(self, form):
+        organisation_id = officer_organisation_id(self.request.user)
+        assert organisation_id is not None  # can_support lets only an approved officer through
         try:
-            services.participant_accept(
-                project=self.object, organisation_id=officer_organisation_id(self.request.user), accepted_by=self.request.user
-            )
+            services.participant_accept(project=self.object, organisation_id=organisation_id, accepted_by=self.request.user)
         except ValidationError as error:
             return self.refuse(form, error)
         return self.success(f"Your borough supports “{self.object.title}”. The proposers have been told.")
@@ -175,10 +180,12 @@ class DeclineView(ProjectActionView):
     form_class = DeclineForm
 
     def form_valid(self, form):
+        organisation_id = officer_organisation_id(self.request.user)
+        assert organisation_id is not None  # can_decline lets only an approved officer through
         try:
             services.participant_decline(
                 project=self.object,
-                organisation_id=officer_organisation_id(self.request.user),
+                organisation_id=organisation_id,
                 declined_by=self.request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -201,7 +208,7 @@ class EditView(ProjectActionView):
         try:
             services.project_update(project=self.object, edited_by=self.request.user, **proposal_fields(form))
             if form.data_methodology() is not None:
-                data_projects.data_methodology_record(project=self.object, recorded_by=self.request.user, **form.data_methodology())
+                services.data_methodology_record(project=self.object, recorded_by=self.request.user, **form.data_methodology())
         except ValidationError as error:
             self.object.refresh_from_db()  # the form wrote its values onto the object; show the saved title, not the refused one
             return self.refuse(form, error)
@@ -244,7 +251,7 @@ class WithdrawView(ProjectActionView):
 class ProgressUpdateView(ProjectActionView):
     template_name = "projects/report_form.html"
     allowed = staticmethod(permissions.can_report)
-    form_class = ProgressUpdateForm
+    form_class: type[forms.BaseForm] = ProgressUpdateForm
     heading = "Post a progress update"
 
     def get_context_data(self, **kwargs):
@@ -286,7 +293,7 @@ class BenefitView(ProgressUpdateView):
                 recorded_by=self.request.user,
                 kind=data["kind"],
                 description=data["description"],
-                year=FinancialYear.objects.for_label(data["year"]),
+                year=financial_year_get_or_create(label=data["year"]),
                 amount=data["amount"],
                 hours=data["hours"],
                 confidence=data["confidence"],
@@ -300,18 +307,30 @@ class BenefitView(ProgressUpdateView):
         return self.success("The benefit is recorded.")
 
 
-class SurveyMixin(LoginRequiredMixin):
+if TYPE_CHECKING:
+    from django.views.generic.base import TemplateResponseMixin, View
+
+    class _TemplateView(TemplateResponseMixin, View): ...  # what SurveyMixin is mixed into, for type checking
+else:
+    _TemplateView = object
+
+
+class SurveyMixin(LoginRequiredMixin, _TemplateView):
     """Survey pages: for approved officers of member organisations; a clear page when no survey is open."""
 
+    request: SignedInRequest
+    survey: Survey  # the open one: dispatch shows the closed page when there is none
     closed_template_name = "projects/survey_closed.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not permissions.can_answer_survey(request.user):
             log_refused(request, request.path, 403)
             raise PermissionDenied("Only an approved officer of a LOTI member organisation answers the satisfaction survey.")
-        self.survey = selectors.open_survey()
-        if request.user.is_authenticated and self.survey is None:
+        survey = selectors.open_survey()
+        if request.user.is_authenticated and survey is None:
             return self.render_closed()
+        if survey is not None:  # else LoginRequiredMixin sends the visitor to sign in
+            self.survey = survey
         return super().dispatch(request, *args, **kwargs)
 
     def render_closed(self):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection
 
 from loti.models import FinancialYear
 from loti.money import money_str, to_money
+from loti.services import financial_year_get_or_create
 from loti.years import parse_year_label
 
 
@@ -30,21 +31,21 @@ def test_year_labels_are_checked(settings):
     settings.LOTI_FIRST_YEAR = 1990  # the century turns
     assert parse_year_label("1999/00") == (datetime.date(1999, 4, 1), datetime.date(2000, 3, 31))
     for bad in ["2020/22", "2020-21", "20/21", ""]:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not a financial year"):
             parse_year_label(bad)
 
 
 @pytest.mark.django_db
 def test_a_financial_year_is_created_on_first_use_and_only_once():
-    first = FinancialYear.objects.for_label("2031/32")
-    again = FinancialYear.objects.for_label("2031/32")
+    first = financial_year_get_or_create(label="2031/32")
+    again = financial_year_get_or_create(label="2031/32")
     assert first.pk == again.pk
     assert (first.start_date, first.end_date) == (datetime.date(2031, 4, 1), datetime.date(2032, 3, 31))
 
 
 @pytest.mark.django_db
 def test_the_database_refuses_overlapping_financial_years():
-    FinancialYear.objects.for_label("2020/21")
+    financial_year_get_or_create(label="2020/21")
     with pytest.raises(IntegrityError):
         FinancialYear.objects.create(label="2020/22", start_date=datetime.date(2020, 10, 1), end_date=datetime.date(2021, 9, 30))
 

@@ -1,6 +1,10 @@
 """Fee schedules, invoices and payments in the admin. Every change to money goes through budget.services."""
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
@@ -19,17 +23,27 @@ from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoice_sending import invoice_send_status, invoices_send_again
 from budget.services.invoicing import invoice_billing_correct, invoice_credit, invoices_issue
 from budget.services.payments import payment_check, payment_date_check, payment_record
+from budget.services.supplier import supplier_missing
 from loti.admin import LongListMixin
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
-from loti.models import FinancialYear
 from loti.money import pounds_display
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.text import plural
 from loti.years import parse_year_label, year_label_for
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-class MoneyTotalsMixin:
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
+
+    _ModelAdmin = admin.ModelAdmin  # what the mixin is mixed into, for type checking
+else:
+    _ModelAdmin = object
+
+
+class MoneyTotalsMixin(_ModelAdmin):
     """Below the list, the totals of every row the filters select (not only this page's)."""
 
     money_totals: dict = {}  # label -> aggregate expression
@@ -60,7 +74,7 @@ class FeeScheduleAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["year"]
 
 
-def _annotated(invoice: Invoice) -> Invoice:
+def _annotated(invoice: Invoice) -> "InvoiceWithStatus":
     return invoices_with_status(Invoice.objects.filter(pk=invoice.pk)).get()
 
 
@@ -72,7 +86,7 @@ class PaymentInlineFormSet(BaseInlineFormSet):
         if not self.instance.pk:
             return
         invoice = _annotated(self.instance)
-        pending = 0
+        pending = Decimal(0)
         for form in self.forms:
             if form.instance.pk or not form.has_changed() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
@@ -210,6 +224,26 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
     def get_queryset(self, request):
         return invoices_with_status(super().get_queryset(request))
 
+    def _warn_if_supplier_missing(self, request):
+        """Staff learn here, not from a borough, that this deployment cannot make invoices yet."""
+        missing = supplier_missing()
+        if missing:
+            self.message_user(request, (
+                f"Invoices cannot be issued, credited, made into PDFs or sent to finance: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set in this deployment's environment. Boroughs see their "
+                "invoices' figures but no PDF until they are set (docs/invoices.md)."
+            ), messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def money_totals_of(self, queryset) -> list[tuple[str, object]]:
         # Credit notes count negative, as they show in the list; joins, not the list's per-row subqueries.
         sums = invoices_totals(queryset)
@@ -302,6 +336,7 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
             ))
         # What the admin's change message reads.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
+        return None
 
     def get_urls(self):
         own = [
@@ -328,9 +363,13 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
         if not request.user.has_perm("budget.add_invoice"):
             return HttpResponse(status=403)
         form = IssueInvoicesForm(request.POST or None, initial={"year": year_label_for(timezone.localdate())})
+        if request.method == "GET":
+            self._warn_if_supplier_missing(request)
         preview = None
         if request.method == "POST" and form.is_valid():
-            year = FinancialYear.objects.for_label(form.cleaned_data["year"])
+            label = form.cleaned_data["year"]
+            # The preview reads; only issuing creates a year not held yet.
+            year = financial_year_get_or_create(label=label) if "confirm" in request.POST else financial_year_for_reading(label)
             try:
                 issued_on = form.cleaned_data.get("issued_on") or timezone.localdate()
                 if "confirm" in request.POST:
@@ -385,7 +424,7 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
             "title": "Credit invoices",
             "form": form,
             "invoices": invoices,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/invoice/credit.html", context)
 
@@ -396,7 +435,8 @@ class PaymentForm(forms.ModelForm):
         fields = ["invoice", "amount", "received_on", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         invoice, amount, received_on = cleaned.get("invoice"), cleaned.get("amount"), cleaned.get("received_on")
         if invoice and amount is not None:
             try:

@@ -1,6 +1,7 @@
 """Funders' agreements with their instalments by year, and exercising a right to terminate."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.template.response import TemplateResponse
@@ -94,7 +95,7 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
             "title": "Exercise termination option",
             "form": form,
             "agreements": agreements,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/fundingagreement/terminate.html", context)
 

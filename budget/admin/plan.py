@@ -1,8 +1,13 @@
 """The plan and the books in the admin: budget lines (with commentary, and a filter for unexplained variances),
 the ledger (import with preview and a template; entries are added, never edited), closing and reopening years
 (an action with a confirmation page), and aged debt."""
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,17 +26,24 @@ from loti.import_admin import SpreadsheetAdminMixin
 NOT_MONEY = {"commentary", "position"}
 
 
-class ClosedYearFormMixin:
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm  # what the mixin is mixed into, for type checking
+else:
+    _ModelForm = object
+
+
+class ClosedYearFormMixin(_ModelForm):
     """A form refusing a change to a closed year's money, naming the year (before the database would)."""
 
     closed_year_what = "it"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         changed = set(self.changed_data) - NOT_MONEY
         years = {cleaned.get("year")} | ({self.instance.year} if self.instance.pk and self.instance.year_id else set())
         if changed or not self.instance.pk:
-            for year in years - {None}:
+            for year in filter(None, years):  # the years there are
                 try:
                     financial_year_ensure_open(year=year, what=self.closed_year_what)
                 except ValidationError as error:
@@ -44,7 +56,7 @@ class BudgetLineForm(ClosedYearFormMixin, forms.ModelForm):
 
     class Meta:
         model = BudgetLine
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
         widgets = {"commentary": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -53,7 +65,7 @@ class InstalmentForm(ClosedYearFormMixin, forms.ModelForm):
 
     class Meta:
         model = Instalment
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets decide what is shown
 
 
 class CommentaryFilter(admin.SimpleListFilter):
@@ -90,7 +102,8 @@ class LedgerEntryForm(forms.ModelForm):
         fields = ["budget_line", "date", "counterparty", "description", "amount", "reference"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # the dict clean() returns, typed as never None
         line = cleaned.get("budget_line")
         if line is not None:
             try:
@@ -99,7 +112,7 @@ class LedgerEntryForm(forms.ModelForm):
                 self.add_error("budget_line", error.messages)
                 return cleaned
             # The import's rules, said on the form rather than refused by the service after it.
-            entry = LedgerEntry(year=line.year, budget_line=line, date=cleaned.get("date"), amount=cleaned.get("amount"))
+            entry = LedgerEntry(year=line.year, budget_line=line, date=cleaned.get("date"), amount=cleaned.get("amount"))  # type: ignore[misc]  # None when the field failed: the checks below say so
             for field, message in ledger_entry_problems(entry=entry, line=line, year=line.year).items():
                 self.add_error(field, message)
             reference = (cleaned.get("reference") or "").strip()
@@ -205,7 +218,7 @@ class ClosableYearAdmin(admin.ModelAdmin):
                 previews.append({"year": year, "error": " ".join(error.messages)})
         context = {
             **self.admin_site.each_context(request), "title": "Close years", "opts": self.model._meta, "previews": previews,
-            "years": years, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/close.html", context)
 
@@ -224,7 +237,7 @@ class ClosableYearAdmin(admin.ModelAdmin):
             return None
         context = {
             **self.admin_site.each_context(request), "title": "Reopen years", "opts": self.model._meta, "form": form,
-            "years": years, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/reopen.html", context)
 
@@ -240,16 +253,17 @@ class BandFilter(admin.SimpleListFilter):
         return [(str(index), label) for index, (label, _, _) in enumerate(BANDS)]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
+        value = self.value()
+        if value is None:
             return queryset
         try:
-            _, first, last = BANDS[int(self.value())]
+            _, first, last = BANDS[int(value)]
         except (ValueError, IndexError):
             return queryset
         today = timezone.localdate()
-        queryset = queryset.filter(due_on__lte=today - timezone.timedelta(days=first))
+        queryset = queryset.filter(due_on__lte=today - datetime.timedelta(days=first))
         if last is not None:
-            queryset = queryset.filter(due_on__gte=today - timezone.timedelta(days=last))
+            queryset = queryset.filter(due_on__gte=today - datetime.timedelta(days=last))
         return queryset
 
 
@@ -269,7 +283,7 @@ class DebtInvoiceAdmin(LongListMixin, admin.ModelAdmin):
 
         today = timezone.localdate()
         return invoices_with_status(super().get_queryset(request).filter(kind=InvoiceKind.INVOICE), today=today).filter(
-            balance__gt=0, credited=0, due_on__lte=today
+            balance__gt=Decimal(0), credited=Decimal(0), due_on__lte=today
         )
 
     def has_add_permission(self, request):

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
-from budget.services.reports import report_distribute, report_request
+from budget.services.reports import report_distribute_again, report_request
 from loti.models import FinancialYear
 from loti.text import plural
 
@@ -93,9 +93,13 @@ class ReportRunAdmin(admin.ModelAdmin):
     @admin.action(description="Email the download link to the CELC distribution list")
     def email_celc(self, request, queryset):
         done = queryset.filter(status=ReportRunStatus.DONE).exclude(pdf="")
-        sent = sum(report_distribute(run_id=run.pk) for run in done)
+        queued = report_distribute_again(run_ids=list(done.values_list("pk", flat=True)))
         skipped = queryset.count() - done.count()
-        self.message_user(request, f"Sent {plural(sent, 'email')} with a download link." + (f" {plural(skipped, 'run was', 'runs were')} not ready and skipped." if skipped else ""))
+        self.message_user(
+            request,
+            f"The download link for {plural(queued, 'report')} is being emailed to the CELC distribution list."
+            + (f" {plural(skipped, 'run was', 'runs were')} not ready and skipped." if skipped else ""),
+        )
 
 
 @admin.register(ReportRecipient)

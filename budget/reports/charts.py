@@ -3,11 +3,14 @@
 Each chart carries its text alternative (the SVG <title>, which WeasyPrint writes as the figure's /Alt)
 and the rows of the figures table shown beside it, so nothing is said by colour or shape alone.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from loti.money import whole_pounds_display
 
 # Dark enough against white for text and bars (WCAG 1.4.11), told apart by the legend and the printed values.
 COLOURS = ["#1d4f91", "#b35900", "#2f6b2f", "#6a1b9a"]
@@ -21,11 +24,15 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 
 def pounds(value: Decimal) -> str:
-    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+    return whole_pounds_display(value)  # charts are read beside a board paper's tables: whole pounds
 
 
-def _plain(value: Decimal, unit: str) -> str:
-    return pounds(value) if unit == "£" else f"{value:,} {unit}".strip()
+# Money, or a count (boroughs, answers).
+Figure = Decimal | int
+
+
+def _plain(value: Figure, unit: str) -> str:
+    return pounds(Decimal(value)) if unit == "£" else f"{value:,} {unit}".strip()
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class Chart:
     title: str
     series: list[str]
     categories: list[str]
-    values: list[list[Decimal | None]]  # values[category][series]
+    values: Sequence[Sequence[Figure | None]]  # values[category][series]
     unit: str = "£"
 
     @property
@@ -41,7 +48,7 @@ class Chart:
         """The figures table: one row per category, one cell per series."""
         return [
             (category, ["–" if value is None else _plain(value, self.unit) for value in values])
-            for category, values in zip(self.categories, self.values)
+            for category, values in zip(self.categories, self.values, strict=True)
         ]
 
     @property
@@ -51,7 +58,7 @@ class Chart:
             if len(self.series) == 1:
                 parts.append(f"{category} {cells[0]}")
             else:
-                parts.append(f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(self.series, cells)))
+                parts.append(f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(self.series, cells, strict=True)))
         body = "; ".join(parts) if parts else "no figures yet"
         return f"Bar chart, {self.title}. {body}."
 
@@ -60,12 +67,12 @@ class Chart:
         return mark_safe(_draw(self))
 
 
-def bar_chart(*, title: str, rows: list[tuple[str, Decimal]], series: str = "Amount", unit: str = "£") -> Chart:
+def bar_chart(*, title: str, rows: Sequence[tuple[str, Figure | None]], series: str = "Amount", unit: str = "£") -> Chart:
     return Chart(title=title, series=[series], categories=[r[0] for r in rows], values=[[r[1]] for r in rows], unit=unit)
 
 
 def grouped_bar_chart(
-    *, title: str, series: list[str], rows: list[tuple[str, list[Decimal | None]]], unit: str = "£"
+    *, title: str, series: list[str], rows: Sequence[tuple[str, Sequence[Figure | None]]], unit: str = "£"
 ) -> Chart:
     return Chart(title=title, series=series, categories=[r[0] for r in rows], values=[r[1] for r in rows], unit=unit)
 
@@ -119,13 +126,15 @@ def _draw(chart: Chart) -> str:
     height = legend_height + (sum(heights) if heights else 28 + GAP) + 6
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}" class="chart" font-family="{FONT}">'
+        ),
         f"<title>{escape(chart.text_alternative)}</title>",
     ]
-    for index, (x, y, name) in enumerate(legend):
-        out.append(f'<rect x="{x}" y="{y - 10}" width="11" height="11" fill="{COLOURS[index % len(COLOURS)]}"/>')
-        out.append(f'<text x="{x + 15}" y="{y}" font-size="11" fill="#0b0c0c">{escape(name)}</text>')
+    for index, (x, legend_y, name) in enumerate(legend):
+        out.append(f'<rect x="{x}" y="{legend_y - 10}" width="11" height="11" fill="{COLOURS[index % len(COLOURS)]}"/>')
+        out.append(f'<text x="{x + 15}" y="{legend_y}" font-size="11" fill="#0b0c0c">{escape(name)}</text>')
     if not chart.categories:
         out.append(f'<text x="0" y="{legend_height + 20}" font-size="12" fill="#0b0c0c">No figures yet</text>')
     for row, values in enumerate(chart.values):

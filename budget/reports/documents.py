@@ -129,6 +129,7 @@ def report_output(
     decisions or notes for CELC written for this run (the budget report prints them on its first page)."""
     as_of = as_of or timezone.now()
     progress = on_progress or (lambda percent: None)
+    report: BudgetReport | EvaluationReport
     if kind == ReportKind.BUDGET:
         report = budget_report(year=year, notes=notes)
     elif kind == ReportKind.EVALUATION:
@@ -142,19 +143,19 @@ def report_output(
         return _csv(report.csv_rows())
     if fmt != "pdf":
         raise ValueError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    charts = budget_charts(report) if kind == ReportKind.BUDGET else evaluation_charts(report)
+    charts = budget_charts(report) if isinstance(report, BudgetReport) else evaluation_charts(report)
     progress(50)
-    context = {
+    context: dict[str, object] = {
         "report": report,
         "charts": charts,
         "as_of": timezone.localtime(as_of),
         "title": f"{ReportKind(kind).label} {year.label}",
         "year": year,
     }
-    if kind == ReportKind.BUDGET:
+    if isinstance(report, BudgetReport):  # the kind said so
         context["income_lines"], context["income_rest"] = report.shown("income", top=TOP_LINES)
         context["expenditure_lines"], context["expenditure_rest"] = report.shown("expenditure", top=TOP_LINES)
-    if kind == ReportKind.EVALUATION:
+    if isinstance(report, EvaluationReport):
         figures = report.current.figures
         context["savings"] = figures.savings_leaders(top=TOP_PROJECTS)
         context["boroughs"] = figures.borough_leaders(top=TOP_PROJECTS)

@@ -40,7 +40,7 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 def link_texts(html: str) -> dict[str, str]:
     """Each link's target ("summary" for href="#summary", or the URL) and the words it shows."""
-    texts = {}
+    texts: dict[str, str] = {}
     for href, inner in LINK.findall(html):
         words = " ".join(html_module.unescape(TAG.sub(" ", inner)).split())
         if words:
@@ -77,7 +77,7 @@ def _finish_tags(pdf: pydyf.PDF, texts: dict[str, str]) -> None:
     ids = []
     captions = []
     for obj in pdf.objects:
-        if not isinstance(obj, dict):
+        if not isinstance(obj, pydyf.Dictionary):  # the dictionaries of a pydyf PDF, each with its reference
             continue
         tag = obj.get("S")
         if tag == "/TH":

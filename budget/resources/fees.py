@@ -7,6 +7,7 @@ again) is left as it is when the row agrees, and is an error when it does not: a
 """
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
@@ -26,6 +27,9 @@ from loti.imports import (
     register,
 )
 from members.resources import OrganisationWidget
+
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
 
 
 class InvoiceWidget(NamedWidget):
@@ -64,14 +68,14 @@ class PaymentResource(ClosedYearGuard, LotiResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._user = kwargs.get("user")
-        self._invoices: dict[int, Invoice] = {}  # with status and balance as they were before this file
+        self._invoices: dict[int, InvoiceWithStatus] = {}  # with status and balance as they were before this file
         self._pending: dict[int, Decimal] = defaultdict(Decimal)  # this file's new payments, per invoice
 
     def get_instance(self, instance_loader, row):
         # The reference is what tells a payment imported before from a new one, so it cannot be left empty.
         if not str(row.get("reference") or "").strip():
-            errors = {"reference": ["the finance system's reference is needed, so that importing "
-                                    "the same file again records each payment once"]}
+            errors = {"reference": [("the finance system's reference is needed, so that importing "
+                                     "the same file again records each payment once")]}
             # The row goes no further, so say what else is wrong with it too.
             for resource_field in self.get_import_fields():
                 if resource_field.column_name in row and resource_field.attribute != "reference":
@@ -92,11 +96,11 @@ class PaymentResource(ClosedYearGuard, LotiResource):
                 errors = error.update_error_dict(errors)
         return super().validate_instance(instance, errors, validate_unique)
 
-    def _invoice(self, pk: int) -> Invoice:
+    def _invoice(self, pk: int) -> "InvoiceWithStatus":
         if pk not in self._invoices:
             # Every invoice the file names, with its status and balance, in one query.
             lookups = current_lookups()
-            named = {invoice.pk for invoice in lookups.found(Invoice, "number")} if lookups is not None else set()
+            named = {invoice.pk for invoice in lookups.found(Invoice)} if lookups is not None else set()
             wanted = (named | {pk}) - self._invoices.keys()
             for invoice in invoices_with_status(Invoice.objects.filter(pk__in=wanted)):
                 self._invoices[invoice.pk] = invoice

@@ -1,11 +1,18 @@
 """Imports refuse every row for a closed financial year, even one that would change nothing (docs/money.md)."""
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
 from budget.models import YearClosing
 from budget.services.years import year_closed_message
 
+if TYPE_CHECKING:
+    from import_export.resources import ModelResource as _Resource  # what the guard is mixed into
+else:
+    _Resource = object
 
-class ClosedYearGuard:
+
+class ClosedYearGuard(_Resource):
     """Mixed into a LotiResource: before a row is compared or written, a row of a closed year is an error.
 
     closed_year_column: the attribute whose column the error names. year_of(instance) gives the row's year id.
@@ -18,10 +25,13 @@ class ClosedYearGuard:
     def year_of(self, instance) -> int | None:
         return instance.year_id
 
+    _closed_year_labels: dict[int, str] | None
+
     def _closed_years(self) -> dict[int, str]:
-        if getattr(self, "_closed_year_labels", None) is None:
-            self._closed_year_labels = dict(YearClosing.objects.filter(closed=True).values_list("year_id", "year__label"))
-        return self._closed_year_labels
+        labels = getattr(self, "_closed_year_labels", None)
+        if labels is None:
+            labels = self._closed_year_labels = dict(YearClosing.objects.filter(closed=True).values_list("year_id", "year__label"))
+        return labels
 
     def before_import(self, dataset, **kwargs):
         self._closed_year_labels = None
@@ -30,7 +40,7 @@ class ClosedYearGuard:
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not import_validation_errors:
             year_id = self.year_of(instance)
-            label = self._closed_years().get(year_id)
+            label = None if year_id is None else self._closed_years().get(year_id)
             if label is not None:
                 from loti.models import FinancialYear
 

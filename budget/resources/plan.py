@@ -163,7 +163,7 @@ class BudgetLineOfYearWidget(TextWidget):
         return value.name if value else ""
 
 
-WHERE_ACTUALS_COME_FROM = {
+WHERE_ACTUALS_COME_FROM: dict[str, str] = {
     ActualsFrom.MEMBERSHIP_FEES: "its actuals are the membership fee invoices (issue_invoices), not ledger entries",
     ActualsFrom.FUNDING_AGREEMENT: "its actuals are the funder's instalments (mark them claimed or received), not ledger entries",
     ActualsFrom.BROUGHT_FORWARD: "it is a balance brought forward: its actual is its amount, not ledger entries",

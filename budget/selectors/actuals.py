@@ -106,7 +106,7 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
             invoiced=Sum("net", filter=Q(kind=InvoiceKind.INVOICE)),
             credited=Sum("net", filter=Q(kind=InvoiceKind.CREDIT_NOTE)),
             invoices=Count("pk", filter=Q(kind=InvoiceKind.INVOICE)),
-            credit_notes=Count("pk", filter=Q(kind=InvoiceKind.CREDIT_NOTE)),
+            credit_note_count=Count("pk", filter=Q(kind=InvoiceKind.CREDIT_NOTE)),
         )
         .order_by()
     )
@@ -125,7 +125,7 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
                 received=to_money(received_by_year.get(row["year_id"]) or 0),
                 source="fees",
                 key=MEMBERSHIP_FEES_KEY,
-                count=row["invoices"] - row["credit_notes"],
+                count=row["invoices"] - row["credit_note_count"],
             )
         )
 
@@ -153,42 +153,42 @@ def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:
         )
         .order_by("agreement__funder__name", "agreement__name")
     )
-    for row in instalments:
-        income[row["year_id"]].append(
+    for grant in instalments:
+        income[grant["year_id"]].append(
             ActualIncome(
-                name=row["agreement__name"],
-                invoiced=to_money(row["invoiced"] or 0),
-                claimed=to_money(row["claimed"] or 0),
-                received=to_money(row["received"] or 0),
-                expected=to_money(row["expected"] or 0),
+                name=grant["agreement__name"],
+                invoiced=to_money(grant["invoiced"] or 0),
+                claimed=to_money(grant["claimed"] or 0),
+                received=to_money(grant["received"] or 0),
+                expected=to_money(grant["expected"] or 0),
                 source="funder",
-                key=agreement_key(row["agreement_id"]),
+                key=agreement_key(grant["agreement_id"]),
             )
         )
 
     ledger_by_line: dict[int, dict[int, Decimal]] = {pk: {} for pk in year_ids}
     ledger_totals: dict[int, dict[str, Decimal]] = {pk: defaultdict(lambda: ZERO) for pk in year_ids}
     ledger_count: dict[int, int] = defaultdict(int)
-    rows = (
+    ledger_rows = (
         LedgerEntry.objects.filter(year_id__in=year_ids)
         .values("year_id", "budget_line_id", "budget_line__section")
         .annotate(total=Sum("amount"), entries=Count("pk"))
         .order_by()
     )
-    for row in rows:
-        ledger_by_line[row["year_id"]][row["budget_line_id"]] = to_money(row["total"])
-        ledger_totals[row["year_id"]][row["budget_line__section"]] += row["total"]
-        ledger_count[row["year_id"]] += row["entries"]
+    for entry in ledger_rows:
+        ledger_by_line[entry["year_id"]][entry["budget_line_id"]] = to_money(entry["total"])
+        ledger_totals[entry["year_id"]][entry["budget_line__section"]] += entry["total"]
+        ledger_count[entry["year_id"]] += entry["entries"]
 
     brought_forward: dict[int, dict[str, Decimal]] = {pk: {} for pk in year_ids}
-    rows = (
+    line_rows = (
         BudgetLine.objects.filter(year_id__in=year_ids, actuals_from=ActualsFrom.BROUGHT_FORWARD)
         .values("year_id", "section")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    for row in rows:
-        brought_forward[row["year_id"]][row["section"]] = to_money(row["total"])
+    for line in line_rows:
+        brought_forward[line["year_id"]][line["section"]] = to_money(line["total"])
 
     return {
         pk: YearActuals(

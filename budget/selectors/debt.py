@@ -75,7 +75,7 @@ def owing_invoices(*, year: FinancialYear | None = None, today: datetime.date | 
         queryset = queryset.filter(year=year)
     rows = (
         invoices_with_status(queryset, today=today)
-        .filter(balance__gt=0, credited=0)
+        .filter(balance__gt=Decimal(0), credited=Decimal(0))
         .order_by("due_on", "number")
         .values("number", "organisation__name", "year__label", "due_on", "balance")
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 from budget.selectors.plan import budget_plan
 from budget.selectors.report import budget_actuals
 from loti.models import FinancialYear
-from loti.money import money_str, to_money
+from loti.money import money_str, to_money, whole_pounds_display
 from members.register_selectors import maturity_report_json
 from projects.evaluation import DataQualityItem, ProjectFigures, data_quality, project_figures
 
@@ -71,12 +71,12 @@ KPI_LABELS = {
 SUMMARY_KPIS = ["member_boroughs", "projects_delivered", "projects_active", "satisfaction_overall", "savings_total"]
 
 
-def shown(key: str, value) -> str | None:
-    """A figure as printed: pounds with separators, counts with separators, None as None."""
+def shown(key: str, value, *, whole: bool = False) -> str | None:
+    """A figure as printed: pounds with separators (whole pounds on the board paper), counts with separators, None as None."""
     if value is None:
         return None
     if key in MONEY_KPIS:
-        return f"£{Decimal(value):,.2f}"
+        return whole_pounds_display(value) if whole else f"£{Decimal(value):,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -90,11 +90,14 @@ class EvaluationReport:
     def year(self) -> str:
         return self.current.year
 
-    def comparison(self, keys: list[str] | None = None) -> list[tuple[str, str | None, str | None]]:
+    def comparison(self, keys: list[str] | None = None, *, whole: bool = False) -> list[tuple[str, str | None, str | None]]:
         """(label, this year, previous year) for each figure, as printed."""
         now = self.current.headline()
         before = self.previous.headline() if self.previous else {}
-        return [(KPI_LABELS[key], shown(key, now[key]), shown(key, before.get(key))) for key in (keys or list(KPI_LABELS))]
+        return [
+            (KPI_LABELS[key], shown(key, now[key], whole=whole), shown(key, before.get(key), whole=whole))
+            for key in (keys or list(KPI_LABELS))
+        ]
 
     @property
     def years_skipped(self) -> int:
@@ -104,7 +107,7 @@ class EvaluationReport:
         return int(self.year[:4]) - int(self.previous.year[:4]) - 1
 
     def summary(self) -> list[tuple[str, str | None, str | None]]:
-        return self.comparison(SUMMARY_KPIS)
+        return self.comparison(SUMMARY_KPIS, whole=True)  # page 1 of the board paper
 
     def key_messages(self) -> list[str]:
         """Sentences drawn from the figures alone, each saying what it rests on; nothing the data does not hold."""
@@ -112,12 +115,14 @@ class EvaluationReport:
         before = self.previous.figures if self.previous else None
         messages = []
 
+        previous_year = self.previous.year if self.previous else None
+
         def against(now: int, then: int | None) -> str:
             if then is None:
                 return ""
             if now == then:
-                return f" (none in {self.previous.year} either)" if now == 0 else f", as many as in {self.previous.year}"
-            return f", {'up' if now > then else 'down'} from {then:,} in {self.previous.year}"
+                return f" (none in {previous_year} either)" if now == 0 else f", as many as in {previous_year}"
+            return f", {'up' if now > then else 'down'} from {then:,} in {previous_year}"
 
         delivered, active = figures.delivered_count, figures.active_count
         was_delivered = before.delivered_count if before else None
@@ -147,11 +152,11 @@ class EvaluationReport:
             messages.append("No survey answers are recorded for the year, so there is no satisfaction figure.")
         money = []
         if figures.savings_total:
-            money.append(f"£{figures.savings_total:,.2f} of realised cashable savings")
+            money.append(f"{whole_pounds_display(figures.savings_total)} of realised cashable savings")
         if figures.savings_estimated_total:
-            money.append(f"£{figures.savings_estimated_total:,.2f} of estimated cashable savings")
+            money.append(f"{whole_pounds_display(figures.savings_estimated_total)} of estimated cashable savings")
         if figures.cost_avoidance_total:
-            money.append(f"£{figures.cost_avoidance_total:,.2f} of costs avoided")
+            money.append(f"{whole_pounds_display(figures.cost_avoidance_total)} of costs avoided")
         if money:
             apart = "; these are different kinds of benefit, never added together" if len(money) > 1 else ""
             messages.append("Projects recorded " + _join(money) + apart + ".")
@@ -256,15 +261,15 @@ class EvaluationReport:
             rows.append(["added_value_to", key, str(value), "", ""])
         for row in figures.delivery_by_workstream():
             rows.append(["delivery", row.workstream, f"active {row.active}; delivered {row.delivered}; no update six months {row.quiet}", "", ""])
-        for row in figures.satisfaction:
-            rows.append(["satisfaction", row.workstream, "" if row.average is None else str(row.average), str(row.answers), ""])
-        for row in figures.benefits:
-            rows.append(["savings", row.title, money_str(row.savings), "", ""])
-        for row in figures.benefit_totals:
-            value = row.amount if row.amount is not None else row.hours if row.hours is not None else row.reach
-            rows.append(["benefits", f"{row.kind} {row.confidence}{' ' + row.unit if row.unit else ''}", "" if value is None else str(value), str(row.count), ""])
-        for row in figures.other_benefits:
-            rows.append(["other_benefit", row.project, row.description, "", ""])
+        for satisfaction in figures.satisfaction:
+            rows.append(["satisfaction", satisfaction.workstream, "" if satisfaction.average is None else str(satisfaction.average), str(satisfaction.answers), ""])
+        for benefit in figures.benefits:
+            rows.append(["savings", benefit.title, money_str(benefit.savings), "", ""])
+        for total in figures.benefit_totals:
+            figure = total.amount if total.amount is not None else total.hours if total.hours is not None else total.reach
+            rows.append(["benefits", f"{total.kind} {total.confidence}{' ' + total.unit if total.unit else ''}", "" if figure is None else str(figure), str(total.count), ""])
+        for other in figures.other_benefits:
+            rows.append(["other_benefit", other.project, other.description, "", ""])
         for item in self.quality:
             rows.append(["data_quality", item.key, "", str(item.count), ""])
         return rows

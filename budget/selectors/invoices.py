@@ -1,6 +1,7 @@
 """Invoices with what has been paid and credited against them, worked out in the database (no N+1)."""
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, CharField, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -12,6 +13,21 @@ from members.models import Organisation
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(0, output_field=MONEY_FIELD)
+
+
+class StatusFields(TypedDict):
+    """What invoices_with_status adds to each invoice."""
+
+    paid: Decimal
+    credited: Decimal
+    balance: Decimal
+    status: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    InvoiceWithStatus = WithAnnotations[Invoice, StatusFields]
 
 
 class InvoiceStatus:
@@ -32,7 +48,7 @@ class InvoiceStatus:
     labels = dict(choices) | {CREDIT_NOTE: "Credit note"}
 
 
-def invoices_with_status(queryset: QuerySet | None = None, *, today: datetime.date | None = None) -> QuerySet:
+def invoices_with_status(queryset: QuerySet | None = None, *, today: datetime.date | None = None) -> "QuerySet[InvoiceWithStatus]":
     """Annotate paid, credited, balance and status on invoices (fee invoices only when no queryset is given).
 
     status is one of issued, part_paid, paid, overdue, credited; a credit note itself is credit_note.
@@ -96,7 +112,7 @@ def invoices_totals(queryset: QuerySet) -> dict:
     }
 
 
-def invoice_for(*, organisation: Organisation, year: FinancialYear) -> Invoice | None:
+def invoice_for(*, organisation: Organisation, year: FinancialYear) -> "InvoiceWithStatus | None":
     """The organisation's fee invoice for the year, annotated, or None."""
     return (
         invoices_with_status(Invoice.objects.filter(organisation=organisation, year=year, kind=InvoiceKind.INVOICE))

@@ -102,6 +102,7 @@ def _actuals_key(line: BudgetLine) -> str:
     if line.actuals_from == ActualsFrom.MEMBERSHIP_FEES:
         return MEMBERSHIP_FEES_KEY
     if line.actuals_from == ActualsFrom.FUNDING_AGREEMENT:
+        assert line.funding_agreement_id is not None  # a database constraint: such a line names its agreement
         return agreement_key(line.funding_agreement_id)
     return ""
 

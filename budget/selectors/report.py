@@ -33,7 +33,7 @@ from budget.selectors import actuals as actuals_selectors
 from budget.selectors.debt import AgedDebt, aged_debt
 from budget.selectors.plan import BudgetPlan, PlanLine, budget_plan, plan_totals_by_year
 from loti.models import FinancialYear
-from loti.money import money_str, to_money
+from loti.money import money_str, to_money, whole_pounds_display
 from members.models import MembershipTier
 from projects.models import Project, ProjectStatus
 
@@ -85,15 +85,16 @@ class ReportLine:
 
     @property
     def source_label(self) -> str:
-        return {
+        labels: dict[str, str] = {
             ActualsFrom.LEDGER: "Ledger",
             ActualsFrom.MEMBERSHIP_FEES: "Fee invoices less credit notes",
             ActualsFrom.FUNDING_AGREEMENT: "Instalments claimed",
             ActualsFrom.BROUGHT_FORWARD: "Brought forward",
-        }.get(self.source, "")
+        }
+        return labels.get(self.source, "")
 
     def as_json(self) -> dict:
-        data = {"name": self.name, "amount": money_str(self.plan)}
+        data: dict[str, str | bool] = {"name": self.name, "amount": money_str(self.plan)}
         if self.section == BudgetSection.EXPENDITURE:
             data["status"] = self.status
         data |= {
@@ -165,7 +166,9 @@ class TrendYear:
 
     @property
     def actual_funds_remaining(self) -> Decimal | None:
-        return None if self.actual_income is None else self.actual_income - self.actual_expenditure
+        if self.actual_income is None or self.actual_expenditure is None:  # both are set, or neither
+            return None
+        return self.actual_income - self.actual_expenditure
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,17 @@ class BudgetReport:
     @property
     def has_plan(self) -> bool:
         return bool(self.plan.income or self.plan.expenditure or self.plan.allocations)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report: no plan, no actuals, no funder's instalment in the year, no fee owing. The PDF is one page."""
+        instalments = any(term.in_this_year for agreement in self.funding for term in agreement.instalments)
+        owing = self.debt is not None and (self.debt.overdue_total > 0 or self.debt.not_yet_due > 0)
+        return not (self.has_plan or self.has_actuals or instalments or owing or self.fees_invoices)
+
+    @property
+    def years_with_data(self) -> list[str]:
+        return [row.year for row in self.trend if row.income or row.expenditure or row.allocations or row.actual_income or row.actual_expenditure]
 
     def _total(self, lines: list[ReportLine], attribute: str) -> Decimal:
         return to_money(sum((getattr(line, attribute) for line in lines), ZERO))
@@ -277,44 +291,44 @@ class BudgetReport:
         if self.has_actuals and fee is not None and fee.needs_commentary and not self.fees_invoices:
             messages.append(
                 f"No {self.year} membership fee invoices are recorded in the portal, so {fee.name} show nothing "
-                f"against £{fee.plan:,.0f} planned."
+                f"against {whole_pounds_display(fee.plan)} planned."
             )
         elif self.has_actuals and fee is not None and fee.needs_commentary:
             words = "above" if fee.variance > 0 else "below"
-            message = f"{fee.name} are £{abs(fee.variance):,.0f} {words} plan"
+            message = f"{fee.name} are {whole_pounds_display(abs(fee.variance))} {words} plan"
             if self.planned_fee and self.fees_invoices and fee.plan % self.planned_fee == 0:
                 allowed = int(fee.plan / self.planned_fee)
                 if 0 < allowed != self.fees_invoices:
                     message += (
                         f" because {self.fees_invoices} members were invoiced, not the {allowed} "
-                        f"the plan allowed for at £{self.planned_fee:,.0f}"
+                        f"the plan allowed for at {whole_pounds_display(self.planned_fee)}"
                     )
             messages.append(message + ".")
         if self.has_actuals:
             messages.append(
-                f"Income recorded is £{self.actual_income_total:,.0f} against a plan of £{self.plan.income_total:,.0f}; "
-                f"spending recorded is £{self.actual_expenditure_total:,.0f} against £{self.plan.expenditure_total:,.0f}."
+                f"Income recorded is {whole_pounds_display(self.actual_income_total)} against a plan of {whole_pounds_display(self.plan.income_total)}; "
+                f"spending recorded is {whole_pounds_display(self.actual_expenditure_total)} against {whole_pounds_display(self.plan.expenditure_total)}."
             )
         outturn = self.forecast_funds_remaining
         verb = "ends" if self.closed else "is forecast to end"
         messages.append(
-            f"The year {verb} with {'funds' if outturn >= 0 else 'a deficit'} of £{abs(outturn):,.0f} "
-            f"against £{self.plan.funds_remaining:,.0f} planned; after £{self.plan.allocation_total:,.0f} allocated to "
-            f"the pillars, £{self.forecast_unallocated:,.0f} is unallocated."
+            f"The year {verb} with {'funds' if outturn >= 0 else 'a deficit'} of {whole_pounds_display(abs(outturn))} "
+            f"against {whole_pounds_display(self.plan.funds_remaining)} planned; after {whole_pounds_display(self.plan.allocation_total)} allocated to "
+            f"the pillars, {whole_pounds_display(self.forecast_unallocated)} is unallocated."
             if outturn >= 0
-            else f"The year {verb} with a deficit of £{abs(outturn):,.0f} against £{self.plan.funds_remaining:,.0f} of funds planned."
+            else f"The year {verb} with a deficit of {whole_pounds_display(abs(outturn))} against {whole_pounds_display(self.plan.funds_remaining)} of funds planned."
         )
         over = [pillar for pillar in self.pillars if pillar.remaining < 0]
         if over:
             messages.append(
                 "Approved project funding is over its allocation for "
-                + ", ".join(f"{pillar.pillar} (by £{-pillar.remaining:,.0f})" for pillar in over)
+                + ", ".join(f"{pillar.pillar} (by {whole_pounds_display(-pillar.remaining)})" for pillar in over)
                 + "."
             )
         if self.debt is not None and self.debt.overdue_total > 0:
             messages.append(
-                f"£{self.debt.overdue_total:,.0f} of fee invoices is overdue"
-                + (f", £{self.debt.over_90:,.0f} of it by more than 90 days." if self.debt.over_90 else ".")
+                f"{whole_pounds_display(self.debt.overdue_total)} of fee invoices is overdue"
+                + (f", {whole_pounds_display(self.debt.over_90)} of it by more than 90 days." if self.debt.over_90 else ".")
             )
         unexplained = self.unexplained
         if unexplained:
@@ -335,17 +349,17 @@ class BudgetReport:
                 for instalment in agreement.instalments:
                     if instalment.in_this_year and instalment.status in (InstalmentStatus.EXPECTED, InstalmentStatus.CLAIMED):
                         risks.append(
-                            f"{possessive(agreement.funder)} {self.year} instalment of £{instalment.amount:,.0f} is still "
+                            f"{possessive(agreement.funder)} {self.year} instalment of {whole_pounds_display(instalment.amount)} is still "
                             f"{instalment.status} after the year ended."
                         )
         if self.debt is not None and self.debt.overdue_total > 0:
-            risks.append(f"Aged debt: £{self.debt.overdue_total:,.0f} of fee invoices is overdue (see Aged debt).")
+            risks.append(f"Aged debt: {whole_pounds_display(self.debt.overdue_total)} of fee invoices is overdue (see Aged debt).")
         for line in self.expenditure:
             if line.actual > line.plan:
-                risks.append(f"{line.name} has spent £{line.actual:,.0f}, £{line.variance:,.0f} over its plan of £{line.plan:,.0f}.")
+                risks.append(f"{line.name} has spent {whole_pounds_display(line.actual)}, {whole_pounds_display(line.variance)} over its plan of {whole_pounds_display(line.plan)}.")
         for pillar in self.pillars:
             if pillar.remaining < 0:
-                risks.append(f"{pillar.pillar}: approved projects exceed its allocation by £{-pillar.remaining:,.0f}.")
+                risks.append(f"{pillar.pillar}: approved projects exceed its allocation by {whole_pounds_display(-pillar.remaining)}.")
         return risks
 
     # -- the contract's JSON, and the CSV ---------------------------------------------------------------
@@ -411,8 +425,8 @@ class BudgetReport:
                 line.section, line.name, line.status, "", money_str(line.plan), money_str(line.actual),
                 money_str(line.variance), money_str(line.forecast), line.commentary,
             ])
-        for line in self.plan.allocations:
-            rows.append(["allocation", line.name, "", line.pillar, money_str(line.amount), "", "", "", ""])
+        for allocation in self.plan.allocations:
+            rows.append(["allocation", allocation.name, "", allocation.pillar, money_str(allocation.amount), "", "", "", ""])
         rows += [
             ["total", "income_total", "", "", money_str(self.plan.income_total), money_str(self.actual_income_total),
              money_str(self.income_variance), money_str(self.forecast_income_total), ""],
@@ -442,7 +456,7 @@ def _line(plan_line: PlanLine, section: str, year_actuals: actuals_selectors.Yea
     elif plan_line.source == ActualsFrom.BROUGHT_FORWARD:
         actual = plan_line.amount
     else:
-        actual = year_actuals.ledger_by_line.get(plan_line.pk, ZERO)
+        actual = ZERO if plan_line.pk is None else year_actuals.ledger_by_line.get(plan_line.pk, ZERO)
     if closed:
         forecast = actual
     elif plan_line.source == ActualsFrom.FUNDING_AGREEMENT:
@@ -546,8 +560,8 @@ def budget_trend(*, up_to: FinancialYear, actuals: dict, years: list[FinancialYe
                 income=to_money(sections.get("income", ZERO)),
                 expenditure=to_money(sections.get("expenditure", ZERO)),
                 allocations=to_money(sections.get("allocation", ZERO)),
-                actual_income=year_actuals.income_total if recorded else None,
-                actual_expenditure=year_actuals.expenditure_total if recorded else None,
+                actual_income=year_actuals.income_total if year_actuals is not None and recorded else None,
+                actual_expenditure=year_actuals.expenditure_total if year_actuals is not None and recorded else None,
             )
         )
     return trend

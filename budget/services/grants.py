@@ -1,4 +1,4 @@
-"""Funders' agreements: exercising a funder's right to terminate."""
+"""Funders' agreements: the projects they fund, and exercising a funder's right to terminate."""
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -6,7 +6,17 @@ from django.db import transaction
 
 from budget.models import FundingAgreement, Instalment, InstalmentStatus
 from budget.services.years import financial_year_ensure_open
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
+
+
+def funding_agreement_projects_link(*, agreement: FundingAgreement, project_ids: set[int]) -> int:
+    """Link the named projects to the agreement, keeping any staff linked by hand; returns how many were new."""
+    with transaction.atomic():
+        agreement = FundingAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+        missing = set(project_ids) - set(agreement.projects.values_list("pk", flat=True))
+        if missing:
+            agreement.projects.add(*missing)
+    return len(missing)
 
 
 def agreement_terminate(*, agreement: FundingAgreement, on: datetime.date, by) -> list[Instalment]:
@@ -27,7 +37,7 @@ def agreement_terminate(*, agreement: FundingAgreement, on: datetime.date, by) -
                 f"{agreement}'s right to terminate may be exercised only in {window.label} "
                 f"({window.start_date:%d %B %Y} to {window.end_date:%d %B %Y})."
             )
-        year = FinancialYear.objects.containing(on)
+        year = financial_year_get_or_create(on=on)
         reason = f"Termination option exercised on {on.isoformat()}"
         cancelled = list(
             Instalment.objects.select_for_update(of=("self",))

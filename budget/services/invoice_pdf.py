@@ -38,13 +38,14 @@ def invoice_document(*, invoice: Invoice) -> dict:
     supplier = supplier_details()
     credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
     membership = invoice.membership
-    credited = invoice.credits
+    # A credit note always names the invoice it cancels (the constraint credit_note_names_its_invoice); an invoice never does.
+    credited = invoice.credits if credit_note else None
     reason = ""
-    if credit_note:
+    if credited is not None:
         # The service writes "Credit note for INV-…: <reason>"; the reason alone is printed under its own heading.
         prefix = f"Credit note for {credited.number}: "
         reason = invoice.description[len(prefix):] if invoice.description.startswith(prefix) else invoice.description
-    description = credited.description if credit_note else invoice.description
+    description = credited.description if credited is not None else invoice.description
     terms_days = (invoice.due_on - invoice.issued_on).days
     return {
         "invoice": invoice,
@@ -61,8 +62,8 @@ def invoice_document(*, invoice: Invoice) -> dict:
         "year": invoice.year.label,
         "tier": membership.get_tier_display() if membership else "",
         "description": description,
-        "credited_number": credited.number if credit_note else "",
-        "credited_issued_on": _date(credited.issued_on) if credit_note else "",
+        "credited_number": credited.number if credited is not None else "",
+        "credited_issued_on": _date(credited.issued_on) if credited is not None else "",
         "reason": reason,
         "net": pounds(invoice.net, negative=credit_note),
         "vat_rate": _percent(invoice.vat_rate),

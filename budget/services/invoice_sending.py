@@ -4,7 +4,12 @@ the borough's approved officers are told, with a link to the invoice in the port
 Both are Celery jobs handed over after the issuing transaction commits. Sending is recorded on the invoice
 (sent when, to whom); a failure is recorded too, with the attempt and the error, and retried with back-off.
 Running the job twice sends once: the invoice row is locked and an invoice already sent is skipped.
+
+An invoice waits to be sent from the moment it is handed over (send_pending_since, set in the same transaction
+as the issue): if the hand-over is lost (the queue was down, the process died before the commit hook ran) or
+every attempt failed, the sweep every 15 minutes (invoices_send_pending) hands it over again, one attempt a time.
 """
+import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -22,12 +27,19 @@ from kombu.exceptions import OperationalError as BrokerError
 from budget.models import Invoice, InvoiceKind
 from budget.services.invoice_pdf import invoice_pdf, pounds
 from budget.services.supplier import SupplierNotConfigured, supplier_details
+from loti.services import email_send_once
 
 logger = logging.getLogger(__name__)
 
 # Attempts in all: the first and five retries, after 1, 2, 4, 8 and 16 minutes by default.
 SEND_ATTEMPTS = 6
 TRANSIENT = (smtplib.SMTPException, OSError)
+
+
+def sweep_after() -> datetime.timedelta:
+    """How long an invoice waits before the sweep hands it over again: longer than a whole run of retries."""
+    minutes = int(getattr(settings, "LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES", 60))
+    return datetime.timedelta(minutes=minutes)
 
 
 def retry_delay(retries_so_far: int) -> int:
@@ -60,6 +72,7 @@ def _finance_message(invoice: Invoice, address: str, pdf: bytes) -> EmailMessage
     supplier = supplier_details()
     credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
     if credit_note:
+        assert invoice.credits is not None  # the constraint credit_note_names_its_invoice
         subject = f"Credit note {invoice.number} from {supplier.name} for invoice {invoice.credits.number}"
     else:
         subject = f"Invoice {invoice.number} from {supplier.name}: {pounds(invoice.gross)} due {invoice.due_on:%-d %B %Y}"
@@ -82,11 +95,15 @@ def _record(invoice_id: int, **fields) -> None:
     Invoice.objects.filter(pk=invoice_id).update(**fields)
 
 
-def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, final: bool = True) -> SendResult:
+def invoice_send(
+    *, invoice_id: int, again: bool = False, attempt: int = 1, final: bool = True, swept: bool = False
+) -> SendResult:
     """Email one invoice or credit note as a PDF to its organisation's accounts-payable address.
 
     An invoice already sent is not sent again unless again is True (staff asked). A failure to send is
     recorded on the invoice; it raises InvoiceSendError for the job to retry, unless this was the final attempt.
+    Until it is sent the invoice stays waiting (send_pending_since), so the sweep tries it again later; swept
+    says this attempt is the sweep's single one.
     """
     now = timezone.now()
     failure = ""
@@ -96,7 +113,11 @@ def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, fina
             .select_related("organisation", "credits")
             .get(pk=invoice_id)
         )
-        if invoice.sent_at and not again:
+        if swept and invoice.send_pending_since is None:
+            return SendResult("already_sent", invoice.sent_to)  # sent (or left for staff) since the sweep claimed it
+        if invoice.sent_at and not again and not swept:
+            if invoice.send_pending_since:
+                _record(invoice_id, send_pending_since=None)
             return SendResult("already_sent", invoice.sent_to)
         address = invoice.organisation.invoice_email.strip()
         if not address:
@@ -104,7 +125,8 @@ def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, fina
                 f"Not sent: {invoice.organisation.name} has no accounts-payable email address. "
                 "Add it to the organisation, then choose “Send to finance again”."
             )
-            _record(invoice_id, send_error=problem)
+            # Only staff can help (an address to add): the sweep leaves it alone until they send it again.
+            _record(invoice_id, send_error=problem, send_pending_since=None)
             logger.warning("invoice-not-sent invoice=%s reason=no-address", invoice.number)
             return SendResult("no_address", problem)
         try:
@@ -117,10 +139,17 @@ def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, fina
             message.send(fail_silently=False)
         except TRANSIENT as error:
             reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            if final:
+            if swept:
+                failure = (
+                    f"Not sent to {address}: tried again at {timezone.localtime(now):%-d %B %Y %H:%M} by the sweep of "
+                    f"invoices waiting to be sent ({reason}). It is tried again every {_duration(int(sweep_after().total_seconds()))} "
+                    "until it goes; check the address and the mail server, or choose “Send to finance again”."
+                )
+            elif final:
                 failure = (
                     f"Not sent to {address}: attempt {attempt} of {SEND_ATTEMPTS} failed at {timezone.localtime(now):%-d %B %Y %H:%M} "
-                    f"({reason}). Gave up; check the address and the mail server, then choose “Send to finance again”."
+                    f"({reason}). Gave up for now: it is tried again every {_duration(int(sweep_after().total_seconds()))} "
+                    "until it goes; check the address and the mail server, or choose “Send to finance again”."
                 )
             else:
                 failure = (
@@ -130,7 +159,10 @@ def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, fina
             _record(invoice_id, send_attempts=F("send_attempts") + 1, send_error=failure)
             logger.warning("invoice-send-failed invoice=%s to=%s attempt=%d error=%s", invoice.number, address, attempt, reason)
         else:
-            _record(invoice_id, sent_at=now, sent_to=address, send_attempts=F("send_attempts") + 1, send_error="")
+            _record(
+                invoice_id, sent_at=now, sent_to=address, send_attempts=F("send_attempts") + 1, send_error="",
+                send_pending_since=None,
+            )
             logger.info("invoice-sent invoice=%s to=%s attempt=%d", invoice.number, address, attempt)
             return SendResult("sent", address)
     if final:
@@ -146,7 +178,7 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
     by_organisation: dict[int, list[Invoice]] = {}
     for invoice in invoices:
         by_organisation.setdefault(invoice.organisation_id, []).append(invoice)
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in=by_organisation, organisation_approved_at__isnull=False, is_active=True
     ).only("email", "organisation_id"):
@@ -174,28 +206,35 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
             {"organisation": organisation, "entries": entries, "finance_address": organisation.invoice_email,
              "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing")},
         )
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+        # Safe to run twice: each officer is told once about this set of the organisation's invoices.
+        key = "invoices-issued:invoices=" + ",".join(str(item.pk) for item in items)
+        messages.append((key, subject, body, recipients))
+    sent = 0
     if messages:
-        get_connection(fail_silently=False).send_messages(messages)
-    return len(messages)
+        with get_connection(fail_silently=False) as connection:
+            for key, subject, body, recipients in messages:
+                for recipient in recipients:
+                    sent += email_send_once(key=key, recipient=recipient, subject=subject, body=body, connection=connection)
+    return sent
 
 
-def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bool = True) -> None:
+def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bool = True, swept: bool = False) -> None:
     """Hand the sending to Celery (called after commit). If the queue cannot be reached, say so on the invoice."""
     from budget.tasks.invoices import notify_officers_of_invoices, send_invoice_to_finance  # tasks call services
 
     for invoice_id in invoice_ids:
         try:
-            send_invoice_to_finance.apply_async(args=[invoice_id], kwargs={"again": again}, retry=False)
+            send_invoice_to_finance.apply_async(args=(invoice_id,), kwargs={"again": again, "swept": swept}, retry=False)
         except (BrokerError, ConnectionError, OSError) as error:
             logger.warning("invoice-send-not-queued invoice_id=%s error=%s", invoice_id, error)
-            _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. Choose “Send to finance again”.")
+            _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. It is tried again "
+                    f"within {_duration(int(sweep_after().total_seconds()) + 15 * 60)}, or choose “Send to finance again”.")
         except Exception as error:  # run in-process (no worker): one invoice's surprise must not stop the others
             logger.exception("invoice-send-crashed invoice_id=%s", invoice_id)
             _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
     if notify and invoice_ids:
         try:
-            notify_officers_of_invoices.apply_async(args=[list(invoice_ids)], retry=False)
+            notify_officers_of_invoices.apply_async(args=(list(invoice_ids),), retry=False)
         except Exception:  # the invoices are issued and sent either way; the officers' notice is the lesser loss
             logger.exception("invoice-notice-not-sent invoice_ids=%s", invoice_ids)
 
@@ -204,10 +243,32 @@ def invoices_send_again(*, invoices: list[Invoice], by) -> int:
     """Staff ask for invoices to be sent to finance (again): after a failure, a new address or a corrected PO."""
     ids = [invoice.pk for invoice in invoices]
     with transaction.atomic():
-        Invoice.objects.filter(pk__in=ids).update(send_error="Queued to be sent.")
+        Invoice.objects.filter(pk__in=ids).update(send_error="Queued to be sent.", send_pending_since=timezone.now())
         transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids, again=True, notify=False), robust=True)
     logger.info("invoice-send-again invoices=%s by=%s", ids, by)
     return len(ids)
+
+
+def invoices_send_pending(*, now: datetime.datetime | None = None) -> list[int]:
+    """Hand over again every invoice waiting to be sent for longer than sweep_after(); return their ids.
+
+    Safe to run twice or at once: the invoices are claimed under row locks (skipping any being sent right now)
+    and their waiting time restarted, so a second run finds them not yet due; the job then sends each once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Invoice.objects.select_for_update(skip_locked=True)
+            .filter(send_pending_since__lte=now - sweep_after())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            Invoice.objects.filter(pk__in=ids).update(send_pending_since=now)
+            transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids, notify=False, swept=True), robust=True)
+    if ids:
+        logger.info("invoice-send-swept invoice_ids=%s", ids)
+    return ids
 
 
 def invoice_send_status(invoice: Invoice) -> str:

@@ -26,7 +26,7 @@ from loti.money import to_money
 from members.models import Membership, MembershipTier
 
 logger = logging.getLogger(__name__)
-NUMBER_PREFIX = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CRN"}
+NUMBER_PREFIX: dict[str, str] = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CRN"}
 
 
 def payment_terms_days() -> int:
@@ -119,6 +119,8 @@ def invoices_issue(
     issued_on = issued_on or timezone.localdate()
     _check_issue_date(issued_on)
     supplier_details()
+    # Waiting to be sent from the moment it exists: if the hand-over after commit is lost, the sweep finds it.
+    pending_since = timezone.now() if notify else None
     with transaction.atomic():
         if not dry_run:
             year = _lock_year(year)
@@ -162,6 +164,7 @@ def invoices_issue(
                     issued_by=issued_by,
                     billing_address=membership.organisation.billing_address,
                     purchase_order=membership.purchase_order,
+                    send_pending_since=pending_since,
                 )
             )
             sequence += 1
@@ -224,6 +227,7 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
             issued_by=by,
             billing_address=invoice.billing_address,
             purchase_order=invoice.purchase_order,
+            send_pending_since=timezone.now(),
         )
         credit_note._history_user = by
         credit_note._change_reason = reason[:100]
@@ -242,6 +246,7 @@ def invoice_billing_correct(*, invoice: Invoice, billing_address: str, purchase_
     billing_address = "\n".join(line.strip() for line in (billing_address or "").splitlines() if line.strip())
     purchase_order = (purchase_order or "").strip()
     limit = Invoice._meta.get_field("purchase_order").max_length
+    assert limit is not None  # a CharField's
     if len(purchase_order) > limit:
         raise ValidationError({"purchase_order": f"A purchase order number has at most {limit} characters."})
     with transaction.atomic():

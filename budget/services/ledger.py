@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 def ledger_entry_record(
-    *, line: BudgetLine, date: datetime.date, counterparty: str, amount: Decimal, reference: str, description: str = "",
+    *, line: BudgetLine, date: datetime.date, counterparty: str, amount: Decimal | str, reference: str, description: str = "",
     source: str = "", by=None,
 ) -> LedgerEntry:
     """Record one transaction against a budget line of an open year. Entries are never changed: a mistake is put

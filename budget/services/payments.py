@@ -1,12 +1,16 @@
 """Payments against fee invoices: entered by hand in the admin or imported from the finance system."""
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budget.models import Invoice, InvoiceKind, Payment, PaymentSource
 from loti.money import to_money
+
+if TYPE_CHECKING:
+    from budget.selectors.invoices import InvoiceWithStatus
 
 
 def payment_date_check(*, invoice: Invoice, received_on: datetime.date) -> None:
@@ -18,7 +22,7 @@ def payment_date_check(*, invoice: Invoice, received_on: datetime.date) -> None:
         )
 
 
-def payment_check(*, invoice: Invoice, amount: Decimal, already_pending: Decimal = Decimal(0)) -> None:
+def payment_check(*, invoice: "InvoiceWithStatus", amount: Decimal, already_pending: Decimal = Decimal(0)) -> None:
     """Refuse a payment that a credit note, a credit note's number, or the outstanding balance does not allow.
 
     `invoice` must be annotated by invoices_with_status; `already_pending` is money in the same batch

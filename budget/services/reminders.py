@@ -1,16 +1,18 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.models import Invoice
+from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
+from loti.services import email_send_once
 
 
 def reminder_interval() -> datetime.timedelta:
@@ -40,7 +42,7 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - reminder_interval()))
         .select_related("organisation", "year")
     )
-    officers: dict[int, list[str]] = {}
+    officers: dict[int | None, list[str]] = {}
     for officer in get_user_model().objects.filter(
         organisation_id__in={invoice.organisation_id for invoice in due},
         organisation_approved_at__isnull=False,
@@ -57,8 +59,11 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             if not _claim(invoice, now):
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
-            body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice})
-            message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            transaction.on_commit(lambda message=message: send_mass_mail([message], fail_silently=False))
+            body = render_to_string(
+                "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
+            )
+            key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
+            for recipient in recipients:
+                transaction.on_commit(partial(email_send_once, key=key, recipient=recipient, subject=subject, body=body))
         sent.append(invoice)
     return sent

@@ -12,12 +12,13 @@ import datetime
 import hashlib
 import logging
 import time
+import uuid
 from contextlib import contextmanager
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -28,6 +29,8 @@ from kombu.exceptions import OperationalError as BrokerError
 from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
+from loti.services import email_send_once
+from loti.services import financial_year_get_or_create
 from loti.years import year_label_for
 
 logger = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ def report_enqueue(*, run_id: int) -> bool:
     from budget.tasks.reports import produce_report  # the tasks call the services, not the other way round
 
     try:
-        produce_report.apply_async(args=[run_id], retry=False)
+        produce_report.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s stays queued: the broker is unreachable (%s)", run_id, error)
         ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED).update(message=BROKER_DOWN_MESSAGE)
@@ -143,7 +146,7 @@ def report_requeue_abandoned() -> list[int]:
         )
         for run_id in requeued:
             # After the commit, when our locks are released and a worker can claim the run.
-            transaction.on_commit(lambda run_id=run_id: report_enqueue(run_id=run_id))
+            transaction.on_commit(partial(report_enqueue, run_id=run_id))
     for run_id in requeued:
         logger.warning("Report run %s was abandoned by a worker that stopped: back in the queue", run_id)
     for run_id in given_up:
@@ -221,7 +224,7 @@ def report_request_year_end(*, today: datetime.date | None = None) -> list[Repor
     """Both reports for the financial year that ended most recently (the schedule runs after 31 March)."""
     today = today or timezone.localdate()
     start_year = int(year_label_for(today)[:4]) - 1
-    year = FinancialYear.objects.for_label(f"{start_year}/{(start_year + 1) % 100:02d}")
+    year = financial_year_get_or_create(label=f"{start_year}/{(start_year + 1) % 100:02d}")
     return [report_request(kind=kind, year=year, by=None) for kind in ReportKind.values]
 
 
@@ -251,15 +254,19 @@ def _enqueue_distribution(run_id: int) -> None:
     from budget.tasks.reports import email_report_link
 
     try:
-        email_report_link.apply_async(args=[run_id], retry=False)
+        email_report_link.apply_async(args=(run_id,), retry=False)
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Report run %s is done but the CELC email could not be queued (%s)", run_id, error)
 
 
-def report_distribute(*, run_id: int) -> int:
-    """Email each active CELC recipient their own signed link to the finished report. Returns how many."""
+def report_distribute(*, run_id: int, occurrence: str = "") -> int:
+    """Email each active CELC recipient their own signed link to the finished report. Returns how many were sent now.
+
+    Safe to run twice: each recipient gets one email per run (and per staff request to send it again, its occurrence).
+    """
     run = ReportRun.objects.select_related("year").get(pk=run_id, status=ReportRunStatus.DONE)
     expires = timezone.localdate() + LINK_MAX_AGE
+    key = f"report-ready:run={run.pk}" + (f":again={occurrence}" if occurrence else "")
     sent = 0
     for recipient in ReportRecipient.objects.filter(active=True):
         link = settings.PORTAL_URL.rstrip("/") + reverse(
@@ -268,8 +275,17 @@ def report_distribute(*, run_id: int) -> int:
         body = render_to_string(
             "reports/email/report_ready.txt", {"run": run, "recipient": recipient, "link": link, "expires": expires}
         )
-        EmailMessage(
-            subject=f"LOTI {run.get_kind_display()} {run.year.label}", body=body, to=[recipient.email]
-        ).send()
-        sent += 1
+        sent += email_send_once(
+            key=key, recipient=recipient.email, subject=f"LOTI {run.get_kind_display()} {run.year.label}", body=body
+        )
     return sent
+
+
+def report_distribute_again(*, run_ids: list[int]) -> int:
+    """Staff ask for the link to go out again: queued for after commit, one occurrence per request. Returns how many runs."""
+    from budget.tasks.reports import email_report_link
+    from loti.tasks import start_after_commit
+
+    for run_id in run_ids:
+        start_after_commit(email_report_link, run_id, occurrence=uuid.uuid4().hex)
+    return len(run_ids)

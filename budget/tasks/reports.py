@@ -25,7 +25,7 @@ def produce_report(self, run_id: int) -> str:
         if self.request.retries >= self.max_retries:
             report_fail(run_id=run_id, message=f"Gave up after {self.max_retries} retries: {error}")
             raise
-        raise self.retry(exc=error, countdown=min(60, 5 * 2**self.request.retries))
+        raise self.retry(exc=error, countdown=min(60, 5 * 2**self.request.retries)) from error
     except Exception as error:
         logger.exception("Report run %s failed", run_id)
         report_fail(run_id=run_id, message=f"The report could not be produced: {error}")
@@ -44,5 +44,6 @@ def produce_year_end_reports() -> list[int]:
 
 
 @shared_task(autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
-def email_report_link(run_id: int) -> int:
-    return report_distribute(run_id=run_id)
+def email_report_link(run_id: int, occurrence: str = "") -> int:
+    """Safe to run twice: each recipient is mailed once per run and occurrence."""
+    return report_distribute(run_id=run_id, occurrence=occurrence)

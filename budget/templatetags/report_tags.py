@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 
-from loti.money import to_money
+from loti.money import to_money, whole_pounds_display
 
 register = template.Library()
 
@@ -28,11 +28,8 @@ def signed_pounds(value) -> str:
 
 @register.filter
 def whole_pounds(value) -> str:
-    """Headline figures, to the pound; the tables beside them carry the pence."""
-    if value is None:
-        return "–"
-    amount = to_money(value)
-    return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+    """A board paper's figures, to the pound (pence stay on invoices and in the CSV and JSON)."""
+    return whole_pounds_display(value)
 
 
 @register.filter
@@ -48,3 +45,18 @@ def signed_whole_pounds(value) -> str:
         return "–"
     amount = to_money(value)
     return ("+" if amount > 0 else "") + whole_pounds(amount)
+
+
+@register.filter
+def signed_change(value) -> str:
+    """A change in a score: +0.5, −0.5 (a real minus sign), 0.0; a dash when there is nothing to compare."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value))
+    return f"{'+' if amount > 0 else '−' if amount < 0 else ''}{abs(amount)}"
+
+
+@register.filter
+def any_answered(rows) -> bool:
+    """Whether any row of a table of answers has one: an empty section says so in a line instead of a table of dashes."""
+    return any(getattr(row, "responses", 0) for row in rows)

@@ -13,7 +13,9 @@ from django.views.generic import TemplateView
 
 from budget.models import Invoice, Payment
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
+from budget.services.supplier import supplier_missing
 from loti.models import FinancialYear
+from members.http import SignedInRequest
 from members.models import Membership
 from members.permissions import is_pending_officer, officer_organisation_id, organisation_scope
 from projects.models import Benefit, ParticipantRole, Project, ProjectStatus
@@ -33,6 +35,7 @@ UPDATE_EVERY = datetime.timedelta(days=90)
 
 
 class BoroughHomeView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
@@ -51,7 +54,7 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             .order_by("-year__start_date", "-sequence")
         )
         for invoice in invoices:
-            invoice.status_label = InvoiceStatus.labels.get(invoice.status, invoice.status)
+            invoice.status_label = InvoiceStatus.labels.get(invoice.status, invoice.status)  # type: ignore[attr-defined]  # for the template
         # What the borough owes across all its invoices leads the page: the sum of every positive balance.
         unpaid = [i for i in invoices if i.kind == "invoice" and i.balance > 0]
         overdue = [i for i in unpaid if i.status == InvoiceStatus.OVERDUE]
@@ -69,6 +72,7 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             year=year,
             invoice=this_years,
             invoices=invoices,
+            pdf_ready=not supplier_missing(),
             owed_total=sum((i.balance for i in unpaid), Decimal("0.00")),
             owed_count=len(unpaid),
             overdue_total=sum((i.balance for i in overdue), Decimal("0.00")),
@@ -88,7 +92,7 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
     @staticmethod
     def todo(user, organisation_id, today) -> list[dict]:
         """What needs doing: proposals to decide on, updates due, the survey to answer; a few of each, then how many more."""
-        items = []
+        items: list[dict[str, str | None]] = []
         to_decide = borough_projects_to_decide(organisation_id=organisation_id)
         due = borough_projects_due_update(organisation_id=organisation_id, today=today, every=UPDATE_EVERY)
         for projects, text, url, more in (

@@ -9,7 +9,7 @@ from django.views.generic import DetailView
 from budget.models import Invoice, InvoiceKind
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import address_lines, invoice_pdf, pounds
-from budget.services.supplier import SupplierNotConfigured
+from budget.services.supplier import SupplierNotConfigured, supplier_missing
 from loti.views import PolicyMixin
 from members.permissions import organisation_scope
 
@@ -45,6 +45,7 @@ class InvoiceView(LoginRequiredMixin, PolicyMixin, DetailView):
             },
             vat_percent=f"{(invoice.vat_rate * 100).normalize():f}%",
             credit_notes=list(invoice.credit_notes.all()) if not credit_note else [],
+            pdf_ready=not supplier_missing(),
         )
         return context
 
@@ -59,7 +60,8 @@ class InvoicePdfView(LoginRequiredMixin, PolicyMixin, DetailView):
             data = invoice_pdf(invoice=invoice)
         except SupplierNotConfigured as error:
             logger.error("invoice-pdf-refused invoice=%s reason=%s", invoice.number, " ".join(error.messages))
-            # The portal is not set up to make invoices yet; say so rather than fail.
+            # The deployment lacks the supplier settings: the pages link no PDF then, but a bookmark or an old
+            # email may still ask. 503: the server cannot serve it for now, and the page says why and what to do.
             return TemplateResponse(request, "budget/invoice_unavailable.html", {"invoice": invoice}, status=503)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'

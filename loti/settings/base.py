@@ -1,10 +1,19 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -47,12 +56,18 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "budget",
+    "opendata",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "loti.health.HealthCheckMiddleware",  # first: /healthz needs no session, host check or HTTPS
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware: answers the API's preflight requests
     "loti.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +163,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Links in emails (the CELC report download link) point here.
-PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+PORTAL_URL: str = env("PORTAL_URL", "http://127.0.0.1:8000")
 # LOTI works in the open: the published budget (the plan, not the actuals) on a public page.
 PUBLISH_BUDGET_SUMMARY = env_bool("PUBLISH_BUDGET_SUMMARY", True)
 
@@ -215,16 +230,18 @@ LOTI_REQUIRE_STAFF_MFA = env_bool("LOTI_REQUIRE_STAFF_MFA", True)
 # Invoices (issue 17): who invoices, printed on every invoice and credit note (docs/invoices.md). These defaults
 # are the demo's and obviously fake; production.py reads them from the environment only, and issuing is refused
 # while any is empty, naming it (budget.services.supplier).
-LOTI_INVOICE_FROM = env(
+LOTI_INVOICE_FROM: str = env(
     "LOTI_INVOICE_FROM", "DEMO ONLY – not a real supplier\nLondon Councils (example)\n1 Example Street\nLondon\nAB1 2CD"
 )
-LOTI_VAT_NUMBER = env("LOTI_VAT_NUMBER", "GB 000 0000 00 (demo)")
-LOTI_BANK_ACCOUNT_NAME = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY")
-LOTI_BANK_SORT_CODE = env("LOTI_BANK_SORT_CODE", "00-00-00")
-LOTI_BANK_ACCOUNT_NUMBER = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
-LOTI_INVOICE_CONTACT = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
+LOTI_VAT_NUMBER: str = env("LOTI_VAT_NUMBER", "GB 000 0000 00 (demo)")
+LOTI_BANK_ACCOUNT_NAME: str = env("LOTI_BANK_ACCOUNT_NAME", "DEMO ONLY – DO NOT PAY")
+LOTI_BANK_SORT_CODE: str = env("LOTI_BANK_SORT_CODE", "00-00-00")
+LOTI_BANK_ACCOUNT_NUMBER: str = env("LOTI_BANK_ACCOUNT_NUMBER", "00000000")
+LOTI_INVOICE_CONTACT: str = env("LOTI_INVOICE_CONTACT", "invoices@example.com")
 # Sending an issued invoice to the borough's accounts payable: the wait before the first retry (then doubling).
 LOTI_INVOICE_SEND_RETRY_SECONDS = int(env("LOTI_INVOICE_SEND_RETRY_SECONDS", "60"))
+# An invoice still waiting to be sent this long after its hand-over is handed over again by the 15-minute sweep.
+LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES = int(env("LOTI_INVOICE_SEND_SWEEP_AFTER_MINUTES", "60"))
 # --- Running it for real (operations: docs/operations.md) ---------------------------------------------------------
 # Behind the TLS proxy the client's address comes from the proxy's header, for sign-in limits and the security log.
 # Caddy (docker-compose.yml) sets X-Forwarded-For to the client's address: one trusted proxy.
@@ -274,3 +291,36 @@ LOTI_LAST_YEAR = int(env("LOTI_LAST_YEAR", "2060"))
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # People are shown by name, else email, never by the username generated for them.
 ACCOUNT_USER_DISPLAY = str
+# Open data (issue 12, docs/open-data.md): the 360Giving publisher prefix (register LOTI's own with 360Giving; the
+# default marks the demo's), the public read API and its limits, and who may call it from a browser (anyone, GET only).
+LOTI_360G_PREFIX = env("LOTI_360G_PREFIX", "360G-LOTI")
+LOTI_API_RATE = env("LOTI_API_RATE", "120/min")  # per client address
+LOTI_API_PAGE_SIZE = 20
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # anonymous: the API shows only what the public pages show
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.api.throttles.PublicApiThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT or None,  # the client's address behind the TLS proxy, as for sign-in
+    "COERCE_DECIMAL_TO_STRING": True,  # amounts as "1234.50", as in every report
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LOTI Portal open data API",
+    "DESCRIPTION": "Read-only public data of the London Office of Technology and Innovation: projects, the grants LOTI "
+    "makes (360Giving), the published budget and the strategy. Open Government Licence v3.0.",
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "Open Government Licence v3.0", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from /static/: no CDN, and the CSP stays 'self'
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+CORS_URLS_REGEX = r"^/(api|open-data)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]

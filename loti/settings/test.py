@@ -17,11 +17,11 @@ CELERY_BROKER_URL = "memory://"
 LOTI_REQUIRE_STAFF_MFA = False
 # The real-worker tests (tests/reports) point the worker and the test process at the test Redis by environment.
 if env("CELERY_BROKER_URL"):
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", CELERY_BROKER_URL)  # set: the default is never used
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "7200"))}
 # Seconds to pause at each step of a report's render, so a test can kill a worker mid-report.
 REPORT_RENDER_DELAY = float(env("REPORT_RENDER_DELAY", "0"))
 # A worker a test starts may be given a mail server that fails on purpose (tests/invoices/test_worker.py).
 if env("TEST_EMAIL_BACKEND"):
-    EMAIL_BACKEND = env("TEST_EMAIL_BACKEND")
+    EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", EMAIL_BACKEND)  # set: the default is never used

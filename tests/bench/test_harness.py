@@ -88,7 +88,7 @@ def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server
     # request reads no session.
     assert available["admin: invoices"]["queries"] > available[BARE]["queries"] > available[BARE_ANONYMOUS]["queries"]
     assert all(page["queries"] >= available[BARE]["queries"] for page in available.values() if page["user"] != "anonymous")
-    for name, page in pages.items():
+    for page in pages.values():
         if not page["available"]:
             assert page["path"] is None
 

@@ -7,6 +7,7 @@ import pytest
 
 from budget.models import AgreementKind, FeeSchedule, FundingAgreement, Instalment
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier, Organisation, OrganisationKind
 
 
@@ -27,7 +28,7 @@ def fee_schedules(year: FinancialYear, *, pro_rata: bool = False) -> None:
 
 @pytest.fixture
 def members(db):
-    year = FinancialYear.objects.for_label("2020/21")
+    year = financial_year_get_or_create(label="2020/21")
     fee_schedules(year)
     camden = make_borough("Camden", "E09000007")
     richmond = make_borough("Richmond upon Thames", "E09000027")
@@ -55,8 +56,8 @@ def gla_grant(members):
         kind=AgreementKind.GRANT,
         total_amount=Decimal("330000.00"),
         termination_right="The right to terminate during 2020/21",
-        termination_year=FinancialYear.objects.for_label("2020/21"),
+        termination_year=financial_year_get_or_create(label="2020/21"),
     )
     for label, amount in [("2018/19", "30000.00"), ("2019/20", "100000.00"), ("2020/21", "100000.00"), ("2021/22", "100000.00")]:
-        Instalment.objects.create(agreement=agreement, year=FinancialYear.objects.for_label(label), amount=Decimal(amount))
+        Instalment.objects.create(agreement=agreement, year=financial_year_get_or_create(label=label), amount=Decimal(amount))
     return agreement

@@ -7,9 +7,10 @@ from django.db import connection
 from budget.models import Invoice
 from budget.services.invoicing import invoices_issue
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
+from members.models import Membership, MembershipTier
 
 from .conftest import fee_schedules, make_borough
-from members.models import Membership, MembershipTier
 
 BOROUGHS = [("Barking and Dagenham", "E09000002"), ("Barnet", "E09000003"), ("Bexley", "E09000004"),
             ("Brent", "E09000005"), ("Bromley", "E09000006"), ("Camden", "E09000007"),
@@ -18,7 +19,7 @@ BOROUGHS = [("Barking and Dagenham", "E09000002"), ("Barnet", "E09000003"), ("Be
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_leave_gapless_unique_numbers_and_no_duplicates():
-    year = FinancialYear.objects.for_label("2020/21")
+    year = financial_year_get_or_create(label="2020/21")
     fee_schedules(year)
     for name, code in BOROUGHS:
         Membership.objects.create(organisation=make_borough(name, code), tier=MembershipTier.CORE, start_date=year.start_date)

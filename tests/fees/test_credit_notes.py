@@ -1,5 +1,6 @@
 """Money is never deleted: an invoice is cancelled by a credit note."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_credit_note_restores_the_balance_and_nothing_is_deleted(members, staff_user):
     invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
     invoice = invoice_for(organisation=members.camden, year=members.year)
+    assert invoice is not None
     assert invoice.balance == Decimal("36000.00")
 
     credit_note = invoice_credit(invoice=invoice, reason="Camden's membership began in 2021/22", by=staff_user)
@@ -33,6 +35,7 @@ def test_a_credit_note_restores_the_balance_and_nothing_is_deleted(members, staf
 def test_an_invoice_is_credited_once_and_takes_no_payment_afterwards(members, staff_user):
     invoices_issue(year=members.year)
     invoice = invoice_for(organisation=members.camden, year=members.year)
+    assert invoice is not None
     invoice_credit(invoice=invoice, reason="Issued in error", by=staff_user)
     with pytest.raises(ValidationError, match="already been credited"):
         invoice_credit(invoice=invoice, reason="Again", by=staff_user)
@@ -43,6 +46,7 @@ def test_an_invoice_is_credited_once_and_takes_no_payment_afterwards(members, st
 def test_a_paid_invoice_is_not_credited_and_a_reason_is_required(members, staff_user):
     invoices_issue(year=members.year)
     invoice = invoice_for(organisation=members.camden, year=members.year)
+    assert invoice is not None
     with pytest.raises(ValidationError, match="Say why"):
         invoice_credit(invoice=invoice, reason=" ", by=staff_user)
     payment_record(invoice=invoice, amount="1000.00", received_on=datetime.date(2020, 5, 1), by=staff_user)
@@ -53,8 +57,11 @@ def test_a_paid_invoice_is_not_credited_and_a_reason_is_required(members, staff_
 def test_statuses_follow_payments_and_the_due_date(members, staff_user):
     invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))  # due 1 May 2020
     camden = invoice_for(organisation=members.camden, year=members.year)
+    assert camden is not None
     richmond = invoice_for(organisation=members.richmond, year=members.year)
+    assert richmond is not None
     wandsworth = invoice_for(organisation=members.wandsworth, year=members.year)
+    assert wandsworth is not None
     payment_record(invoice=camden, amount="36000.00", received_on=datetime.date(2020, 4, 20), by=staff_user)
     payment_record(invoice=richmond, amount="7000.00", received_on=datetime.date(2020, 4, 20), by=staff_user)
 
@@ -71,8 +78,9 @@ def test_statuses_follow_payments_and_the_due_date(members, staff_user):
 def test_a_payment_may_not_overpay(members, staff_user):
     invoices_issue(year=members.year)
     invoice = invoice_for(organisation=members.camden, year=members.year)
+    assert invoice is not None
     payment_record(invoice=invoice, amount="30000.00", received_on=datetime.date(2020, 5, 1), by=staff_user)
-    with pytest.raises(ValidationError, match="only £6,000.00 is outstanding"):
+    with pytest.raises(ValidationError, match=re.escape("only £6,000.00 is outstanding")):
         payment_record(invoice=invoice, amount="6000.01", received_on=datetime.date(2020, 5, 2), by=staff_user)
     payment = payment_record(invoice=invoice, amount="6000.00", received_on=datetime.date(2020, 5, 2), reference="BACS 1", by=staff_user)
     assert payment.history.get().history_user == staff_user

@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def test_invoices_export_has_the_contract_columns_with_status_and_balance(members, staff_user):
     invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
-    payment_record(invoice=invoice_for(organisation=members.richmond, year=members.year), amount="7000.00",
-                   received_on=datetime.date(2020, 4, 20), by=staff_user)
-    invoice_credit(invoice=invoice_for(organisation=members.wandsworth, year=members.year), reason="Left", by=staff_user)
+    richmond = invoice_for(organisation=members.richmond, year=members.year)
+    wandsworth = invoice_for(organisation=members.wandsworth, year=members.year)
+    assert richmond is not None and wandsworth is not None
+    payment_record(invoice=richmond, amount="7000.00", received_on=datetime.date(2020, 4, 20), by=staff_user)
+    invoice_credit(invoice=wandsworth, reason="Left", by=staff_user)
 
     exported = resource_for("invoices")().export(year="2020/21")
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from budget.models import FeeSchedule, Invoice, InvoiceKind
 from budget.services.invoicing import invoices_issue
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier
 
 from .conftest import fee_schedules, make_borough
@@ -75,7 +75,7 @@ def test_the_database_refuses_a_second_fee_invoice_for_the_same_year(members):
 
 
 def test_pro_rata_by_whole_months_when_the_schedule_says_so(db):
-    year = FinancialYear.objects.for_label("2021/22")
+    year = financial_year_get_or_create(label="2021/22")
     fee_schedules(year, pro_rata=True)
     hackney = make_borough("Hackney", "E09000012")
     # Joins 15 October: October to March, six whole months, the month of joining counted.
@@ -86,7 +86,7 @@ def test_pro_rata_by_whole_months_when_the_schedule_says_so(db):
 
 
 def test_vat_is_rounded_half_up_per_invoice(db):
-    year = FinancialYear.objects.for_label("2022/23")
+    year = financial_year_get_or_create(label="2022/23")
     FeeSchedule.objects.create(year=year, tier=MembershipTier.CORE, annual_fee=Decimal("1000.00"), vat_rate=Decimal("0.20"), pro_rata=True)
     lambeth = make_borough("Lambeth", "E09000022")
     # Eleven months of £1,000: 916.666… → £916.67 net; VAT 183.334 → £183.33.
@@ -96,7 +96,7 @@ def test_vat_is_rounded_half_up_per_invoice(db):
 
 
 def test_a_fee_paying_tier_without_a_schedule_is_an_error_and_issues_nothing(db):
-    year = FinancialYear.objects.for_label("2023/24")
+    year = financial_year_get_or_create(label="2023/24")
     FeeSchedule.objects.create(year=year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
     make = [make_borough("Brent", "E09000005"), make_borough("Harrow", "E09000015")]
     Membership.objects.create(organisation=make[0], tier=MembershipTier.CORE, start_date=datetime.date(2023, 4, 1))

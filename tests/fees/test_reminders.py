@@ -48,6 +48,21 @@ def test_the_reminder_job_run_twice_sends_one_email_per_overdue_invoice(overdue,
 
 
 @pytest.mark.django_db
+def test_the_reminder_links_to_the_invoice_page_the_officer_can_open(overdue, settings, client, django_user_model,
+                                                                      django_capture_on_commit_callbacks):
+    settings.PORTAL_URL = "https://portal.loti.example/"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_reminders()
+    camden = next(message for message in mail.outbox if message.to == ["cio@camden.gov.uk"])
+    invoice = Invoice.objects.get(organisation=overdue.camden)
+    link = f"https://portal.loti.example/invoices/{invoice.pk}/"
+    assert f"See the invoice and download the PDF: {link}\n" in camden.body
+    client.force_login(django_user_model.objects.get(email="cio@camden.gov.uk"))
+    page = client.get(link.removeprefix("https://portal.loti.example"))
+    assert page.status_code == 200 and invoice.number in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_reminder_goes_again_after_the_interval(overdue, settings, django_capture_on_commit_callbacks):
     settings.LOTI_REMINDER_INTERVAL_DAYS = 14
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,9 +19,18 @@ from budget.models import (
     ReportRecipient,
     ReportRun,
 )
-from loti.models import FinancialYear, ImportRecord
+from loti.models import FinancialYear, ImportRecord, SentEmail
+from loti.services import financial_year_get_or_create
 from members.models import (
-    Invitation, MaturityScore, MaturitySharing, Membership, Organisation, ProcurementInterest, ServiceArea, System, User,
+    Invitation,
+    MaturityScore,
+    MaturitySharing,
+    Membership,
+    Organisation,
+    ProcurementInterest,
+    ServiceArea,
+    System,
+    User,
 )
 from projects.models import (
     Benefit,
@@ -37,7 +46,7 @@ from projects.models import (
 
 
 def year(label="2020/21"):
-    return FinancialYear.objects.for_label(label)
+    return financial_year_get_or_create(label=label)
 
 
 def organisation(name="Camden", gss_code="E09000007", kind="london_borough"):
@@ -183,6 +192,10 @@ def import_record():
     return ImportRecord.objects.get_or_create(filename="orgs.csv", defaults={"kind": "organisations", "sha256": "0" * 64, "via": "command"})[0]
 
 
+def sent_email():
+    return SentEmail.objects.get_or_create(key="invitation:1", recipient="new.lead@camden.gov.uk", defaults={"subject": "Join Camden"})[0]
+
+
 def group():
     from django.contrib.auth.models import Group
 
@@ -223,7 +236,7 @@ def solar_schedule():
 def clocked_schedule():
     from django_celery_beat.models import ClockedSchedule
 
-    return ClockedSchedule.objects.get_or_create(clocked_time=timezone.make_aware(datetime.datetime(2030, 1, 1, 9)))[0]
+    return ClockedSchedule.objects.get_or_create(clocked_time=timezone.make_aware(datetime.datetime(2030, 1, 1, 9)))[0]  # noqa: DTZ001 - made aware in the portal's zone
 
 
 def periodic_task():
@@ -269,6 +282,7 @@ FACTORIES = {
     "django_celery_beat.IntervalSchedule": interval_schedule,
     "loti.FinancialYear": year,
     "loti.ImportRecord": import_record,
+    "loti.SentEmail": sent_email,
     "members.Organisation": organisation,
     "members.Membership": membership,
     "members.User": officer,

@@ -1,8 +1,9 @@
 """Exports cannot run formulae in a spreadsheet: a text cell starting with =, +, - or @ is written as plain text.
 
 django-import-export 4's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (on in settings) only strips a leading '='
-(and loses it); it does nothing for +, - or @. LOTI's resources prefix such cells with an apostrophe instead,
-in CSV and XLSX, from the command and from the admin, and the apostrophe comes off again on import.
+(and loses it); it does nothing for +, - or @. LOTI's formats (loti.imports.formats) keep the library's switch and
+prefix such cells with an apostrophe instead — one escaping, in CSV and XLSX, from the command, the admin's export
+and its templates — and the apostrophe comes off again on import.
 """
 import csv
 import io
@@ -38,7 +39,20 @@ def test_the_setting_is_on_but_does_not_cover_plus_minus_or_at():
 
     assert settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is True
     raw = CSV().export_data(Dataset(*[[name] for name in DANGEROUS], headers=["name"]))
-    assert "+44 20 7934 9999" in raw and "@SUM(A1:A9)" in raw  # why LOTI escapes in its resources
+    assert "+44 20 7934 9999" in raw and "@SUM(A1:A9)" in raw  # why LOTI's formats escape their own way
+
+
+def test_lotis_formats_escape_under_the_librarys_switch_once(settings):
+    from tablib import Dataset
+
+    from loti.imports import CSVFormat
+
+    rows = lambda: Dataset(*[[name] for name in DANGEROUS], headers=["name"])  # noqa: E731
+    escaped = list(csv.reader(io.StringIO(CSVFormat().export_data(rows()))))[1:]
+    assert [row[0] for row in escaped] == ["'" + name for name in DANGEROUS]
+    settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # the one switch: off, nothing else escapes them
+    plain = list(csv.reader(io.StringIO(CSVFormat().export_data(rows()))))[1:]
+    assert [row[0] for row in plain] == DANGEROUS
 
 
 def test_export_data_csv_escapes_every_dangerous_text_cell(dangerous_organisations):

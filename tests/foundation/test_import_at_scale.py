@@ -9,7 +9,8 @@ from django.db import connection
 
 from budget.models import BudgetLine
 from loti.imports import run_import
-from loti.models import FinancialYear, ImportRecord
+from loti.models import ImportRecord
+from loti.services import financial_year_get_or_create
 from members.models import Membership, Organisation
 
 from . import conftest as make
@@ -79,7 +80,7 @@ def plan_reference(db):
     make.pillar("Covid Recovery")
     make.pillar("Smarter London")
     for label in YEARS:
-        FinancialYear.objects.for_label(label)
+        financial_year_get_or_create(label=label)
 
 
 def test_budget_lines_take_the_same_queries_for_2000_rows_as_for_200(plan_reference):
@@ -155,8 +156,10 @@ def test_memberships_overlapping_each_other_in_one_file_are_named_by_line(db):
     outcome, _ = imported("memberships", rows.encode())
 
     assert [str(problem) for problem in outcome.problems] == [
-        "line 302: it overlaps another membership of this organisation; "
-        "end the earlier membership first (one membership per organisation at a time)"
+        (
+            "line 302: it overlaps another membership of this organisation; "
+            "end the earlier membership first (one membership per organisation at a time)"
+        )
     ]
     assert Membership.objects.count() == 0
 

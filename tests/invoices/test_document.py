@@ -3,6 +3,7 @@ import datetime
 import re
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -179,14 +180,15 @@ def _cells(reader: PdfReader) -> tuple[set[str], list[list[str]]]:
         if kids is not None and not isinstance(kids, int):
             walk(kids)
 
-    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    root: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
+    walk(root["/StructTreeRoot"]["/K"])
     return header_ids, cell_headers
 
 
 def test_tagged_pdf_ua_with_title_language_headings_and_table_headers(invoice):
     data = invoice_pdf(invoice=invoice)
     reader, elements = structure(data)
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
     assert str(catalog["/MarkInfo"]["/Marked"]).lower() == "true"
     assert str(catalog["/Lang"]).lower() == "en-gb"
     assert reader.metadata.title == "Invoice INV-2020-21-0001"

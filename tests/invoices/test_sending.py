@@ -144,7 +144,8 @@ def test_a_send_that_keeps_failing_gives_up_and_says_so_to_staff(issue, settings
     invoice = issue()
     invoice.refresh_from_db()
     assert invoice.sent_at is None and invoice.send_attempts == SEND_ATTEMPTS
-    assert f"attempt {SEND_ATTEMPTS} of {SEND_ATTEMPTS} failed" in invoice.send_error and "Gave up" in invoice.send_error
+    assert f"attempt {SEND_ATTEMPTS} of {SEND_ATTEMPTS} failed" in invoice.send_error and "Gave up for now" in invoice.send_error
+    assert "tried again every 60 minutes" in invoice.send_error and invoice.send_pending_since is not None
     listing = staff_client.get("/admin/budget/invoice/?sent=problem").content.decode()
     assert "INV-2020-21-0001" in listing and "Gave up" in listing
 
@@ -172,4 +173,100 @@ def test_when_the_task_queue_is_down_the_invoice_says_it_is_not_sent_yet(billed,
     assert len(issued) == 3  # issuing is not undone by the queue being down
     invoice = Invoice.objects.get(organisation=billed.camden)
     assert invoice.sent_at is None
-    assert invoice.send_error == "Not sent yet: the task queue could not be reached. Choose “Send to finance again”."
+    assert invoice.send_error == (
+        "Not sent yet: the task queue could not be reached. It is tried again within 75 minutes, "
+        "or choose “Send to finance again”."
+    )
+    assert invoice.send_pending_since is not None  # the sweep will find it
+
+
+# The sweep: an invoice whose hand-over was lost, or whose every attempt failed, is sent later all the same.
+
+def sweep(at: datetime.datetime, capture) -> list[int]:
+    from budget.services.invoice_sending import invoices_send_pending
+
+    with capture(execute=True):
+        return invoices_send_pending(now=at)
+
+
+def test_an_invoice_whose_hand_over_was_lost_is_sent_by_the_sweep_once(billed, django_capture_on_commit_callbacks):
+    invoices_issue(year=billed.year, issued_on=ISSUED_ON)  # the commit hook never runs: as if the process died
+    invoice = Invoice.objects.get(organisation=billed.camden)
+    waiting_since = invoice.send_pending_since
+    assert waiting_since is not None and finance_mail() == []
+
+    assert sweep(waiting_since + datetime.timedelta(minutes=59), django_capture_on_commit_callbacks) == []
+    assert finance_mail() == []  # not yet: its own retries may still be under way
+
+    later = waiting_since + datetime.timedelta(minutes=61)
+    swept = sweep(later, django_capture_on_commit_callbacks)
+    assert invoice.pk in swept
+    assert sweep(later, django_capture_on_commit_callbacks) == []  # run twice: nothing more
+    [message] = finance_mail()
+    assert message.attachments[0][1] == invoice_pdf(invoice=invoice)
+    invoice.refresh_from_db()
+    assert invoice.sent_to == "ap.invoices@camden.example" and invoice.send_pending_since is None
+    assert sweep(later + datetime.timedelta(days=1), django_capture_on_commit_callbacks) == []
+    assert len(finance_mail()) == 1
+
+
+def test_the_sweep_tries_a_failed_invoice_once_a_round_and_says_so(issue, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.invoices.backends.DownBackend"
+    invoice = issue()  # six attempts, all failed
+    invoice.refresh_from_db()
+    assert invoice.send_attempts == SEND_ATTEMPTS and invoice.send_pending_since is not None
+
+    later = invoice.send_pending_since + datetime.timedelta(minutes=61)
+    assert invoice.pk in sweep(later, django_capture_on_commit_callbacks)
+    invoice.refresh_from_db()
+    assert invoice.send_attempts == SEND_ATTEMPTS + 1  # one attempt, not another six
+    assert "tried again at" in invoice.send_error and "by the sweep" in invoice.send_error
+    assert invoice.send_pending_since == later
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the mail server is back
+    assert invoice.pk in sweep(later + datetime.timedelta(minutes=61), django_capture_on_commit_callbacks)
+    invoice.refresh_from_db()
+    assert invoice.sent_at is not None and invoice.send_error == "" and invoice.send_pending_since is None
+    assert len(finance_mail()) == 1
+
+
+def test_the_sweep_leaves_alone_what_only_staff_can_fix(issue, billed, django_capture_on_commit_callbacks):
+    issue()
+    richmond = Invoice.objects.get(organisation=billed.richmond)  # no accounts-payable address
+    assert richmond.send_pending_since is None and "no accounts-payable email" in richmond.send_error
+    assert sweep(timezone.now() + datetime.timedelta(days=2), django_capture_on_commit_callbacks) == []
+
+
+def test_invoices_issued_without_sending_are_not_swept(billed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invoices_issue(year=billed.year, issued_on=ISSUED_ON, notify=False)  # as setup_demo issues the demo's
+    assert not Invoice.objects.filter(send_pending_since__isnull=False).exists()
+    assert sweep(timezone.now() + datetime.timedelta(days=2), django_capture_on_commit_callbacks) == []
+    assert mail.outbox == []
+
+
+def test_the_sweep_is_scheduled_every_15_minutes():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="budget.tasks.invoices.send_pending_invoices")
+    assert task.enabled and task.interval.every == 15 and task.interval.period == "minutes"
+
+
+def test_the_sweep_task_sends_what_is_waiting(billed, django_capture_on_commit_callbacks):
+    from budget.tasks.invoices import send_pending_invoices
+
+    invoices_issue(year=billed.year, issued_on=ISSUED_ON)
+    Invoice.objects.update(send_pending_since=timezone.now() - datetime.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_pending_invoices.delay().get() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_pending_invoices.delay().get() == 0
+    assert len(finance_mail()) == 1
+
+
+def test_the_officers_notice_run_twice_tells_each_officer_once(issue, officer):
+    from budget.tasks.invoices import notify_officers_of_invoices
+
+    invoice = issue()
+    notify_officers_of_invoices.apply(args=([invoice.pk],))  # the same message delivered again
+    assert len([message for message in mail.outbox if message.to == [officer.email]]) == 1

@@ -92,6 +92,47 @@ def test_the_demo_values_are_plainly_fake():
     assert base.LOTI_BANK_SORT_CODE == "00-00-00" and base.LOTI_INVOICE_CONTACT.endswith("@example.com")
 
 
+def test_without_the_settings_a_borough_sees_its_invoice_and_why_there_is_no_pdf(settings, members, client, django_user_model):
+    """What a production deployment without the supplier settings shows: the figures, a reason, never a dead link."""
+    from django.utils import timezone
+
+    invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
+    invoice = Invoice.objects.get(organisation=members.camden)
+    officer = django_user_model.objects.create_user(
+        username="o", email="o@camden.example", password="x", organisation=members.camden, organisation_approved_at=timezone.now()
+    )
+    client.force_login(officer)
+    pdf_url = f"/invoices/{invoice.pk}/pdf/"
+    assert pdf_url in client.get(f"/invoices/{invoice.pk}/").content.decode()  # configured: the link is there
+    settings.LOTI_BANK_ACCOUNT_NUMBER = ""
+
+    page = client.get(f"/invoices/{invoice.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and invoice.number in text and "£36,000.00" in text
+    assert "The PDF of this invoice is not ready to download yet" in text and settings.LOTI_CONTACT_EMAIL in text
+    assert pdf_url not in text
+    home = client.get("/").content.decode()
+    assert pdf_url not in home and "Not ready yet" in home
+
+    response = client.get(pdf_url)  # a bookmark: the portal's page saying why, not an error
+    assert response.status_code == 503 and "cannot be downloaded yet" in response.content.decode()
+    assert settings.LOTI_CONTACT_EMAIL in response.content.decode()
+
+
+def test_without_the_settings_staff_are_told_which_are_missing(settings, members, staff_client):
+    invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
+    invoice = Invoice.objects.get(organisation=members.camden)
+    assert "cannot be issued, credited" not in staff_client.get("/admin/budget/invoice/").content.decode()
+    settings.LOTI_VAT_NUMBER = ""
+    settings.LOTI_BANK_SORT_CODE = ""
+    for url in ("/admin/budget/invoice/", f"/admin/budget/invoice/{invoice.pk}/change/", "/admin/budget/invoice/issue/"):
+        text = staff_client.get(url).content.decode()
+        assert (
+            "Invoices cannot be issued, credited, made into PDFs or sent to finance: LOTI_VAT_NUMBER, "
+            "LOTI_BANK_SORT_CODE are not set"
+        ) in text, url
+
+
 def test_the_portal_says_the_invoice_cannot_be_downloaded_yet(settings, members, client, django_user_model):
     from django.utils import timezone
 

@@ -32,7 +32,7 @@ from budget.models import (
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.ledger import ledger_entry_record
 from budget.services.payments import payment_record
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier, Organisation, OrganisationKind
 from projects.models import Pillar, Project
 
@@ -49,7 +49,7 @@ def line(year, section, name, amount, position, **extra) -> BudgetLine:
 
 @pytest.fixture
 def books(db, staff_user):
-    year = FinancialYear.objects.for_label(LABEL)
+    year = financial_year_get_or_create(label=LABEL)
     for tier, fee in [(MembershipTier.CORE, "30000.00"), (MembershipTier.SHARED_SERVICE, "22500.00"), (MembershipTier.FUNDING_PARTNER, "0.00")]:
         FeeSchedule.objects.create(year=year, tier=tier, annual_fee=Decimal(fee), vat_rate=Decimal("0.20"))
     camden, richmond, wandsworth = borough("Camden", "E09000007"), borough("Richmond upon Thames", "E09000027"), borough("Wandsworth", "E09000032")

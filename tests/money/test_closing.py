@@ -17,6 +17,7 @@ from budget.services.payments import payment_record
 from budget.services.years import year_close
 from loti.imports import run_import
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 
 CLOSED = "2020/21 is closed"
 
@@ -72,7 +73,7 @@ def test_writes_to_a_closed_year_are_refused_by_every_service(books):
 
 
 def test_terminating_an_agreement_cannot_cancel_a_closed_years_instalment(books):
-    later = FinancialYear.objects.for_label("2021/22")
+    later = financial_year_get_or_create(label="2021/22")
     Instalment.objects.create(agreement=books.gla_grant, year=later, amount=100000)
     year_close(year=books.year)
     call_command("close_year", "--year", "2021/22", stdout=io.StringIO())

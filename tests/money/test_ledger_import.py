@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from budget.models import BudgetLine, LedgerEntry
 from loti.imports import run_import
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 
 HEADER = "year,budget_line,date,counterparty,description,amount,reference\n"
 GOOD = HEADER + (
@@ -33,7 +34,7 @@ def test_the_same_file_twice_changes_nothing(books):
 
 
 def test_every_bad_row_is_named_and_nothing_is_written(books):
-    FinancialYear.objects.for_label("2021/22")
+    financial_year_get_or_create(label="2021/22")
     bad = HEADER + (
         "2020/21,Personnel,2020-08-31,Payroll,,12500.00,P-10\n"  # good, but the file has bad rows: not written
         "2020/21,Catering,2020-08-31,Caterer,,10.00,X-1\n"  # no such line
@@ -65,7 +66,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(books):
 
 
 def test_a_reference_is_unique_within_a_year_not_across_years(books):
-    other = FinancialYear.objects.for_label("2021/22")
+    other = financial_year_get_or_create(label="2021/22")
     BudgetLine.objects.create(year=other, section="expenditure", name="Personnel", amount=1000, status="estimated")
     outcome = run(HEADER + "2021/22,Personnel,2021-05-01,Payroll,,100.00,P-1\n")  # P-1 is also a 2020/21 reference
     assert outcome.ok and LedgerEntry.objects.filter(reference="P-1").count() == 2

@@ -1,6 +1,7 @@
 """The budget report's PDF as PDF/UA asks: header cells with Scope (and an IDTree for Headers), each chart a Figure
 with its caption inside, links described by their text; page 1 the summary, not a cover."""
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -30,7 +31,8 @@ def elements(reader: PdfReader) -> list:
         if kids is not None and not isinstance(kids, int):
             walk(kids)
 
-    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    root: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
+    walk(root["/StructTreeRoot"]["/K"])
     return found
 
 
@@ -40,7 +42,8 @@ def test_header_cells_say_their_scope_and_data_cells_find_them(pdf):
     headers = [e for e in tagged if e["/S"] == "/TH"]
     assert headers and all(e["/A"]["/Scope"] in ("/Column", "/Row") for e in headers)
     assert {e["/A"]["/Scope"] for e in headers} == {"/Column", "/Row"}
-    id_tree = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
+    root: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
+    id_tree = root["/StructTreeRoot"]["/IDTree"]["/Names"]
     known = {str(id_tree[i]) for i in range(0, len(id_tree), 2)}
     cells = [e for e in tagged if e["/S"] == "/TD" and e["/A"].get("/Headers")]
     assert cells and all(str(header) in known for cell in cells for header in cell["/A"]["/Headers"])

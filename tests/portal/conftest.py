@@ -4,12 +4,11 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import cache
 from django.utils import timezone
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier, Organisation, OrganisationKind, User
 from projects.models import Participant, ParticipantRole, Pillar, PrioritisationCriterion, PrioritisationScore, Project, ProjectStatus, Workstream
 
@@ -61,7 +60,7 @@ def totp_code(secret: str) -> str:
 
 @pytest.fixture
 def loti(db):
-    year = FinancialYear.objects.containing(timezone.localdate())
+    year = financial_year_get_or_create(on=timezone.localdate())
     camden = borough("Camden", "E09000007", "camden.gov.uk")
     hackney = borough("Hackney", "E09000012", "hackney.gov.uk")
     islington = borough("Islington", "E09000019", "islington.gov.uk")

@@ -6,6 +6,7 @@ right: an officer of the borough the object belongs to; other: an officer of ano
 """
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -42,7 +43,7 @@ def portal_url_names() -> list[str]:
 LOGIN = "login"
 # For each URL: which object it is about, who the "right" and "other" officers are, and the answers expected,
 # as {role: (GET, POST)}. LOGIN means a redirect to the sign-in page.
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     # Anonymous `/` is the landing page; signed in, 'My borough'.
     "home": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
     "site:accessibility": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},

@@ -30,7 +30,7 @@ def test_every_portal_page_passes_axe(loti, open_page):
 
     anonymous = open_page()
     for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/projects/", f"/projects/{approved.slug}/",
-                 "/members/invitations/an-invitation/", "/projects/?search=cyber&pillar=%d" % loti.pillar.pk]:
+                 "/members/invitations/an-invitation/", f"/projects/?search=cyber&pillar={loti.pillar.pk}"]:
         anonymous.goto(path)
         assert_accessible(anonymous)
     # Forms showing their errors.

@@ -1,6 +1,7 @@
 """In Chromium: an officer follows the "invoices issued" email to the invoice page, downloads the PDF finance was sent,
 and asks LOTI to change the billing details; every page passes axe and fits 320px without JavaScript-only parts."""
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -46,7 +47,7 @@ def test_an_officer_goes_from_the_email_to_the_invoice_and_its_pdf(loti, open_pa
     page.set_viewport_size({"width": 1280, "height": 900})
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Download invoice {invoice.number} (PDF)").click()
-    assert open(download.value.path(), "rb").read() == to_finance.attachments[0][1]
+    assert Path(download.value.path()).read_bytes() == to_finance.attachments[0][1]
 
     # The home page links it, and its credit note links back.
     note = invoice_credit(invoice=invoice, reason="Issued in error", by=loti.staff)

@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def link_in_last_email(to: str) -> str:
     message = [m for m in mail.outbox if to in m.to][-1]
-    return re.search(r"https?://\S+", message.body).group(0)
+    return re.search(r"https?://\S+", str(message.body)).group(0)
 
 
 def test_sign_up_with_a_borough_email_staff_approve_then_sign_in_with_totp(loti, open_page, live_server, staff_mfa):
@@ -189,7 +190,7 @@ def test_download_this_years_invoice_pdf(loti, open_page):
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     path = download.value.path()
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
     assert invoice.number in text and "Camden" in text and "Hackney" not in text
 
 

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from projects import services
 from projects.evaluation import counted_projects
-from projects.selectors import project_status_on
 from projects.models import Benefit, ProjectStatus, ProjectStatusChange
+from projects.selectors import project_status_on
 
 from .conftest import make_project
 
@@ -53,13 +53,13 @@ def test_completing_sets_the_end_date_and_the_project_is_delivered_in_that_year(
     project.refresh_from_db()
     assert (project.status, project.end_date) == (ProjectStatus.COMPLETED, datetime.date(2021, 2, 1))
     assert changes(project) == [("active", "completed", datetime.date(2021, 2, 1), loti.staff.email, "Toolkit published")]
-    counted = counted_projects(year=FinancialYear.objects.for_label("2020/21"))
+    counted = counted_projects(year=financial_year_get_or_create(label="2020/21"))
     assert [p.title for p in counted.delivered] == ["Shared cyber response"] and counted.active == []
     # Its status on any past day can be told from the recorded changes.
     assert project_status_on(project=project, day=datetime.date(2021, 1, 31)) == ProjectStatus.ACTIVE  # what the change replaced
     assert project_status_on(project=project, day=datetime.date(2021, 2, 1)) == ProjectStatus.COMPLETED
     assert project_status_on(project=make_project("Never changed", lead=loti.camden), day=datetime.date(2021, 2, 1)) is None
-    assert [p.title for p in counted_projects(year=FinancialYear.objects.for_label("2021/22")).active] == []
+    assert [p.title for p in counted_projects(year=financial_year_get_or_create(label="2021/22")).active] == []
 
 
 def test_cancelling_needs_a_reason_and_a_cancelled_project_is_never_counted(loti):
@@ -70,7 +70,7 @@ def test_cancelling_needs_a_reason_and_a_cancelled_project_is_never_counted(loti
     project.refresh_from_db()
     assert (project.status, project.end_date) == (ProjectStatus.CANCELLED, timezone.localdate())
     assert changes(project)[-1][1:] == ("cancelled", timezone.localdate(), loti.staff.email, "The supplier withdrew")
-    counted = counted_projects(year=FinancialYear.objects.containing(timezone.localdate()))
+    counted = counted_projects(year=financial_year_get_or_create(on=timezone.localdate()))
     assert counted.delivered == [] and counted.active == [] and counted.undated == []
 
 

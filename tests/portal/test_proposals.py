@@ -298,7 +298,12 @@ def test_two_staff_deciding_at_once_one_wins_the_other_is_refused(loti, submitte
     thread = threading.Thread(target=first)
     thread.start()
     assert first_locked.wait(10)
-    second = threading.Thread(target=lambda: (_reject(stale, loti, outcomes), connection.close()))
+
+    def second_attempt():
+        _reject(stale, loti, outcomes)
+        connection.close()
+
+    second = threading.Thread(target=second_attempt)
     second.start()
     let_go.set()
     thread.join(10)
@@ -325,23 +330,27 @@ def test_notifications_start_a_task_only_once_the_transaction_commits(loti, draf
         assert not queued.called and not mail.outbox
         for callback in callbacks:
             callback()
-    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={}, retry=False)
+    queued.assert_called_once_with(args=("declined", draft.pk, [loti.hackney.pk]), kwargs={"occurrence": mock.ANY}, retry=False)
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(loti, draft, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                services.participant_accept(project=draft, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
-                raise RuntimeError("the request failed after the write")
+    def write_then_fail():
+        with transaction.atomic():
+            services.participant_accept(project=draft, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
+            raise RuntimeError("the request failed after the write")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        write_then_fail()
     assert callbacks == [] and mail.outbox == []
     assert Participant.objects.get(project=draft, organisation=loti.hackney).accepted_at is None
 
 
 def test_a_broker_that_is_down_does_not_undo_the_write(loti, draft, django_capture_on_commit_callbacks, caplog):
-    with mock.patch("projects.tasks.notify_project.apply_async", side_effect=ConnectionError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.participant_accept(project=draft, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
+    with (
+        mock.patch("projects.tasks.notify_project.apply_async", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.participant_accept(project=draft, organisation_id=loti.hackney.pk, accepted_by=loti.hackney_officer)
     assert Participant.objects.get(project=draft, organisation=loti.hackney).accepted_at is not None
     assert "task-not-queued" in caplog.text
 
@@ -447,17 +456,17 @@ def test_approving_several_at_once_is_refused_each_has_its_own_amount(staff_clie
 @pytest.mark.parametrize(
     "step, match",
     [
-        (lambda l, d, s: services.project_submit(project=d, submitted_by=l.hackney_officer), "Only an officer of the borough leading"),
-        (lambda l, d, s: services.project_submit(project=s, submitted_by=l.camden_officer), "already been submitted"),
-        (lambda l, d, s: services.project_withdraw(project=d, withdrawn_by=l.hackney_officer), "Only an officer of the borough leading"),
-        (lambda l, d, s: services.participant_decline(project=d, organisation_id=l.camden.pk, declined_by=l.camden_officer), "cannot decline"),
-        (lambda l, d, s: services.participant_decline(project=s, organisation_id=l.hackney.pk, declined_by=l.hackney_officer), "already agreed"),
-        (lambda l, d, s: services.participant_decline(project=d, organisation_id=l.hackney.pk, declined_by=l.hackney_officer, reason="x" * 2001), "2,000 characters"),
-        (lambda l, d, s: services.project_reject(project=s, reason="", rejected_by=l.staff), "Give the reason"),
-        (lambda l, d, s: services.project_reject(project=d, reason="No", rejected_by=l.staff), "only a submitted proposal can be rejected"),
-        (lambda l, d, s: services.project_approve(project=s, amount="-1", approved_by=l.staff), "cannot be negative"),
-        (lambda l, d, s: services.project_approve(project=s, amount="lots", approved_by=l.staff), "not an amount of money"),
-        (lambda l, d, s: services.project_approve(project=d, amount="1", approved_by=l.staff, override_reason="x"), "only a submitted proposal can be approved"),
+        (lambda p, d, s: services.project_submit(project=d, submitted_by=p.hackney_officer), "Only an officer of the borough leading"),
+        (lambda p, d, s: services.project_submit(project=s, submitted_by=p.camden_officer), "already been submitted"),
+        (lambda p, d, s: services.project_withdraw(project=d, withdrawn_by=p.hackney_officer), "Only an officer of the borough leading"),
+        (lambda p, d, s: services.participant_decline(project=d, organisation_id=p.camden.pk, declined_by=p.camden_officer), "cannot decline"),
+        (lambda p, d, s: services.participant_decline(project=s, organisation_id=p.hackney.pk, declined_by=p.hackney_officer), "already agreed"),
+        (lambda p, d, s: services.participant_decline(project=d, organisation_id=p.hackney.pk, declined_by=p.hackney_officer, reason="x" * 2001), "2,000 characters"),
+        (lambda p, d, s: services.project_reject(project=s, reason="", rejected_by=p.staff), "Give the reason"),
+        (lambda p, d, s: services.project_reject(project=d, reason="No", rejected_by=p.staff), "only a submitted proposal can be rejected"),
+        (lambda p, d, s: services.project_approve(project=s, amount="-1", approved_by=p.staff), "cannot be negative"),
+        (lambda p, d, s: services.project_approve(project=s, amount="lots", approved_by=p.staff), "not an amount of money"),
+        (lambda p, d, s: services.project_approve(project=d, amount="1", approved_by=p.staff, override_reason="x"), "only a submitted proposal can be approved"),
     ],
 )
 def test_each_step_refuses_what_it_should_and_writes_nothing(loti, draft, submitted, step, match):

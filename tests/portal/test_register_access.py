@@ -98,6 +98,32 @@ def test_the_public_sees_only_what_contract_transparency_publishes(client, loti,
     assert client.get("/register/public/?page=99").status_code == 404
 
 
+def test_an_empty_service_area_says_so_and_offers_the_way_back(client, loti, entries):
+    libraries = area("Libraries")
+    page = client.get(f"/register/public/?service_area={libraries.pk}").content.decode()
+    assert "No borough has listed a contract in Libraries yet." in page
+    assert '<table' not in page and 'href="/register/public/"' in page
+    page = client.get(f"/register/public/?service_area={entries['area'].pk}").content.decode()
+    assert "Camden Revs" in page and "No borough has listed" not in page
+
+
+def test_an_empty_register_says_what_to_do_rather_than_list_zeros(client, loti):
+    client.force_login(loti.camden_officer)
+    page = client.get("/register/").content.decode()
+    assert "No borough has listed a system yet." in page and "<table" not in page
+    assert 'href="/register/camden/add/"' in page
+    client.force_login(loti.staff)
+    page = client.get("/register/").content.decode()
+    assert "import_data systems" in page and "<table" not in page
+    client.logout()
+    page = client.get("/register/public/").content.decode()
+    assert "No borough has listed a contract yet." in page and "<table" not in page
+    system(loti.camden, area("Revenues and benefits"), "Camden Revs", end=None)
+    client.force_login(loti.camden_officer)
+    page = client.get("/register/").content.decode()
+    assert "No borough has listed" not in page and "<table" in page
+
+
 def test_the_engagement_map_is_for_staff(client, loti):
     from loti.reference import LoadTally
     from projects.models import Pillar

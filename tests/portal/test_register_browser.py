@@ -3,6 +3,7 @@ page fits a 320px-wide screen without scrolling sideways, and the officer's task
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from loti.reference import LoadTally
 from members.models import MaturityScore, ProcurementInterest, System
@@ -38,7 +39,7 @@ def check(page, path: str | None = None) -> None:
 @pytest.fixture
 def register(loti):
     revenues = area("Revenues and benefits")
-    soon = datetime.date.today() + datetime.timedelta(days=90)
+    soon = timezone.localdate() + datetime.timedelta(days=90)
     camden = system(loti.camden, revenues, "Revenues and benefits system with a long product name", end=soon, value="120000.00",
                     supplier="A supplier with a rather long registered company name Ltd")
     system(loti.hackney, revenues, "Hackney Revs", end=soon + datetime.timedelta(days=30))

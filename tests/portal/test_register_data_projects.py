@@ -1,9 +1,9 @@
 """Data projects: the proposal form asks the Data Projects Methodology's questions, and a data project whose
 DPIA is needed cannot move to Develop until the DPIA is completed (service, page and admin)."""
-import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects.models import DataMethodology, DpiaStatus, Phase, Project
 from projects.services import progress_update_post
@@ -19,7 +19,7 @@ def data_project(loti, *, dpia=DpiaStatus.NEEDED, phase=Phase.DEFINE):
 
 
 def post_update(project, author, phase):
-    return progress_update_post(project=project, author=author, date=datetime.date.today(), phase=phase, rag="green", text="Next phase")
+    return progress_update_post(project=project, author=author, date=timezone.localdate(), phase=phase, rag="green", text="Next phase")
 
 
 @pytest.mark.parametrize("dpia", [DpiaStatus.NEEDED, DpiaStatus.IN_PROGRESS])
@@ -53,7 +53,7 @@ def test_the_page_shows_the_rule_and_refuses_the_update(client, loti):
     client.force_login(loti.camden_officer)
     page = client.get(f"/projects/{project.slug}/").content.decode()
     assert "cannot move to Develop until its DPIA is completed" in page
-    response = client.post(f"/projects/{project.slug}/updates/new/", {"date": datetime.date.today().isoformat(), "phase": "develop", "rag": "green", "text": "On"})
+    response = client.post(f"/projects/{project.slug}/updates/new/", {"date": timezone.localdate().isoformat(), "phase": "develop", "rag": "green", "text": "On"})
     assert response.status_code == 200 and "until its DPIA is completed" in response.content.decode()
 
 

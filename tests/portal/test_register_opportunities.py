@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from members.models import ProcurementInterest
 from members.register_selectors import Window, procurement_opportunities
@@ -83,7 +84,7 @@ def test_the_command_refuses_a_bad_window(db, args, message):
 
 def test_officers_mark_interest_and_only_staff_see_who(client, loti):
     revenues = area("Revenues and benefits")
-    today = datetime.date.today()
+    today = timezone.localdate()
     system(loti.camden, revenues, "Revs A", end=today + datetime.timedelta(days=30))
     system(loti.hackney, revenues, "Revs B", end=today + datetime.timedelta(days=60))
     client.force_login(loti.hackney_officer)

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import MaturityDimension, MaturityScore, MaturitySharing, ProcurementInterest, System
 
 from .register_data import area, london
@@ -19,7 +20,7 @@ AREAS = 20
 def fill(boroughs, per_borough: int, *, seed: int = 7) -> None:
     rng = random.Random(seed)
     areas = [area(f"Service area {n:02d}") for n in range(AREAS)]
-    today = datetime.date.today()
+    today = timezone.localdate()
     System.objects.bulk_create(
         System(
             organisation=borough, service_area=areas[n % AREAS], product=f"Product {n:03d}", supplier=f"Supplier {rng.randrange(40)}",
@@ -31,7 +32,7 @@ def fill(boroughs, per_borough: int, *, seed: int = 7) -> None:
     ProcurementInterest.objects.bulk_create(
         ProcurementInterest(service_area=a, organisation=b) for a in areas for b in boroughs[:5]
     )
-    year = FinancialYear.objects.containing(today)
+    year = financial_year_get_or_create(on=today)
     MaturityScore.objects.bulk_create(
         MaturityScore(year=year, organisation=b, dimension=d, score=rng.randrange(1, 6)) for b in boroughs for d in MaturityDimension.values
     )

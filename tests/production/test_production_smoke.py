@@ -38,6 +38,16 @@ SECURITY_HEADERS = {
 # Links not to follow: they sign out or ask to delete.
 SKIP = re.compile(r"/accounts/logout/|/delete/")
 MAX_PAGES_PER_PERSON = 300
+# Who invoices, as a production deployment sets it in its environment (docs/invoices.md): London Councils' public
+# address; the VAT number and bank details are made up in the formats the real ones take.
+SUPPLIER = {
+    "LOTI_INVOICE_FROM": "London Councils\n59½ Southwark Street\nLondon\nSE1 0AL",
+    "LOTI_VAT_NUMBER": "GB 123 4567 89",
+    "LOTI_BANK_ACCOUNT_NAME": "London Councils",
+    "LOTI_BANK_SORT_CODE": "60-70-80",
+    "LOTI_BANK_ACCOUNT_NUMBER": "10293847",
+    "LOTI_INVOICE_CONTACT": "invoices@loti.london",
+}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +79,8 @@ def shape(path: str) -> str:
 
 
 def crawl(who: str, client: Client, start: list[str], problems: list[str], assets: set[str]) -> list[str]:
-    seen_shapes, queue, visited = set(), list(start), []
+    seen_shapes, queue = set(), list(start)
+    visited: list[str] = []
     while queue and len(visited) < MAX_PAGES_PER_PERSON:
         path = queue.pop(0)
         if shape(path) in seen_shapes:
@@ -131,12 +142,13 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
     timings = {}
     # The demo's data (reference data, an account per role, invoices, a survey), hashed as production hashes.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    call_command("setup_demo", "--address", HOST, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("setup_demo", "--address", HOST, stdout=quiet)
     timings["data"] = time.monotonic() - started
     redis.Redis.from_url(REDIS_URL).flushdb()  # production's cache: sign-in limits start empty
     db = connection.settings_dict
-    server = Gunicorn(production_env(static_root, f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
-                      tmp_path / "gunicorn.log")
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    server = Gunicorn(production_env(static_root, database_url, **SUPPLIER), tmp_path / "gunicorn.log")
     try:
         server.wait_ready()
         timings["gunicorn"] = time.monotonic() - started
@@ -168,37 +180,49 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
     log = (tmp_path / "gunicorn.log").read_text()
     assert not problems, "\n".join(problems) + f"\n--- gunicorn log ---\n{log[-5000:]}"
     assert "Traceback" not in log, log[-5000:]
+    assert any(re.fullmatch(r"/invoices/\d+/pdf/", p) for p in pages["officer"]), pages["officer"]
     # The crawl reached what each person has: the public pages, the borough home, the admin's lists.
     assert len(pages["visitor"]) >= 5 and len(pages["officer"]) >= 5 and len(pages["staff"]) >= 30, pages
     assert any(p.startswith("/admin/budget/") for p in pages["staff"])
     assert checked >= 5
+    unconfigured_officer_pages(static_root, database_url, tmp_path)
     print(f"\nproduction smoke: {sum(map(len, pages.values()))} pages ({', '.join(f'{k} {len(v)}' for k, v in pages.items())}), "
           f"{checked} assets, {time.monotonic() - started:.0f}s (data ready {timings['data']:.0f}s, gunicorn {timings['gunicorn']:.0f}s)")
 
 
-def axe_violations(url: str, screenshot) -> list:
-    """The page in Debian's Chromium, as the proxy would pass it on, checked with axe-core (WCAG 2.2 AA)."""
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
+def unconfigured_officer_pages(static_root, database_url: str, tmp_path) -> None:
+    """The same data served by a deployment whose environment lacks the supplier settings: every page an officer
+    reaches still answers 200, the invoice page says why there is no PDF, and nothing links to one."""
+    server = Gunicorn(production_env(static_root, database_url), tmp_path / "unconfigured.log")
+    try:
+        server.wait_ready()
+        officer = Client(server.port, client_address="198.51.100.23")
+        officer.sign_in("digital.lead@camden.gov.uk", DEMO_PASSWORD)
+        problems: list[str] = []
+        visited = crawl("officer without supplier settings", officer, ["/"], problems, set())
+        invoice_page = next(path for path in visited if re.fullmatch(r"/invoices/\d+/", path))
+        text = officer.get(invoice_page).text
+    finally:
+        server.stop()
+    assert not problems, "\n".join(problems)
+    assert not any(path.endswith("/pdf/") for path in visited), visited
+    assert "The PDF of this invoice is not ready to download yet" in text
 
+
+def axe_violations(url: str, screenshot) -> list:
+    """The page in Debian's Chromium, as the proxy would pass it on, checked with axe-core (WCAG 2.2 AA), at 1280
+    and 320px. In a subprocess: Playwright's sync API will not run inside another test's asyncio loop (xdist)."""
     from tests.portal.conftest import AXE_TAGS, CHROMIUM_ARGS
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            found = []
-            for width in (1280, 320):
-                page = browser.new_page(viewport={"width": width, "height": 800}, extra_http_headers={"X-Forwarded-Proto": "https"})
-                response = page.goto(url)
-                assert response.status == 503
-                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"wider than {width}px"
-                results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-                if results.violations_count:
-                    found.append(results.generate_report())
-                page.screenshot(path=str(screenshot).replace(".png", f"-{width}.png"), full_page=True)
-            return found
-        finally:
-            browser.close()
+    spec = {"url": url, "widths": [1280, 320], "headers": {"X-Forwarded-Proto": "https"}, "axe_tags": AXE_TAGS,
+            "chromium_args": CHROMIUM_ARGS, "screenshot": str(screenshot)}
+    done = subprocess.run([sys.executable, "-m", "tests.production.axe_page", json.dumps(spec)], cwd=ROOT,
+                          env=clean_environ(), capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["statuses"] == {"1280": 503, "320": 503}, answer["statuses"]
+    assert answer["too_wide"] == [], f"wider than {answer['too_wide']}px"
+    return answer["violations"]
 
 
 def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, tmp_path):

@@ -16,19 +16,19 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/4"  # nothing listens on port 1
 
 def _reset_producers():
     # Producers are pooled per broker; drop them so the next send connects to the broker now configured.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    celery_app._pool = None  # type: ignore[attr-defined]  # Celery's private pools: no public way to drop them
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # (the same)
 
 
 @contextmanager
 def using_broker(url: str):
     previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False  # type: ignore[misc]  # Celery's settings take assignment
     _reset_producers()
     try:
         yield
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous  # type: ignore[misc]  # (the same)
         _reset_producers()
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from budget.models import BudgetLine, LedgerEntry
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, Organisation
 from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
 
@@ -27,7 +28,7 @@ ALLOCATIONS = [("Covid Recovery", 200000), ("Developing Capabilities", 150000), 
 
 def seed_published_budget(label: str = "2020/21") -> FinancialYear:
     """The 2020/21 budget exactly as the Year 2 Strategy publishes it (pillars created when missing)."""
-    year = FinancialYear.objects.for_label(label)
+    year = financial_year_get_or_create(label=label)
     for position, (name, amount) in enumerate(INCOME):
         BudgetLine.objects.update_or_create(
             year=year, section="income", name=name, defaults={"amount": Decimal(amount), "position": position}

@@ -1,6 +1,7 @@
 """Reading a produced PDF back: its text, and its tags (the structure tree PDF/UA asks for)."""
 import io
 import re
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -18,7 +19,7 @@ def plain_amounts(text: str) -> str:
 def structure(content: bytes) -> tuple[PdfReader, list[dict]]:
     """Every structure element in reading order: its tag (S) and, for figures, its Alt."""
     reader = PdfReader(io.BytesIO(content))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
     elements: list[dict] = []
 
     def walk(node):

@@ -1,16 +1,20 @@
 """The Annual Budget Report: the published 2020/21 figures in JSON, CSV and an accessible PDF."""
 import csv
 import io
+import itertools
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from budget.models import BudgetLine
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 
 from .pdf_reading import pdf_text, structure
 
@@ -67,9 +71,25 @@ def test_budget_csv_carries_the_same_totals(published_budget):
 
 
 def test_a_year_without_a_budget_reports_zeros_not_an_error(db):
-    FinancialYear.objects.for_label("2031/32")
+    financial_year_get_or_create(label="2031/32")
     data = json.loads(run_report("budget", "--year", "2031/32", "--format", "json"))
     assert data["income_total"] == "0.00" and data["income"] == []
+
+
+def test_a_year_with_nothing_in_it_is_one_clear_page(published_budget):
+    empty = financial_year_get_or_create(label="2031/32")
+    content = report_output(kind="budget", year=empty, fmt="pdf")
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    text = " ".join(pdf_text(content).split())
+    assert "Nothing is recorded for 2031/32 yet" in text
+    assert "The portal holds budgets or actuals for 2020/21" in text
+    assert "Contents" not in text and "£0" not in text  # no tables of zeros
+
+
+def test_a_year_with_only_a_plan_is_still_the_full_report(published_budget):
+    text = " ".join(pdf_text(report_output(kind="budget", year=published_budget, fmt="pdf")).split())
+    assert "Contents" in text and "Nothing is recorded" not in text
 
 
 def test_reporting_on_a_year_not_held_creates_nothing(db):
@@ -114,7 +134,7 @@ def test_the_pdf_text_has_the_same_figures_as_the_json(budget_pdf, tmp_path):
 
 def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
     reader, elements = structure(budget_pdf)
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]  # pypdf types every level as a bare PdfObject
     assert "/StructTreeRoot" in catalog
     assert str(catalog["/MarkInfo"]["/Marked"]).lower() == "true"
     assert str(catalog["/Lang"]).lower() == "en-gb"
@@ -123,7 +143,7 @@ def test_the_pdf_is_tagged_for_accessibility(budget_pdf):
 
     headings = [int(e["tag"][2]) for e in elements if e["tag"] in {"/H1", "/H2", "/H3", "/H4"}]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(later - earlier <= 1 for earlier, later in zip(headings, headings[1:])), headings
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(headings)), headings
 
     figures = [e for e in elements if e["tag"] == "/Figure"]
     assert len(figures) == 5
@@ -142,7 +162,7 @@ def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, d
     from budget.services.invoicing import invoices_issue
     from budget.services.payments import payment_record
 
-    year = FinancialYear.objects.for_label("2020/21")
+    year = financial_year_get_or_create(label="2020/21")
     invoices = invoices_issue(year=year)
     payment_record(invoice=invoices[0], amount=invoices[0].gross, received_on=datetime.date(2020, 6, 1), reference="BACS-1", by=None)
     gla = Instalment.objects.get(year=year, agreement__name="GLA grant for LOTI (MD2373)")
@@ -164,6 +184,6 @@ def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, d
 
     # The multi-year figures do not cost a query per year.
     for label in ["2021/22", "2022/23", "2023/24"]:
-        BudgetLine.objects.create(year=FinancialYear.objects.for_label(label), section="income", name="GLA", amount=100000)
+        BudgetLine.objects.create(year=financial_year_get_or_create(label=label), section="income", name="GLA", amount=100000)
     with django_assert_max_num_queries(16):
-        report_output(kind="budget", year=FinancialYear.objects.for_label("2023/24"), fmt="json")
+        report_output(kind="budget", year=financial_year_get_or_create(label="2023/24"), fmt="json")

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from budget.models import BudgetLine
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 from members.models import Membership, Organisation
 from projects.models import Benefit, Participant, Project, Survey, SurveyResponse, Workstream
 
@@ -31,7 +32,7 @@ def organisation(name: str, kind: str) -> Organisation:
 def project(title: str, status: str, *, start=None, end=None, year=None, **extra) -> Project:
     return Project.objects.create(
         title=title, slug=f"p-{Project.objects.count()}", status=status, start_date=start, end_date=end,
-        year=FinancialYear.objects.for_label(year) if year else None, **extra,
+        year=financial_year_get_or_create(label=year) if year else None, **extra,
     )
 
 
@@ -39,7 +40,7 @@ def project(title: str, status: str, *, start=None, end=None, year=None, **extra
 def years(db):
     labels = ["2019/20", "2020/21", "2021/22", "2022/23"]
     for label in labels:
-        FinancialYear.objects.for_label(label)
+        financial_year_get_or_create(label=label)
     camden, hackney, brent, ealing = borough(7, "Camden"), borough(12, "Hackney"), borough(5, "Brent"), borough(9, "Ealing")
     gla, councils = organisation("Greater London Authority", "gla"), organisation("London Councils", "london_councils")
     mhclg = organisation("MHCLG", "funder")
@@ -82,7 +83,7 @@ def years(db):
         ("reach", "realised", cyber, {"reach": 10, "unit": "devices"}),
         ("other", "estimated", cyber, {"evidence": "A stated condition"}),
     ]:
-        Benefit.objects.create(project=target, year=y2020, kind=kind, confidence=confidence, description=f"{kind} {confidence}", **values)
+        Benefit.objects.create(project=target, year=y2020, kind=kind, confidence=confidence, description=f"{kind} {confidence}", **values)  # type: ignore[arg-type]  # each kind's own fields
     Benefit.objects.create(project=cyber, year=None, kind="cashable_saving", description="Year not recorded", amount=Decimal("999"))
 
     survey = Survey.objects.create(year=y2020, opens_on=D(2021, 2, 1), closes_on=D(2021, 3, 1))

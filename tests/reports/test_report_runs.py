@@ -1,6 +1,7 @@
 """Report runs in-process: one run per pending request, produced once, CELC emailed a signed expiring link,
 the pages and downloads only for staff and approved officers."""
 import datetime
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -70,6 +71,28 @@ def test_celc_is_emailed_a_signed_link_that_expires(published_budget, staff_user
 
 
 
+def test_the_celc_email_task_run_twice_sends_each_link_once(published_budget, staff_user, django_capture_on_commit_callbacks):
+    from budget.tasks.reports import email_report_link
+
+    ReportRecipient.objects.create(name="Chair of CELC", email="chair@celc.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(kind="budget", year=published_budget, by=staff_user)
+    email_report_link.apply(args=(run.pk,))  # a retry, or the message delivered twice
+    assert [message.to for message in mail.outbox] == [["chair@celc.example"]]
+
+
+def test_staff_sending_the_link_again_is_a_new_email(published_budget, staff_user, staff_client, django_capture_on_commit_callbacks):
+    ReportRecipient.objects.create(name="Chair of CELC", email="chair@celc.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(kind="budget", year=published_budget, by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/admin/budget/reportrun/", {"action": "email_celc", "_selected_action": [run.pk]}, follow=True
+        )
+    assert "is being emailed to the CELC distribution list" in response.content.decode()
+    assert [message.to for message in mail.outbox] == [["chair@celc.example"], ["chair@celc.example"]]
+
+
 
 @pytest.mark.django_db
 def test_the_sweep_and_year_end_schedules_exist():
@@ -111,7 +134,7 @@ def test_admin_request_form_and_progress(published_budget, staff_client, django_
 
 ANONYMOUS, OFFICER, PENDING, STAFF = "anonymous", "officer", "pending", "staff"
 # GET answers per person; every one of these pages refuses POST (405).
-PAGES = {
+PAGES: dict[str, dict[str, Any]] = {
     "reports:budget": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
     "reports:budget-year": {ANONYMOUS: "login", OFFICER: 200, PENDING: 403, STAFF: 200},
     "reports:public-budget": {ANONYMOUS: 200, OFFICER: 200, PENDING: 200, STAFF: 200},
@@ -139,7 +162,7 @@ def test_budget_pages_and_downloads_answer_each_person(published_budget, staff_u
     people = {OFFICER: lambda: officer(django_user_model, "cio@camden.gov.uk"), PENDING: lambda: officer(django_user_model, "new@camden.gov.uk", approved=False), STAFF: lambda: staff_user}
     if role in people:
         client.force_login(people[role]())
-    kwargs = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
+    kwargs: dict[str, dict[str, Any]] = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
               "reports:download": {"pk": run.pk}, "reports:download-link": {"token": report_download_token(run=run)}}
     for name, answers in PAGES.items():
         url = reverse(name, kwargs=kwargs.get(name))

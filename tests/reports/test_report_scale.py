@@ -90,7 +90,7 @@ def test_the_budget_pdf_keeps_every_published_line_and_charts_the_largest_source
     assert all(f"Borough grant {n:02d}" in text for n in range(20))
     assert "£1,002,190" in text  # £1,000,000 published + £2,190 of small grants
     # The chart: the largest sources and one bar for the rest.
-    income_alt = str([e for e in structure(content)[1] if e["tag"] == "/Figure"][0]["alt"])
+    income_alt = str(next(e for e in structure(content)[1] if e["tag"] == "/Figure")["alt"])
     assert "Borough Contributions £450,000" in income_alt and "Borough grant 19 £119" in income_alt
     rest = 24 - TOP_SOURCES
     assert f"Other sources ({rest})" in income_alt
@@ -143,5 +143,5 @@ def test_leaders_keep_every_project_counted(evaluation_year, top):
     assert len(savings.shown) + savings.others == len(figures.benefits)
     assert sum(row.savings for row in savings.shown) + savings.others_savings == figures.savings_total
     boroughs = figures.borough_leaders(top=top)
-    assert [p.title for p in boroughs.shown][0] == "Information Governance Toolkit"  # three boroughs, the most
+    assert boroughs.shown[0].title == "Information Governance Toolkit"  # three boroughs, the most
     assert len(boroughs.shown) + boroughs.others == len([p for p in figures.worked_on if p.boroughs])  # active or delivered

@@ -37,7 +37,7 @@ def worker_env(transactional_db, settings, tmp_path):
     media.mkdir()
     settings.MEDIA_ROOT = str(media)
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "loti.settings.test",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
@@ -46,7 +46,6 @@ def worker_env(transactional_db, settings, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MEDIA_ROOT": str(media),
     }
-    return env
 
 
 @pytest.fixture
@@ -163,7 +162,7 @@ def test_the_sweep_leaves_a_run_alone_while_a_worker_holds_its_lock(worker_env, 
     live_worker = psycopg.connect(
         host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"], autocommit=True
     )
-    assert live_worker.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run.pk]).fetchone()[0]
+    assert live_worker.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, run.pk]).fetchone()[0]  # type: ignore[index]  # SELECT of a function: one row
     with using_broker(REDIS_URL):
         assert report_sweep_queued() == 0
         run.refresh_from_db()

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         except (ValueError, ValidationError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
         balance = closing.closing_balance
+        assert balance is not None  # year_close always works it out
         words = "a balance" if balance >= 0 else "a deficit"
         if already:
             self.stdout.write(f"{financial_year} was already closed; nothing changed.")
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Would close {financial_year} with {words} of £{abs(balance):,.2f} brought forward into "
                               f"{next_year_label(financial_year)} (dry run: nothing changed).")
         else:
+            assert closing.carried_to is not None  # closing carries the balance to a line of the next year
             self.stdout.write(f"Closed {financial_year}: {words} of £{abs(balance):,.2f} brought forward into "
                               f"{next_year_label(financial_year)} as '{closing.carried_to.name}'.")

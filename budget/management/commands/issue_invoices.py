@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.services.invoicing import invoices_issue
-from loti.models import FinancialYear
+from loti.selectors import financial_year_for_reading
+from loti.services import financial_year_get_or_create
 from loti.text import plural
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, dry_run, issued_on, **options):
         try:
-            financial_year = FinancialYear.objects.for_label(year)
+            # A dry run reads: a year not held yet is not created for it.
+            financial_year = financial_year_for_reading(year) if dry_run else financial_year_get_or_create(label=year)
             invoices = invoices_issue(year=financial_year, dry_run=dry_run, issued_on=issued_on)
         except (ValueError, ValidationError) as error:
             raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from budget.services.invoicing import invoices_issue
 from loti.demo import DEMO_INVOICE_YEAR, DEMO_PASSWORD, DEMO_TOTP_SECRET, ensure_demo_accounts, ensure_demo_survey
-from loti.models import FinancialYear
+from loti.services import financial_year_get_or_create
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         # Fee invoices for the year the reference budget covers, so officers have invoices to look at.
         # Dated the year's first day, as they were; nothing is emailed for a year long past.
-        demo_year = FinancialYear.objects.for_label(DEMO_INVOICE_YEAR)
+        demo_year = financial_year_get_or_create(label=DEMO_INVOICE_YEAR)
         issued = invoices_issue(year=demo_year, issued_on=demo_year.start_date, notify=False)
         survey = ensure_demo_survey()
         host = f"http://{address}"

@@ -1,6 +1,7 @@
 """Check, before serving, that report PDFs and media can be written, read back and removed where they are kept:
 the S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else the MEDIA_ROOT folder."""
 import uuid
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,23 +33,25 @@ class Command(BaseCommand):
 
     @staticmethod
     def _where() -> str:
-        if hasattr(default_storage, "bucket_name"):
-            endpoint = default_storage.endpoint_url or "AWS S3"
-            return f"bucket {default_storage.bucket_name} at {endpoint}"
-        return f"folder {default_storage.location}"
+        storage: Any = default_storage  # S3 or a folder: their attributes differ
+        if hasattr(storage, "bucket_name"):
+            endpoint = storage.endpoint_url or "AWS S3"
+            return f"bucket {storage.bucket_name} at {endpoint}"
+        return f"folder {storage.location}"
 
     def _ensure_bucket(self) -> None:
         from botocore.exceptions import ClientError
 
-        client = default_storage.connection.meta.client
+        storage: Any = default_storage  # S3 here
+        client = storage.connection.meta.client
         try:
-            client.head_bucket(Bucket=default_storage.bucket_name)
+            client.head_bucket(Bucket=storage.bucket_name)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
-                raise CommandError(f"bucket {default_storage.bucket_name}: {error}") from error
+                raise CommandError(f"bucket {storage.bucket_name}: {error}") from error
             options = {}
-            region = default_storage.region_name
+            region = storage.region_name
             if region and region != "us-east-1":
                 options["CreateBucketConfiguration"] = {"LocationConstraint": region}
-            client.create_bucket(Bucket=default_storage.bucket_name, **options)
-            self.stdout.write(f"Created bucket {default_storage.bucket_name}")
+            client.create_bucket(Bucket=storage.bucket_name, **options)
+            self.stdout.write(f"Created bucket {storage.bucket_name}")

@@ -3,6 +3,7 @@ every link it finds, and fails on any page wider than the screen (a table may sc
 import datetime
 from collections import deque
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -32,6 +33,16 @@ WIDE_ELEMENTS = """() => {
     if (box.width && box.right > width + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(box.right)}px): ${(el.textContent || '').trim().slice(0, 50)}`);
   }
   return out.slice(0, 5);
+}"""
+# A table's caption names it: it must be read whole on the screen, not scrolled sideways with the table's columns.
+CUT_CAPTIONS = """() => {
+  const out = [];
+  for (const caption of document.querySelectorAll('.loti-table-scroll caption')) {
+    const region = caption.closest('.loti-table-scroll').getBoundingClientRect(), box = caption.getBoundingClientRect();
+    if (box.width && !caption.classList.contains('govuk-visually-hidden') && box.right > region.right + 1)
+      out.push(`caption (${Math.round(box.right)}px, its table's region ends at ${Math.round(region.right)}px): ${caption.textContent.trim().slice(0, 50)}`);
+  }
+  return out;
 }"""
 
 
@@ -68,9 +79,8 @@ def portal(loti, settings, tmp_path):
     return {"approved": approved, "draft": draft}
 
 
-def crawl(page, start: list[str], limit: int = 120) -> list[tuple[str, list[str]]]:
+def crawl(page, start: list[str], limit: int = 120) -> tuple[list[tuple[str, Any]], int]:
     """Visit `start` and every same-site link found on the way; return (path, wide elements) for each page too wide."""
-    origin = urlsplit(page.url or start[0])
     queue, seen, too_wide, visited = deque(start), set(start), [], 0
     while queue and visited < limit:
         path = queue.popleft()
@@ -82,8 +92,10 @@ def crawl(page, start: list[str], limit: int = 120) -> list[tuple[str, list[str]
             raise
         visited += 1
         assert response is not None and response.status < 500, f"{path} answered {response.status if response else 'nothing'}"
-        if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
-            too_wide.append((path, page.evaluate(WIDE_ELEMENTS)))
+        wide = page.evaluate(WIDE_ELEMENTS) if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"] else []
+        cut = page.evaluate(CUT_CAPTIONS)
+        if wide or cut or page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            too_wide.append((path, wide + cut))
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             url = urlsplit(urljoin(page.url, href))
             if url.scheme not in ("http", "https") or url.netloc != urlsplit(page.url).netloc:
