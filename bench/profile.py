@@ -16,6 +16,7 @@ import pstats
 import statistics
 import sys
 import time
+from typing import Any
 
 from bench import db
 
@@ -38,7 +39,7 @@ class QueryLog:
 
     def __init__(self):
         self.queries: list[tuple[float, str]] = []
-        self.statements: list[tuple[str, object]] = []
+        self.statements: list[tuple[str, Any]] = []
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
@@ -68,6 +69,7 @@ def server_times(log: QueryLog, tries: int = 3) -> list[tuple[float, str]]:
                 cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
                 ms = cursor.fetchone()[0][0]["Execution Time"]
             best = ms if best is None else min(best, ms)
+        assert best is not None  # tried at least once
         timed.append((best, sql))
     return timed
 

@@ -57,7 +57,7 @@ class SpreadsheetAdminMixin(SpreadsheetExportAdminMixin, ImportExportMixin):
             path(
                 "import-template/",
                 self.admin_site.admin_view(self.import_template_view),
-                name="%s_%s_import_template" % info,
+                name="{}_{}_import_template".format(*info),
             ),
         ] + super().get_urls()
 
@@ -73,7 +73,7 @@ class SpreadsheetAdminMixin(SpreadsheetExportAdminMixin, ImportExportMixin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         context["import_kind"] = self.import_kind
-        context["import_template_url"] = reverse("admin:%s_%s_import_template" % self.get_model_info())
+        context["import_template_url"] = reverse("admin:{}_{}_import_template".format(*self.get_model_info()))
         return context
 
     def import_action(self, request, **kwargs):
@@ -116,7 +116,7 @@ class SpreadsheetAdminMixin(SpreadsheetExportAdminMixin, ImportExportMixin):
             messages.error(request, "Nothing was imported: the file changed or the data did. Upload it again.")
             for problem in outcome.problems:
                 messages.error(request, str(problem))
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info, current_app=self.admin_site.name))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info), current_app=self.admin_site.name))
         messages.success(request, outcome.summary())
         post_import.send(sender=None, model=self.model)
-        return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % info, current_app=self.admin_site.name))
+        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info), current_app=self.admin_site.name))

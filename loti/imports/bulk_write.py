@@ -1,20 +1,29 @@
 """The bulk write: every good row of a file written together, and, only if the database refuses, in halves down to
 the rows it refuses, which are then named in LOTI's words. Part of the import service (run_import), inside its
 transaction: a refused row makes the whole import roll back."""
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, transaction
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+if TYPE_CHECKING:
+    from import_export.resources import ModelResource as _Resource  # what the mixin is mixed into
+else:
+    _Resource = object
 
 
 def _has_history(model) -> bool:
     return bool(getattr(model._meta, "simple_history_manager_attribute", None))
 
 
-class BulkWriteMixin:
+class BulkWriteMixin(_Resource):
     """For a ModelResource with use_bulk: rows are kept until every row is read, then written by write_pending."""
 
     write_batch = 1000  # rows per INSERT/UPDATE statement
+    create_instances: list  # import-export's, with use_bulk
+    update_instances: list
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self.write_pending(result)
@@ -95,7 +104,9 @@ class BulkWriteMixin:
         """Mark a row the reading passed and the database refused, as import-export marks a bad row."""
         row_result = self._row_results.get(number)
         if result is None or row_result is None:
-            raise invalid or error
+            problem = invalid or error
+            assert problem is not None  # the caller gives one of the two
+            raise problem
         result.totals[row_result.import_type] -= 1
         if invalid is not None:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID

@@ -48,7 +48,7 @@ def _clean_cell(value):
 def _dataset_from_rows(rows: Iterable[tuple[int, list]]) -> tablib.Dataset:
     """Rows are (line, cells); the first non-blank row is the header. Blank rows are skipped but counted."""
     headers = None
-    dataset = None
+    dataset: tablib.Dataset | None = None
     line_numbers: list[int] = []
     for line, cells in rows:
         cells = [_clean_cell(cell) for cell in cells]
@@ -61,6 +61,7 @@ def _dataset_from_rows(rows: Iterable[tuple[int, list]]) -> tablib.Dataset:
             dataset = tablib.Dataset(headers=headers)
             continue
         cells = (cells + [""] * len(headers))[: len(headers)]
+        assert dataset is not None  # made with the header row
         dataset.append(cells)
         line_numbers.append(line)
     if dataset is None:

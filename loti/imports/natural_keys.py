@@ -33,14 +33,14 @@ class NaturalKeyLoader(ModelInstanceLoader):
         headers = self.dataset.headers or []
         if not self.key_fields or any(field.column_name not in headers for field in self.key_fields):
             return index
-        wanted = [set() for _ in self.key_fields]
+        wanted: list[set] = [set() for _ in self.key_fields]
         for cells in self.dataset:
-            row = dict(zip(headers, cells))
+            row = dict(zip(headers, cells, strict=False))  # tablib keeps every row as wide as its headers
             try:
                 key = self._key([field.clean(row) for field in self.key_fields])
             except ValueError:
                 continue  # the row is reported when it is imported
-            for values, value in zip(wanted, key):
+            for values, value in zip(wanted, key, strict=True):  # both one per key field
                 values.add(value)
         if not all(wanted):
             return index
@@ -53,7 +53,7 @@ class NaturalKeyLoader(ModelInstanceLoader):
 
         widest = max(range(len(wanted)), key=lambda i: len(wanted[i]))
         narrow = models.Q()
-        for i, (attname, values) in enumerate(zip(attnames, wanted)):
+        for i, (attname, values) in enumerate(zip(attnames, wanted, strict=True)):
             if i != widest:
                 narrow &= matching(attname, values)
         for part in chunks(list(wanted[widest])):

@@ -2,12 +2,14 @@
 (by importing its `resources` module), so the commands and the admin share one list without the core importing
 the apps."""
 from collections.abc import Callable
+from typing import Any
 
-_REGISTRY: dict[str, type] = {}
+# Resource classes: import-export ships no types, so their own methods are Any to mypy.
+_REGISTRY: dict[str, type[Any]] = {}
 
 
-def register(kind: str) -> Callable[[type], type]:
-    def decorator(resource_class: type) -> type:
+def register(kind: str) -> Callable[[type[Any]], type[Any]]:
+    def decorator(resource_class: type[Any]) -> type[Any]:
         if kind in _REGISTRY and _REGISTRY[kind] is not resource_class:
             raise ValueError(f"Import kind {kind!r} is registered twice")
         _REGISTRY[kind] = resource_class
@@ -17,7 +19,7 @@ def register(kind: str) -> Callable[[type], type]:
     return decorator
 
 
-def resource_for(kind: str) -> type:
+def resource_for(kind: str) -> type[Any]:
     try:
         return _REGISTRY[kind]
     except KeyError:

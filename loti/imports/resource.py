@@ -104,7 +104,7 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys: dict[tuple, int] = {}
-        self._row_results: dict[int, RowResult] = {}
+        self._row_results: dict[int | None, RowResult] = {}  # by import-export's row_number
         self._taken_slugs: set[str] | None = None
         self._line_numbers = getattr(dataset, "line_numbers", None)
         columns = self.columns()
@@ -136,7 +136,7 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         # Two rows with the same natural key in one file are a mistake, not an update.
         key = tuple(_text(row.get(self.fields[name].column_name)).casefold() for name in self.get_import_id_fields())
-        number = kwargs.get("row_number")
+        number: int = kwargs["row_number"]  # import-export numbers every row it reads
         if key in self._seen_keys:
             columns = ", ".join(self.fields[name].column_name for name in self.get_import_id_fields())
             raise ValidationError(
@@ -167,16 +167,17 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
         model = type(instance)
         max_length = model._meta.get_field("slug").max_length
         base = (slugify(text) or self.kind or "item")[:max_length]
-        if getattr(self, "_taken_slugs", None) is None:
+        taken = getattr(self, "_taken_slugs", None)
+        if taken is None:
             # Every slug in use, read once per import; the slugs given to this file's earlier rows are added.
             others = model.objects.exclude(pk=instance.pk) if instance.pk else model.objects.all()
-            self._taken_slugs = set(others.values_list("slug", flat=True))
+            taken = self._taken_slugs = set(others.values_list("slug", flat=True))
         slug, counter = base, 1
-        while slug in self._taken_slugs:
+        while slug in taken:
             counter += 1
             suffix = f"-{counter}"
             slug = base[: max_length - len(suffix)] + suffix
-        self._taken_slugs.add(slug)
+        taken.add(slug)
         return slug
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):

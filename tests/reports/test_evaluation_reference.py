@@ -29,6 +29,9 @@ def test_2023_24_classes_the_evaluations_figures_as_it_describes_them(reference_
     assert "A borough whose membership is not yet recorded is not in the count" in text
     assert "A stated condition, not a saving" in text
     assert "9 projects are left out of the counts because a date is missing" in text
+    # No participants are recorded for these projects: the report says so rather than print a table of noughts.
+    assert "no project active or delivered in 2023/24 has a participating organisation recorded" in text
+    assert "GLA 0, London Councils 0" not in text
     assert "Not held in the portal: MD2373 provided for one in mid-2021" in text
 
 
