@@ -44,7 +44,12 @@ def _bump() -> None:
 
 
 def data_version_bump() -> None:
-    """After the current transaction commits (at once outside one): a reader never caches the data it replaced."""
+    """Now, and again once the current transaction commits (at once outside one).
+
+    After the commit, so a reader that cached the old data while the transaction ran is not believed; now as well,
+    so the writer's own next request (still inside its transaction, as in a test) sees its change.
+    """
+    _bump()
     transaction.on_commit(_bump, robust=True)
 
 

@@ -2,6 +2,7 @@
 import logging
 import re
 import smtplib
+from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
@@ -25,20 +26,23 @@ def portal_link(path: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + path
 
 
-def start_after_commit(task, /, *args, **kwargs) -> None:
-    """Queue a Celery task once the current transaction commits, so it reads what was written (and nothing if it rolls back).
+def after_commit(task, /, *args, if_not_queued: Callable[[Exception], None] | None = None, **kwargs) -> None:
+    """The one way the portal starts a Celery task after a write: queued once the current transaction commits, so it
+    reads what was written (and never if it rolls back); outside a transaction, at once.
 
-    Outside a transaction it is queued at once. A broker that is down is logged, never turned into an error after the
-    data is saved.
+    A broker that cannot be reached (or, run in-process, a task that fails) is logged, never turned into an error after
+    the data is saved; `if_not_queued(error)` may say so where staff will see it (on the invoice, on the report run).
     """
 
     def enqueue():
         try:
             task.apply_async(args=args, kwargs=kwargs, retry=False)
-        except Exception:  # the write stands; the job is lost only from the queue, and the log says which
+        except Exception as error:  # the write stands; the job is lost only from the queue, and the log says which
             log.exception("task-not-queued task=%s args=%r kwargs=%r", task.name, args, kwargs)
+            if if_not_queued is not None:
+                if_not_queued(error)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)
 
 
 # A mail server that is down for a moment: the task tries again later.

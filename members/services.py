@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from loti.tasks import portal_link, send_email, start_after_commit
+from loti.tasks import portal_link, send_email, after_commit
 
 from .models import Invitation, Organisation, User
 
@@ -46,7 +46,7 @@ def officer_approve(*, user: User, approved_by: User) -> User:
             return user  # approved already (perhaps a moment ago by someone else): no second email
         user.organisation_approved_at = timezone.now()
         user.save(update_fields=["organisation_approved_at"])
-        start_after_commit(
+        after_commit(
             send_email,
             key=f"officer-approved:user={user.pk}:at={user.organisation_approved_at.isoformat()}",
             subject="You can now use the LOTI Portal",
@@ -67,7 +67,7 @@ def invitation_create(*, email: str, organisation: Organisation, invited_by: Use
             email=email, organisation=organisation, invited_by=invited_by, token=secrets.token_urlsafe(32)
         )
         link = site_url.rstrip("/") + f"/members/invitations/{invitation.token}/"
-        start_after_commit(
+        after_commit(
             send_email,
             key=f"invitation:{invitation.pk}",
             subject=f"Join {organisation} on the LOTI Portal",
@@ -122,7 +122,7 @@ def billing_change_request(*, organisation: Organisation, requested_by: User, ch
         f"to change {organisation}'s billing details:\n\n{change}\n\nWhat the portal holds now:\n{current}\n\n"
         "Make the change in the admin (Organisations, or the membership's purchase order number).\n"
     )
-    start_after_commit(
+    after_commit(
         send_email,
         # Each request is its own notification: the key is made here, so a retried task still mails once.
         key=f"billing-change:organisation={organisation.pk}:{uuid.uuid4().hex}",

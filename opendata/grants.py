@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from loti.models import FinancialYear
 from members.models import Organisation
+from projects.evaluation import TAKING_PART
 from projects.models import Participant, ParticipantRole, Project, ProjectStatus
 
 STANDARD_VERSION = "1.4"
@@ -74,8 +75,9 @@ def funded_projects():
         .prefetch_related(
             Prefetch(
                 "participants",
+                # Taking part as the evaluation counts it (agreed, or recorded without an invitation).
                 queryset=Participant.objects.select_related("organisation")
-                .filter(accepted_at__isnull=False, declined_at__isnull=True)
+                .filter(TAKING_PART)
                 .order_by("organisation__gss_code", "organisation__name"),
             )
         )

@@ -1,16 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from loti.admin import LongListMixin
+from loti.admin_actions import action_page
 from loti.import_admin import SpreadsheetAdminMixin
 from loti.services import financial_year_get_or_create
 from loti.years import parse_year_label
@@ -193,7 +192,7 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
         """Scores record who gave them."""
         services.project_rows_save(formset=formset, by=request.user)
 
-    def _decide(self, request, queryset, *, form_class, title, decide, done_text, template="decide.html", extra=None):
+    def _decide(self, request, queryset, *, form_class, title, decide, done_text, template="", extra=None, submit=""):
         """An intermediate page: one form, then the service for each selected proposal; errors are shown, nothing half-done."""
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -215,17 +214,12 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
                 if done:
                     self.message_user(request, done_text(done), messages.SUCCESS)
                 return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "projects": queryset,
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            **(extra or {}),
-        }
-        return TemplateResponse(request, f"admin/projects/project/{template}", context)
+        return action_page(
+            self, request, title=title, form=form, objects=queryset, submit=submit or title,
+            lines=[f"{project} — asked £{project.funding_requested or 0}" for project in queryset],
+            intro="Proposals:", stylesheet="projects/admin-decisions.css",
+            template=f"admin/projects/project/{template}" if template else "admin/loti/action_page.html", **(extra or {}),
+        )
 
     @admin.action(description="Approve with amount…")
     def approve_with_amount(self, request, queryset):
@@ -240,6 +234,7 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
             form_class=ApproveForm,
             title=f"Approve “{project}”",
             template="approve.html",
+            submit="Approve",
             extra={
                 "project": project,
                 "scores": [(label, scores.get(value)) for value, label in PrioritisationCriterion.choices],

@@ -2,11 +2,12 @@
 and ending a project (completed or cancelled) through the services."""
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+
+from loti.admin_actions import action_page
 
 from . import services
 from .evaluation import DATA_QUALITY, data_quality
@@ -91,16 +92,14 @@ def end_projects(model_admin, request, queryset, *, form_class, title: str, end)
         if done:
             model_admin.message_user(request, f"{title}: {done} project{'s' if done != 1 else ''}.", messages.SUCCESS)
         return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "form": form,
-        "projects": queryset,
-        "action": request.POST.get("action"),
-        "opts": model_admin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/projects/project/end.html", context)
+    return action_page(
+        model_admin, request, title=title, form=form, objects=queryset, submit=title, intro="Projects:",
+        lines=[
+            f"{project} — {project.get_status_display().lower()}"
+            + (f", started {project.start_date:%-d %B %Y}" if project.start_date else "")
+            for project in queryset
+        ],
+    )
 
 
 @admin.action(description="Mark completed…")

@@ -18,6 +18,7 @@ from projects.models import (
     BenefitConfidence,
     BenefitKind,
     Participant,
+    ParticipantRole,
     ProgressUpdate,
     Project,
     ProjectStatus,
@@ -568,6 +569,9 @@ def data_quality_querysets(*, today: datetime.date | None = None) -> dict:
         "no_borough": Project.objects.filter(status__in=COUNTED).filter(~Exists(taking_part)),
         "no_recent_update": Project.objects.filter(status=ProjectStatus.ACTIVE).filter(~Exists(recent)),
         "benefit_no_year": Benefit.objects.filter(year__isnull=True),
+        "funded_no_lead": Project.objects.filter(status__in=COUNTED, funding_approved__gt=0, funder__isnull=True).filter(
+            ~Exists(Participant.objects.filter(TAKING_PART, project=OuterRef("pk"), role=ParticipantRole.LEAD))
+        ),
     }
 
 
@@ -578,6 +582,7 @@ DATA_QUALITY = {
     "no_borough": ("Approved, active or completed projects with no participating borough", "left out of boroughs per project"),
     "no_recent_update": ("Active projects with no progress update for six months", "counted as active, though they may have stopped"),
     "benefit_no_year": ("Benefits with no year", "not counted in any year's benefits"),
+    "funded_no_lead": ("Projects LOTI funds with no lead borough", "left out of the open 360Giving grants: a grant needs a recipient"),
 }
 
 

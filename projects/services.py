@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from loti.models import FinancialYear
 from loti.money import to_money
 from loti.services import financial_year_get_or_create
-from loti.tasks import one_line, start_after_commit
+from loti.tasks import one_line, after_commit
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
@@ -84,7 +84,7 @@ def _locked(project: Project) -> Project:
 
 def _notify(event: str, project: Project, organisation_ids: list[int] | None = None) -> None:
     # The occurrence names this one event (a proposal may be returned twice), so a retried task mails each person once.
-    start_after_commit(notify_project, event, project.pk, organisation_ids, occurrence=uuid.uuid4().hex)
+    after_commit(notify_project, event, project.pk, organisation_ids, occurrence=uuid.uuid4().hex)
 
 
 def _status_is(project: Project, allowed, doing: str) -> None:

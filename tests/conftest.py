@@ -1,5 +1,12 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no public page, data version or rate limit left by another test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -87,11 +87,7 @@ class _Writes(ast.NodeVisitor):
             return
         if receiver[:1] == ["super"] and self.in_model_save:
             return
-        if verb in MANAGER_WRITES and set(receiver) & QUERYSET_STEPS:
-            self.found.append((node.lineno, text))
-        elif verb in RELATION_WRITES and receiver and receiver[-1] in self.relations and len(receiver) > 1:
-            self.found.append((node.lineno, text))
-        elif verb in INSTANCE_WRITES:
+        if (verb in MANAGER_WRITES and set(receiver) & QUERYSET_STEPS) or (verb in RELATION_WRITES and receiver and receiver[-1] in self.relations and len(receiver) > 1) or verb in INSTANCE_WRITES:
             self.found.append((node.lineno, text))
 
 

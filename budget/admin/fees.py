@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
@@ -25,8 +24,10 @@ from budget.services.invoicing import invoice_billing_correct, invoice_credit, i
 from budget.services.payments import payment_check, payment_date_check, payment_record
 from budget.services.supplier import supplier_missing
 from loti.admin import LongListMixin
+from loti.admin_actions import action_page
 from loti.import_admin import SpreadsheetAdminMixin, SpreadsheetExportAdminMixin
 from loti.money import pounds_display
+from loti.responses import pdf_response
 from loti.selectors import financial_year_for_reading
 from loti.services import financial_year_get_or_create
 from loti.text import plural
@@ -354,9 +355,7 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:budget_invoice_change", args=[invoice.pk]))
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
-        return response
+        return pdf_response(data, filename=f"{invoice.number}.pdf", inline=True)
 
     def issue_view(self, request):
         """Choose a year, see what would be issued, then issue it."""
@@ -418,15 +417,14 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
             if credited:
                 self.message_user(request, f"Credited {plural(len(credited), 'invoice')}: {'; '.join(credited)}.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Credit invoices",
-            "form": form,
-            "invoices": invoices,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/budget/invoice/credit.html", context)
+        return action_page(
+            self, request, title="Credit invoices", form=form, objects=invoices,
+            intro="Each invoice below is cancelled by a credit note for its full amount. Nothing is deleted. An invoice with "
+            "payments against it cannot be credited until the money is refunded through finance.",
+            lines=[f"{invoice.number}: {invoice.organisation.name}, {pounds_display(invoice.gross)}" for invoice in invoices],
+            empty="No invoices selected (credit notes cannot be credited).",
+            submit=f"Credit {plural(len(invoices), 'invoice')}",
+        )
 
 
 class PaymentForm(forms.ModelForm):

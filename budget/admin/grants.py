@@ -1,18 +1,17 @@
 """Funders' agreements with their instalments by year, and exercising a right to terminate."""
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
 from budget.admin.plan import InstalmentForm
+from budget.models import FundingAgreement, FundingCondition, Instalment, InstalmentStatus
 from budget.services.grants import agreement_terminate
 from loti.admin import LongListMixin
+from loti.admin_actions import action_page
 from loti.import_admin import SpreadsheetAdminMixin
 
 
@@ -89,15 +88,18 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
                     years = ", ".join(instalment.year.label for instalment in cancelled) or "none"
                     self.message_user(request, f"{agreement} terminated; cancelled instalments: {years}.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Exercise termination option",
-            "form": form,
-            "agreements": agreements,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/budget/fundingagreement/terminate.html", context)
+        return action_page(
+            self, request, title="Exercise termination option", form=form, objects=agreements,
+            intro="The funder has exercised its right to terminate. The instalment of the year the termination falls in stands; "
+            "every instalment of a later year not yet received is cancelled. Who did this, and when, is kept in the history.",
+            lines=[
+                agreement.name
+                + (f" (right to terminate during {agreement.termination_year.label})" if agreement.termination_year else "")
+                + (f": {agreement.termination_right}" if agreement.termination_right else "")
+                for agreement in agreements
+            ],
+            submit="Exercise termination option",
+        )
 
 
 @admin.register(Instalment)

@@ -3,7 +3,7 @@ email CELC the link; and the CELC distribution list."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
 from budget.services.reports import report_distribute_again, report_request
 from loti.models import FinancialYear
+from loti.responses import pdf_response
 from loti.text import plural
 
 
@@ -63,8 +64,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         run = ReportRun.objects.select_related("year").filter(pk=pk, status=ReportRunStatus.DONE).exclude(pdf="").first()
         if run is None:
             raise Http404("That report is not ready")
-        filename = f"LOTI {run.get_kind_display()} {run.year.label.replace('/', '-')}.pdf"
-        return FileResponse(run.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename)
+        return pdf_response(run.pdf.open("rb"), filename=f"LOTI {run.get_kind_display()} {run.year.label.replace('/', '-')}.pdf")
 
     def add_view(self, request, form_url="", extra_context=None):
         """'Add' is 'Request a report': the job runs in the background and the run page shows its progress."""

@@ -13,6 +13,7 @@ import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from budget.models import Invoice, InvoiceKind
 from budget.services.invoice_pdf import invoice_pdf, pounds
 from budget.services.supplier import SupplierNotConfigured, supplier_details
 from loti.services import email_send_once
+from loti.tasks import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -218,25 +220,26 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
     return sent
 
 
+def _not_queued(invoice_id: int, error: Exception) -> None:
+    """Say on the invoice why it was not handed over, so staff see it and the sweep or a click sends it."""
+    if isinstance(error, (BrokerError, ConnectionError, OSError)):
+        _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. It is tried again "
+                f"within {_duration(int(sweep_after().total_seconds()) + 15 * 60)}, or choose “Send to finance again”.")
+    else:  # run in-process (no worker): one invoice's surprise must not stop the others
+        _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
+
+
 def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bool = True, swept: bool = False) -> None:
-    """Hand the sending to Celery (called after commit). If the queue cannot be reached, say so on the invoice."""
+    """Hand the sending to Celery once the caller's transaction commits. If the queue cannot be reached, say so on
+    the invoice; the officers' notice is the lesser loss (logged only)."""
     from budget.tasks.invoices import notify_officers_of_invoices, send_invoice_to_finance  # tasks call services
 
     for invoice_id in invoice_ids:
-        try:
-            send_invoice_to_finance.apply_async(args=(invoice_id,), kwargs={"again": again, "swept": swept}, retry=False)
-        except (BrokerError, ConnectionError, OSError) as error:
-            logger.warning("invoice-send-not-queued invoice_id=%s error=%s", invoice_id, error)
-            _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. It is tried again "
-                    f"within {_duration(int(sweep_after().total_seconds()) + 15 * 60)}, or choose “Send to finance again”.")
-        except Exception as error:  # run in-process (no worker): one invoice's surprise must not stop the others
-            logger.exception("invoice-send-crashed invoice_id=%s", invoice_id)
-            _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
+        after_commit(
+            send_invoice_to_finance, invoice_id, again=again, swept=swept, if_not_queued=partial(_not_queued, invoice_id)
+        )
     if notify and invoice_ids:
-        try:
-            notify_officers_of_invoices.apply_async(args=(list(invoice_ids),), retry=False)
-        except Exception:  # the invoices are issued and sent either way; the officers' notice is the lesser loss
-            logger.exception("invoice-notice-not-sent invoice_ids=%s", invoice_ids)
+        after_commit(notify_officers_of_invoices, list(invoice_ids))
 
 
 def invoices_send_again(*, invoices: list[Invoice], by) -> int:
@@ -244,7 +247,7 @@ def invoices_send_again(*, invoices: list[Invoice], by) -> int:
     ids = [invoice.pk for invoice in invoices]
     with transaction.atomic():
         Invoice.objects.filter(pk__in=ids).update(send_error="Queued to be sent.", send_pending_since=timezone.now())
-        transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids, again=True, notify=False), robust=True)
+        invoices_dispatch(invoice_ids=ids, again=True, notify=False)
     logger.info("invoice-send-again invoices=%s by=%s", ids, by)
     return len(ids)
 
@@ -265,7 +268,7 @@ def invoices_send_pending(*, now: datetime.datetime | None = None) -> list[int]:
         )
         if ids:
             Invoice.objects.filter(pk__in=ids).update(send_pending_since=now)
-            transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids, notify=False, swept=True), robust=True)
+            invoices_dispatch(invoice_ids=ids, notify=False, swept=True)
     if ids:
         logger.info("invoice-send-swept invoice_ids=%s", ids)
     return ids

@@ -85,7 +85,7 @@ def _check_issue_date(issued_on: datetime.date) -> None:
 def _after_issue(invoices: list[Invoice]) -> None:
     """Once committed: each invoice to its borough's accounts payable, and word to its officers."""
     ids = [invoice.pk for invoice in invoices]
-    transaction.on_commit(lambda: invoices_dispatch(invoice_ids=ids), robust=True)
+    invoices_dispatch(invoice_ids=ids)  # after the commit
 
 
 def _memberships_owing(*, year: FinancialYear) -> list[Membership]:

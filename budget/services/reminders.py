@@ -1,6 +1,5 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +11,7 @@ from django.utils import timezone
 from budget.models import Invoice
 from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
-from loti.services import email_send_once
+from loti.tasks import after_commit, send_email
 
 
 def reminder_interval() -> datetime.timedelta:
@@ -63,7 +62,6 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
                 "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
             )
             key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
-            for recipient in recipients:
-                transaction.on_commit(partial(email_send_once, key=key, recipient=recipient, subject=subject, body=body))
+            after_commit(send_email, key=key, subject=subject, body=body, recipients=recipients)
         sent.append(invoice)
     return sent

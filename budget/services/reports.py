@@ -31,6 +31,7 @@ from budget.reports.documents import report_output
 from loti.models import FinancialYear
 from loti.services import email_send_once
 from loti.services import financial_year_get_or_create
+from loti.tasks import after_commit
 from loti.years import year_label_for
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,20 @@ def report_request(*, kind: str, year: FinancialYear, by=None, notes: str = "") 
         except IntegrityError:
             # Someone asked for the same report at the same moment: theirs is the run.
             return ReportRun.objects.get(kind=kind, year=year, status__in=PENDING)
-        transaction.on_commit(lambda: report_enqueue(run_id=run.pk))
+        _produce_after_commit(run.pk)
     return run
+
+
+def _broker_down(run_id: int, error: Exception) -> None:
+    if isinstance(error, (BrokerError, ConnectionError, OSError)):
+        logger.warning("Report run %s stays queued: the broker is unreachable (%s)", run_id, error)
+        ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.QUEUED).update(message=BROKER_DOWN_MESSAGE)
+
+
+def _produce_after_commit(run_id: int) -> None:
+    from budget.tasks.reports import produce_report  # the tasks call the services, not the other way round
+
+    after_commit(produce_report, run_id, if_not_queued=partial(_broker_down, run_id))
 
 
 def report_enqueue(*, run_id: int) -> bool:
@@ -146,7 +159,7 @@ def report_requeue_abandoned() -> list[int]:
         )
         for run_id in requeued:
             # After the commit, when our locks are released and a worker can claim the run.
-            transaction.on_commit(partial(report_enqueue, run_id=run_id))
+            _produce_after_commit(run_id)
     for run_id in requeued:
         logger.warning("Report run %s was abandoned by a worker that stopped: back in the queue", run_id)
     for run_id in given_up:
@@ -210,7 +223,9 @@ def report_produce(*, run_id: int) -> ReportRun:
                 sha256=hashlib.sha256(content).hexdigest(),
             )
             if finished:
-                transaction.on_commit(lambda: _enqueue_distribution(run_id))
+                from budget.tasks.reports import email_report_link
+
+                after_commit(email_report_link, run_id)
     return ReportRun.objects.get(pk=run_id)
 
 
@@ -250,15 +265,6 @@ def report_for_token(*, token: str) -> ReportRun | None:
     return ReportRun.objects.filter(pk=run_id, status=ReportRunStatus.DONE).exclude(pdf="").select_related("year").first()
 
 
-def _enqueue_distribution(run_id: int) -> None:
-    from budget.tasks.reports import email_report_link
-
-    try:
-        email_report_link.apply_async(args=(run_id,), retry=False)
-    except (BrokerError, ConnectionError, OSError) as error:
-        logger.warning("Report run %s is done but the CELC email could not be queued (%s)", run_id, error)
-
-
 def report_distribute(*, run_id: int, occurrence: str = "") -> int:
     """Email each active CELC recipient their own signed link to the finished report. Returns how many were sent now.
 
@@ -284,8 +290,7 @@ def report_distribute(*, run_id: int, occurrence: str = "") -> int:
 def report_distribute_again(*, run_ids: list[int]) -> int:
     """Staff ask for the link to go out again: queued for after commit, one occurrence per request. Returns how many runs."""
     from budget.tasks.reports import email_report_link
-    from loti.tasks import start_after_commit
 
     for run_id in run_ids:
-        start_after_commit(email_report_link, run_id, occurrence=uuid.uuid4().hex)
+        after_commit(email_report_link, run_id, occurrence=uuid.uuid4().hex)
     return len(run_ids)

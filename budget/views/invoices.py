@@ -2,7 +2,6 @@
 import logging
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView
 
@@ -10,6 +9,7 @@ from budget.models import Invoice, InvoiceKind
 from budget.selectors.invoices import InvoiceStatus, invoices_with_status
 from budget.services.invoice_pdf import address_lines, invoice_pdf, pounds
 from budget.services.supplier import SupplierNotConfigured, supplier_missing
+from loti.responses import pdf_response
 from loti.views import PolicyMixin
 from members.permissions import organisation_scope
 
@@ -63,6 +63,4 @@ class InvoicePdfView(LoginRequiredMixin, PolicyMixin, DetailView):
             # The deployment lacks the supplier settings: the pages link no PDF then, but a bookmark or an old
             # email may still ask. 503: the server cannot serve it for now, and the page says why and what to do.
             return TemplateResponse(request, "budget/invoice_unavailable.html", {"invoice": invoice}, status=503)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+        return pdf_response(data, filename=f"{invoice.number}.pdf")

@@ -3,7 +3,7 @@ the list of report runs, and the PDF downloads (signed in, or by a signed link f
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -13,6 +13,7 @@ from budget.selectors.plan import budget_plan, budget_years_with_lines
 from budget.selectors.report import budget_report
 from budget.services.reports import report_for_token
 from loti.models import FinancialYear
+from loti.responses import pdf_response
 from members.permissions import is_officer, is_staff
 
 
@@ -68,9 +69,8 @@ def report_runs(request):
     return render(request, "reports/runs.html", {"runs": runs})
 
 
-def _pdf_response(run: ReportRun) -> FileResponse:
-    filename = f"LOTI {run.get_kind_display()} {run.year.label.replace('/', '-')}.pdf"
-    return FileResponse(run.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename)
+def _pdf_response(run: ReportRun):
+    return pdf_response(run.pdf.open("rb"), filename=f"LOTI {run.get_kind_display()} {run.year.label.replace('/', '-')}.pdf")
 
 
 @require_safe

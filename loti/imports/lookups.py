@@ -9,7 +9,6 @@ from collections.abc import Callable
 from ..models import FinancialYear
 from ..services import financial_year_get_or_create
 
-
 LOOKUP_CHUNK = 5000  # values per IN (...) query, well under PostgreSQL's 65,535 parameters
 
 

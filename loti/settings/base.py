@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "opendata",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "corsheaders",
 ]
 
@@ -316,9 +315,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from /static/: no CDN, and the CSP stays 'self'
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Only Swagger UI of the sidecar package (not its Redoc): collectstatic compresses every file it collects.
+import drf_spectacular_sidecar  # noqa: E402
+
+STATICFILES_DIRS += [("drf_spectacular_sidecar/swagger-ui-dist", Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist")]
 CORS_URLS_REGEX = r"^/(api|open-data)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

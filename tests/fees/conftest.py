@@ -9,12 +9,11 @@ from budget.models import AgreementKind, FeeSchedule, FundingAgreement, Instalme
 from loti.models import FinancialYear
 from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier, Organisation, OrganisationKind
+from tests.factories import OrganisationFactory
 
 
 def make_borough(name: str, gss_code: str) -> Organisation:
-    return Organisation.objects.create(
-        name=name, slug=name.lower().replace(" ", "-"), kind=OrganisationKind.LONDON_BOROUGH, gss_code=gss_code
-    )
+    return OrganisationFactory(name=name, gss_code=gss_code, email_domains=[])
 
 
 def fee_schedules(year: FinancialYear, *, pro_rata: bool = False) -> None:

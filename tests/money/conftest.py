@@ -35,16 +35,17 @@ from budget.services.payments import payment_record
 from loti.services import financial_year_get_or_create
 from members.models import Membership, MembershipTier, Organisation, OrganisationKind
 from projects.models import Pillar, Project
+from tests.factories import BudgetLineFactory, OrganisationFactory
 
 LABEL = "2020/21"
 
 
 def borough(name: str, gss: str) -> Organisation:
-    return Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"), kind=OrganisationKind.LONDON_BOROUGH, gss_code=gss)
+    return OrganisationFactory(name=name, gss_code=gss, email_domains=[])
 
 
 def line(year, section, name, amount, position, **extra) -> BudgetLine:
-    return BudgetLine.objects.create(year=year, section=section, name=name, amount=Decimal(amount), position=position, **extra)
+    return BudgetLineFactory(year=year, section=section, name=name, amount=Decimal(amount), position=position, **extra)
 
 
 @pytest.fixture

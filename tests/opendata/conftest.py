@@ -5,7 +5,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry
@@ -34,13 +33,6 @@ def package_validator() -> Draft202012Validator:
 
 def problems(validator, package: dict) -> list[str]:
     return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(package)]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()  # each test starts with no cached page and a new data version
-    yield
-    cache.clear()
 
 
 def organisation(name, *, gss_code=None, kind="london_borough", org_id=""):

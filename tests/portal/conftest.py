@@ -1,18 +1,23 @@
 """A small LOTI for the portal tests: three member boroughs, a non-member, officers of each, staff with an authenticator."""
-import datetime
 from types import SimpleNamespace
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import cache
 from django.utils import timezone
 
 from loti.services import financial_year_get_or_create
-from members.models import Membership, MembershipTier, Organisation, OrganisationKind, User
-from projects.models import Participant, ParticipantRole, Pillar, PrioritisationCriterion, PrioritisationScore, Project, ProjectStatus, Workstream
-
-PASSWORD = "a long portal password"
+from members.models import Organisation, User
+from projects.models import ParticipantRole, Pillar, PrioritisationCriterion, Project, ProjectStatus, Workstream
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    PrioritisationScoreFactory,
+    ProjectFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,22 +34,14 @@ def staff_mfa(settings):
 
 
 def borough(name: str, gss: str, domain: str, *, member: bool = True) -> Organisation:
-    organisation = Organisation.objects.create(
-        name=name, slug=name.lower().replace(" ", "-"), kind=OrganisationKind.LONDON_BOROUGH, gss_code=gss, email_domains=[domain]
-    )
+    organisation = OrganisationFactory(name=name, gss_code=gss, email_domains=[domain])
     if member:
-        start = datetime.date(2019, 4, 1)
-        Membership.objects.create(organisation=organisation, tier=MembershipTier.CORE, start_date=start, local_digital_declaration_signed=datetime.date(2019, 3, 12))
+        MembershipFactory(organisation=organisation)
     return organisation
 
 
 def person(email: str, organisation: Organisation | None = None, *, approved: bool = True, staff: bool = False) -> User:
-    user = User.objects.create_user(
-        username=email, email=email, password=PASSWORD, organisation=organisation,
-        organisation_approved_at=timezone.now() if (organisation and approved) else None, is_staff=staff, is_superuser=staff,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return UserFactory(email=email, organisation=organisation, approved=approved, is_staff=staff)
 
 
 def give_totp(user: User) -> str:
@@ -82,19 +79,13 @@ def loti(db):
 
 
 def make_project(title: str, *, lead: Organisation, status=ProjectStatus.APPROVED, others=(), pillar=None, accepted=True, scored=False) -> Project:
-    project = Project.objects.create(
-        title=title, slug=title.lower().replace(" ", "-"), status=status, outcome="Residents are better off", pillar=pillar,
-        replicable=True, outputs_gifted=True,
-    )
-    now = timezone.now()
-    Participant.objects.create(project=project, organisation=lead, role=ParticipantRole.LEAD, invited_at=now, accepted_at=now)
+    project = ProjectFactory(title=title, slug=title.lower().replace(" ", "-"), status=status, pillar=pillar)
+    ParticipantFactory(project=project, organisation=lead, role=ParticipantRole.LEAD)
     for organisation in others:
-        Participant.objects.create(
-            project=project, organisation=organisation, role=ParticipantRole.SUPPORTER, invited_at=now, accepted_at=now if accepted else None
-        )
+        ParticipantFactory(project=project, organisation=organisation, accepted=accepted)
     if scored:
         for criterion in PrioritisationCriterion.values:
-            PrioritisationScore.objects.create(project=project, criterion=criterion, score=4)
+            PrioritisationScoreFactory(project=project, criterion=criterion)
     return project
 
 

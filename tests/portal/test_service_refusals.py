@@ -275,7 +275,7 @@ def test_maturity_refuses_a_score_outside_one_to_five_and_another_boroughs_shari
     with pytest.raises(ValidationError, match="Choose a whole number from 1 to 5"):
         register_services.maturity_assess(
             year=loti.year, answered_by=loti.camden_officer,
-            answers={d: (6, "") for d in ["strategy", "ict", "adoption", "data", "culture"]},
+            answers=dict.fromkeys(["strategy", "ict", "adoption", "data", "culture"], (6, "")),
         )
     with pytest.raises(ValidationError, match="Only the borough's own officers decide"):
         register_services.maturity_sharing_set(organisation_id=loti.camden.pk, shared=True, decided_by=loti.hackney_officer)

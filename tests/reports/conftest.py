@@ -9,6 +9,7 @@ from loti.models import FinancialYear
 from loti.services import financial_year_get_or_create
 from members.models import Membership, Organisation
 from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
+from tests.factories import OrganisationFactory
 
 INCOME = [("Borough Contributions", 450000), ("GLA", 100000), ("London Councils", 100000), ("2019/2020 surplus", 350000)]
 EXPENDITURE = [
@@ -53,10 +54,8 @@ def published_budget(db) -> FinancialYear:
 
 
 def borough(number: int, name: str) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        gss_code=f"E090000{number:02d}", defaults={"name": name, "slug": name.lower().replace(" ", "-"), "kind": "london_borough"}
-    )
-    return organisation
+    found = Organisation.objects.filter(gss_code=f"E090000{number:02d}").first()
+    return found or OrganisationFactory(name=name, gss_code=f"E090000{number:02d}", email_domains=[])
 
 
 @pytest.fixture

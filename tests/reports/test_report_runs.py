@@ -26,7 +26,7 @@ def media(settings, tmp_path):
 
 
 def test_the_same_request_twice_gives_one_run(published_budget, staff_user, django_capture_on_commit_callbacks):
-    with mock.patch("budget.services.reports.report_enqueue") as enqueue:
+    with mock.patch("budget.tasks.reports.produce_report.apply_async") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = report_request(kind="budget", year=published_budget, by=staff_user)
             second = report_request(kind="budget", year=published_budget, by=None)
