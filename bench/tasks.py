@@ -14,8 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from loti.services import financial_year_get_or_create
-
 IMPORT_ROWS = 10_000
 IMPORT_YEAR = "2040/41"
 LEDGER_YEAR = "2041/42"
@@ -67,6 +65,7 @@ def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, floa
     from django.core.management import call_command
 
     from budget.models import BudgetLine, LedgerEntry
+    from loti.services import financial_year_get_or_create  # models: only after django.setup() in main()
 
     year = financial_year_get_or_create(label=LEDGER_YEAR)
     names = [f"Ledger line {i + 1:02d}" for i in range(LEDGER_LINES)]

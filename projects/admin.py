@@ -18,6 +18,8 @@ from . import admin_evaluation, services
 from .data_project_forms import DpiaGuardedProjectForm
 from .funding import funding_limits
 from .models import (
+    NOT_INVOLVED,
+    RATING_LABELS,
     Benefit,
     Output,
     Participant,
@@ -365,13 +367,31 @@ class SurveyAdmin(admin.ModelAdmin):
         return survey.respondent_count
 
 
+class RatingFilter(admin.SimpleListFilter):
+    """The five ratings and "not involved", known in advance: a plain field filter asked the database for the
+    distinct ratings of every answer on each page (about 10 ms at 10x)."""
+
+    title = "rating"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return [(str(value), label) for value, label in RATING_LABELS.items()] + [("none", NOT_INVOLVED)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(rating__isnull=True)
+        if self.value() in {str(value) for value in RATING_LABELS}:
+            return queryset.filter(rating=int(self.value()))
+        return queryset
+
+
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(LongListMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     import_kind = "survey-responses"
     list_display = ["survey", "organisation", "workstream", "rating", "loti_added_value", "respondent_email"]
     # Filter by year, not survey (a survey's name needs its year: a query per survey); newest answers first,
     # from the primary key, instead of the model's five-table ordering that sorted every answer (bench at 10x: 505 ms and 28 queries before, 95 ms and 8 after).
-    list_filter = ["survey__year", "workstream", "rating", "loti_added_value"]
+    list_filter = ["survey__year", "workstream", RatingFilter, "loti_added_value"]
     search_fields = ["respondent_email", "organisation__name", "comment"]
     list_select_related = ["survey__year", "organisation", "workstream"]
     ordering = ["-id"]

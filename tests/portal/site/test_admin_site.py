@@ -115,3 +115,17 @@ def test_issuing_invoices_says_how_many_in_words(client, loti):
     assert f"Issued 3 invoices for {loti.year.label}, £108,000.00 in all." in response.content.decode()
     response = client.post("/admin/budget/invoice/issue/", {"year": loti.year.label, "confirm": "1"}, follow=True)
     assert "No invoices to issue" in response.content.decode()
+
+
+@pytest.mark.parametrize("rating, shown", [("5", {"five@camden.gov.uk"}), ("none", {"none@camden.gov.uk"}), ("", {"five@camden.gov.uk", "poor@camden.gov.uk", "none@camden.gov.uk"})])
+def test_survey_answers_filter_by_rating_without_asking_the_database_for_ratings(client, loti, rating, shown):
+    from projects.models import Survey, SurveyResponse
+
+    today = timezone.localdate()
+    survey = Survey.objects.create(year=loti.year, opens_on=today, closes_on=today)
+    for email, value in (("five@camden.gov.uk", 5), ("poor@camden.gov.uk", 1), ("none@camden.gov.uk", None)):
+        SurveyResponse.objects.create(survey=survey, respondent_email=email, organisation=loti.camden, workstream=loti.workstream, rating=value)
+    client.force_login(loti.staff)
+    html = client.get(f"/admin/projects/surveyresponse/?rating={rating}").content.decode()
+    assert {email for email in ("five@camden.gov.uk", "poor@camden.gov.uk", "none@camden.gov.uk") if email in html} == shown
+    assert "5 – excellent" in html and "Not involved" in html  # every choice offered, present in the data or not
