@@ -15,6 +15,7 @@ machine's services. Every loop is bounded in count and time. Scenarios:
    again in a minute" while it is away, never a 500; nothing but 200 once it is back); every acknowledged write
    must be there.
 """
+
 import argparse
 import importlib
 import inspect
@@ -75,7 +76,9 @@ class OwnPostgres:
             shutil.chown(folder, self.user)
         subprocess.run(
             [str(self.bin / "initdb"), "-D", str(self.pgdata), "--auth=trust", "-U", "postgres", "--encoding=utf8", "--no-sync"],
-            check=True, capture_output=True, user=self.user,
+            check=True,
+            capture_output=True,
+            user=self.user,
         )
 
     @property
@@ -85,9 +88,24 @@ class OwnPostgres:
     def start(self) -> None:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [str(self.bin / "postgres"), "-D", str(self.pgdata), "-p", str(self.port), "-h", LOOPBACK, "-k", str(self.pgdata),
-             "-c", "fsync=on", "-c", "max_connections=100"],
-            stdout=handle, stderr=subprocess.STDOUT, user=self.user,
+            [
+                str(self.bin / "postgres"),
+                "-D",
+                str(self.pgdata),
+                "-p",
+                str(self.port),
+                "-h",
+                LOOPBACK,
+                "-k",
+                str(self.pgdata),
+                "-c",
+                "fsync=on",
+                "-c",
+                "max_connections=100",
+            ],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            user=self.user,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -117,7 +135,8 @@ class OwnRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import redis
 
@@ -148,9 +167,26 @@ class Worker:
     def start(self) -> None:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [python(), "-m", "celery", "-A", "loti", "worker", "--concurrency", "1", "--loglevel", "warning", "--without-gossip",
-             "--without-mingle", "--without-heartbeat"],
-            cwd=db.BASE_DIR, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                python(),
+                "-m",
+                "celery",
+                "-A",
+                "loti",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "warning",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=db.BASE_DIR,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self) -> None:
@@ -189,7 +225,11 @@ class Beat:
         handle = (self.folder / "beat.log").open("ab")
         self.process = subprocess.Popen(
             [python(), "-m", "celery", "-A", "loti", "beat", "--loglevel", "warning", "--schedule", str(self.folder / "beat-schedule")],
-            cwd=db.BASE_DIR, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=db.BASE_DIR,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def stop(self) -> None:
@@ -242,6 +282,7 @@ class PageLoad(threading.Thread):
 
 # --- report requests, through the reports code when it exists -------------------------------------------------------
 
+
 def request_report_in_process(kind: str, year: str) -> dict:
     """Runs under Django: ask for a report the way staff do. Prints what happened as JSON."""
     import django
@@ -273,8 +314,14 @@ def request_report_in_process(kind: str, year: str) -> dict:
 
 
 def request_report(env: dict, kind: str) -> dict:
-    done = subprocess.run([python(), "-m", "bench.chaos", "request-report", kind, REPORT_YEAR], cwd=db.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [python(), "-m", "bench.chaos", "request-report", kind, REPORT_YEAR],
+        cwd=db.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         return {"available": True, "accepted": False, "detail": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -284,7 +331,8 @@ def report_runs(url: str, kind: str) -> list[tuple]:
     with psycopg.connect(url, connect_timeout=5) as connection:
         return connection.execute(
             "SELECT r.id, r.status, r.attempts, r.sha256 FROM budget_reportrun r JOIN loti_financialyear y ON y.id = r.year_id "
-            "WHERE r.kind = %s AND y.label = %s ORDER BY r.id", [kind, REPORT_YEAR]
+            "WHERE r.kind = %s AND y.label = %s ORDER BY r.id",
+            [kind, REPORT_YEAR],
         ).fetchall()
 
 
@@ -305,6 +353,7 @@ def wait_for_run(url: str, run_id: int, statuses: set, seconds: float) -> str | 
 
 
 # --- the scenarios --------------------------------------------------------------------------------------------------
+
 
 def scenario_redis(ctx: dict) -> dict:
     redis_, env, url = ctx["redis"], ctx["env"], ctx["url"]
@@ -357,12 +406,19 @@ def scenario_worker(ctx: dict, *, whole: bool) -> dict:
     runs = [r for r in report_runs(url, kind) if r[0] >= outcome["run_id"]]  # this request's run and any made after it
     done = [r for r in runs if r[1] == "done"]
     result = {
-        "users_saw": {}, "errors": 0, "killed_while": running, "report": f"run {outcome['run_id']} {final}" + ("" if final == "done" else f" after waiting {ctx['report_seconds']:.0f}s"),
-        "runs": [list(r[:3]) for r in runs], "lost": 0 if final == "done" else 1, "duplicated": max(0, len(done) - 1),
+        "users_saw": {},
+        "errors": 0,
+        "killed_while": running,
+        "report": f"run {outcome['run_id']} {final}" + ("" if final == "done" else f" after waiting {ctx['report_seconds']:.0f}s"),
+        "runs": [list(r[:3]) for r in runs],
+        "lost": 0 if final == "done" else 1,
+        "duplicated": max(0, len(done) - 1),
     }
     if final == "running":
-        result["why"] = ("the run stays 'running': its message comes back only after the broker's visibility timeout "
-                         "(CELERY_BROKER_TRANSPORT_OPTIONS, 2 h) and the sweep re-sends queued runs only")
+        result["why"] = (
+            "the run stays 'running': its message comes back only after the broker's visibility timeout "
+            "(CELERY_BROKER_TRANSPORT_OPTIONS, 2 h) and the sweep re-sends queued runs only"
+        )
     return result
 
 
@@ -431,10 +487,16 @@ def scenario_postgres(ctx: dict) -> dict:
     lost = [t for t in acknowledged if t not in present]
     errors = sum(v for k, v in seen.items() if k != "200")
     return {
-        "users_saw": seen, "errors": errors, "errors_after_postgres_was_back": errors_after_back[0],
-        "users_saw_before": phases["before"], "users_saw_during": phases["during"], "users_saw_after": phases["after"],
+        "users_saw": seen,
+        "errors": errors,
+        "errors_after_postgres_was_back": errors_after_back[0],
+        "users_saw_before": phases["before"],
+        "users_saw_during": phases["during"],
+        "users_saw_after": phases["after"],
         "server_errors": seen.get("500", 0),
-        "acknowledged": len(acknowledged), "present": len(present), "lost": len(lost),
+        "acknowledged": len(acknowledged),
+        "present": len(present),
+        "lost": len(lost),
     }
 
 
@@ -459,12 +521,20 @@ def run(*, scale: float, seconds: float, writes: int, page_requests: int, report
         redis_.start()
         started.append(redis_)
         log(f"PostgreSQL on {LOOPBACK}:{postgres.port}, Redis on {LOOPBACK}:{redis_.port}; generating a scale {scale:g} dataset")
-        subprocess.run([python(), "-m", "bench.generate", "--scale", str(scale), "--database", "loti_chaos", "--quiet"],
-                       cwd=db.BASE_DIR, env={**os.environ, "BENCH_SERVER_URL": postgres.url}, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [python(), "-m", "bench.generate", "--scale", str(scale), "--database", "loti_chaos", "--quiet"],
+            cwd=db.BASE_DIR,
+            env={**os.environ, "BENCH_SERVER_URL": postgres.url},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         url = db.with_database(postgres.url, "loti_chaos")
         env = django_env(url, REDIS_URL=redis_.url, MEDIA_ROOT=str(folder / "media"))  # report PDFs go with the folder
-        setup = json.loads(subprocess.run([python(), "-m", "bench.pages"], cwd=db.BASE_DIR, env=env, capture_output=True,
-                                          text=True, check=True).stdout.strip().splitlines()[-1])
+        setup = json.loads(
+            subprocess.run([python(), "-m", "bench.pages"], cwd=db.BASE_DIR, env=env, capture_output=True, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         pages = [(p["path"], setup["sessions"][p["user"]]) for p in setup["pages"] if p["available"]]
         server = Gunicorn(env, workers=3, log=folder / "gunicorn.log")
         started.append(server)
@@ -477,8 +547,19 @@ def run(*, scale: float, seconds: float, writes: int, page_requests: int, report
         beat.start()
         started.append(beat)
         log(f"Celery worker and beat started (report sweep every {SWEEP_SECONDS}s: {sweep} schedule(s) changed)")
-        ctx = {"postgres": postgres, "redis": redis_, "worker": worker, "env": env, "url": url, "port": server.port,
-               "pages": pages, "seconds": seconds, "writes": writes, "page_requests": page_requests, "report_seconds": report_seconds}
+        ctx = {
+            "postgres": postgres,
+            "redis": redis_,
+            "worker": worker,
+            "env": env,
+            "url": url,
+            "port": server.port,
+            "pages": pages,
+            "seconds": seconds,
+            "writes": writes,
+            "page_requests": page_requests,
+            "report_seconds": report_seconds,
+        }
         for title, scenario in SCENARIOS:
             log(f"{title}:")
             try:
@@ -506,7 +587,17 @@ def print_results(results: dict, out=None) -> None:
     for s in results["scenarios"]:
         saw = ", ".join(f"{k}×{v}" for k, v in sorted(s.get("users_saw", {}).items())) or "-"
         extra = []
-        for key in ("report", "report_detail", "why", "killed_while", "duplicated", "acknowledged", "present", "errors_after_postgres_was_back", "failed"):
+        for key in (
+            "report",
+            "report_detail",
+            "why",
+            "killed_while",
+            "duplicated",
+            "acknowledged",
+            "present",
+            "errors_after_postgres_was_back",
+            "failed",
+        ):
             if key in s:
                 extra.append(f"{key.replace('_', ' ')}: {s[key]}")
         lost = s.get("lost")
@@ -537,8 +628,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (logs) afterwards")
     parser.add_argument("--output", default=str(db.BASE_DIR / "bench-results" / "chaos.json"))
     args = parser.parse_args(argv)
-    results = run(scale=args.scale, seconds=args.seconds, writes=args.writes, page_requests=args.page_requests,
-                  report_seconds=args.report_seconds, keep=args.keep)
+    results = run(
+        scale=args.scale,
+        seconds=args.seconds,
+        writes=args.writes,
+        page_requests=args.page_requests,
+        report_seconds=args.report_seconds,
+        keep=args.keep,
+    )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
     print_results(results)

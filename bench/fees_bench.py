@@ -6,6 +6,7 @@ table shows whether the query count of one run grows with the number of invoices
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/loti_bench python bench/fees_bench.py
 """
+
 import datetime
 import os
 import sys
@@ -17,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loti.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti_bench")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -39,8 +40,10 @@ def seed() -> None:
         FeeSchedule.objects.create(year=year, tier=MembershipTier.SHARED_SERVICE, annual_fee=Decimal("22500.00"), vat_rate=Decimal("0.20"))
     for number in range(1, 34):
         borough = Organisation.objects.create(
-            name=f"London authority {number:02d}", slug=f"authority-{number:02d}",
-            kind=OrganisationKind.LONDON_BOROUGH, gss_code=f"E090000{number:02d}",
+            name=f"London authority {number:02d}",
+            slug=f"authority-{number:02d}",
+            kind=OrganisationKind.LONDON_BOROUGH,
+            gss_code=f"E090000{number:02d}",
         )
         wave = (number - 1) // 11  # 0, 1, 2
         Membership.objects.create(
@@ -80,8 +83,10 @@ def main() -> None:
     total = sum(row[1] for row in rows)
     seconds = sum(row[2] for row in rows)
     counts = sorted({row[3] for row in rows})
-    print(f"\n{total} invoices in {seconds:.2f} s over {len(rows)} runs; queries per run: {counts} "
-          f"({'constant' if len(counts) == 1 else 'NOT constant'} whether a run issues 11, 22 or 33 invoices)")
+    print(
+        f"\n{total} invoices in {seconds:.2f} s over {len(rows)} runs; queries per run: {counts} "
+        f"({'constant' if len(counts) == 1 else 'NOT constant'} whether a run issues 11, 22 or 33 invoices)"
+    )
 
 
 if __name__ == "__main__":

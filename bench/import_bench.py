@@ -6,6 +6,7 @@ On a fresh, migrated database holding only a few pillars, each kind's file is im
 writes every row, the second (the same file again) must change nothing. Prints a table and one JSON line.
 Nothing touches the portal's own database: the database named is dropped and made again.
 """
+
 import argparse
 import csv
 import datetime
@@ -70,12 +71,24 @@ def write_ledger(path: Path, rows: int) -> None:
             start = 2020 + line % 20
             day = datetime.date(start, 4, 1) + datetime.timedelta(days=i % 365)
             amount = f"-{10 + i % 90}.25" if i % 50 == 0 else f"{100 + i}.{i % 100:02d}"
-            writer.writerow([f"{start}/{(start + 1) % 100:02d}", f"Line {line + 1:05d}", day.isoformat(), f"Supplier {i % 300:03d}",
-                             f"Invoice {i + 1}", amount, f"JNL-{i + 1:06d}"])
+            writer.writerow(
+                [
+                    f"{start}/{(start + 1) % 100:02d}",
+                    f"Line {line + 1:05d}",
+                    day.isoformat(),
+                    f"Supplier {i % 300:03d}",
+                    f"Invoice {i + 1}",
+                    amount,
+                    f"JNL-{i + 1:06d}",
+                ]
+            )
 
 
 WRITERS = {
-    "budget-lines": write_budget_lines, "ledger": write_ledger, "organisations": write_organisations, "memberships": write_memberships,
+    "budget-lines": write_budget_lines,
+    "ledger": write_ledger,
+    "organisations": write_organisations,
+    "memberships": write_memberships,
 }
 
 

@@ -1,4 +1,5 @@
 """A small bounded load client (threads + http.client) and the gunicorn server it talks to, both on loopback."""
+
 import contextlib
 import http.client
 import os
@@ -45,10 +46,25 @@ class Gunicorn:
         self._log_handle = log.open("ab")
         self.process = subprocess.Popen(
             [
-                python(), "-m", "gunicorn", "loti.wsgi:application", "--bind", f"{LOOPBACK}:{self.port}",
-                "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+                python(),
+                "-m",
+                "gunicorn",
+                "loti.wsgi:application",
+                "--bind",
+                f"{LOOPBACK}:{self.port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
             ],
-            cwd=BASE_DIR, env=env, stdout=self._log_handle, stderr=subprocess.STDOUT,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, path: str = "/bench/bare/", timeout: float = 60) -> None:
@@ -76,8 +92,17 @@ class Gunicorn:
         self._log_handle.close()
 
 
-def request(port: int, method: str, path: str, *, cookie: str = "", body: bytes | None = None, timeout: float = 30,
-            content_type: str = "application/x-www-form-urlencoded", connection: http.client.HTTPConnection | None = None):
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    cookie: str = "",
+    body: bytes | None = None,
+    timeout: float = 30,
+    content_type: str = "application/x-www-form-urlencoded",
+    connection: http.client.HTTPConnection | None = None,
+):
     """One request; returns (status, headers, body)."""
     conn = connection or http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
     headers = {"Host": "127.0.0.1", "User-Agent": "loti-bench"}

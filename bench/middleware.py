@@ -1,4 +1,5 @@
 """Counts the database queries of a request into the X-Query-Count response header (bench settings only)."""
+
 from django.db import connection
 
 

@@ -7,6 +7,7 @@ the portal and the reports land. Run under Django (bench settings) as
 
 to print, as JSON, each page's path or why it is not available, and a session cookie for each bench user.
 """
+
 import json
 import os
 from dataclasses import asdict, dataclass

@@ -8,6 +8,7 @@ middleware stack on the bench settings (what gunicorn serves), one request at a 
 `--repeat` timed requests, then the same again under cProfile. No load generator, so
 the figures hold on a busy machine far better than throughput does; they are for finding costs, not targets.
 """
+
 import argparse
 import cProfile
 import io
@@ -107,12 +108,20 @@ def profile_page(page: dict, *, repeat: int, top: int, show_sql: bool, out) -> d
     profiler.disable()
 
     server = server_times(log)
-    figures = {"name": page["name"], "path": path, "queries": len(log.queries), "sql_ms": round(log.milliseconds, 1),
-               "server_sql_ms": round(sum(ms for ms, _ in server), 1),
-               "median_ms": round(statistics.median(timings), 1), "cpu_ms": round(min(cpu), 1)}
+    figures = {
+        "name": page["name"],
+        "path": path,
+        "queries": len(log.queries),
+        "sql_ms": round(log.milliseconds, 1),
+        "server_sql_ms": round(sum(ms for ms, _ in server), 1),
+        "median_ms": round(statistics.median(timings), 1),
+        "cpu_ms": round(min(cpu), 1),
+    }
     out.write(f"\n== {page['name']}  {path}  ({page['user']})\n")
-    out.write(f"   {figures['queries']} queries, {figures['sql_ms']} ms of SQL ({figures['server_sql_ms']} ms in PostgreSQL) and "
-              f"{figures['cpu_ms']} ms of Python CPU (best of {repeat}); median {figures['median_ms']} ms a request\n")
+    out.write(
+        f"   {figures['queries']} queries, {figures['sql_ms']} ms of SQL ({figures['server_sql_ms']} ms in PostgreSQL) and "
+        f"{figures['cpu_ms']} ms of Python CPU (best of {repeat}); median {figures['median_ms']} ms a request\n"
+    )
     if show_sql:
         for ms, sql in sorted(server, key=lambda q: -q[0]):
             out.write(f"   {ms:8.2f} ms  {' '.join(sql.split())[:300]}\n")

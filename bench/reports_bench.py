@@ -6,6 +6,7 @@ Builds a throwaway database (test_<name>), fills one financial year, renders eac
 prints the best and median time per report and scale, the best CPU time (steadier than the wall clock on a
 shared machine) and the number of SQL queries (the same at both scales), then drops the database.
 """
+
 import os
 import statistics
 import sys
@@ -17,7 +18,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loti.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -52,32 +53,72 @@ def seed(scale: int):
     workstreams = Workstream.objects.bulk_create(
         Workstream(name=f"Workstream {n}", slug=f"ws-{n}", pillar=pillars[n % 3], position=n) for n in range(WORKSTREAMS * scale)
     )
-    lines = [BudgetLine(year=year, section="income", name=f"Income {n}", amount=Decimal(10000 + n), position=n) for n in range(EXTRA_LINES * scale)]
-    lines += [BudgetLine(year=year, section="expenditure", name=f"Cost {n}", amount=Decimal(5000 + n), status=("estimated", "committed", "paid")[n % 3], position=n) for n in range(EXTRA_LINES * scale)]
+    lines = [
+        BudgetLine(year=year, section="income", name=f"Income {n}", amount=Decimal(10000 + n), position=n)
+        for n in range(EXTRA_LINES * scale)
+    ]
+    lines += [
+        BudgetLine(
+            year=year,
+            section="expenditure",
+            name=f"Cost {n}",
+            amount=Decimal(5000 + n),
+            status=("estimated", "committed", "paid")[n % 3],
+            position=n,
+        )
+        for n in range(EXTRA_LINES * scale)
+    ]
     lines += [BudgetLine(year=year, section="allocation", name=p.name, amount=Decimal(50000), pillar=p) for p in pillars]
     BudgetLine.objects.bulk_create(lines)
     projects = Project.objects.bulk_create(
-        Project(title=f"Project {n}", slug=f"project-{n}", status="completed" if n % 4 == 0 else "active", year=year,
-                start_date=datetime.date(2020, 5, 1), end_date=datetime.date(2021, 1, 1) if n % 4 == 0 else None)
+        Project(
+            title=f"Project {n}",
+            slug=f"project-{n}",
+            status="completed" if n % 4 == 0 else "active",
+            year=year,
+            start_date=datetime.date(2020, 5, 1),
+            end_date=datetime.date(2021, 1, 1) if n % 4 == 0 else None,
+        )
         for n in range(PROJECTS * scale)
     )
     Participant.objects.bulk_create(
         Participant(project=p, organisation=boroughs[(i + k) % 33], role="lead" if k == 0 else "supporter")
-        for i, p in enumerate(projects) for k in range(5)
+        for i, p in enumerate(projects)
+        for k in range(5)
     )
     survey = Survey.objects.create(year=year, opens_on=datetime.date(2021, 2, 1), closes_on=datetime.date(2021, 3, 1))
     # Every fifth rating "not involved" (empty), and each officer's overall answer (no workstream).
     SurveyResponse.objects.bulk_create(
-        SurveyResponse(survey=survey, respondent_email=f"officer{k}@borough{b.pk}.gov.uk", organisation=b, workstream=w,
-                       rating=_rating(b.pk + k + (w.pk if w else 0), overall=w is None), loti_added_value=(k % 2 == 0) if w else None)
-        for b in boroughs for k in range(OFFICERS_PER_BOROUGH) for w in [*workstreams[:WORKSTREAMS], None]
+        SurveyResponse(
+            survey=survey,
+            respondent_email=f"officer{k}@borough{b.pk}.gov.uk",
+            organisation=b,
+            workstream=w,
+            rating=_rating(b.pk + k + (w.pk if w else 0), overall=w is None),
+            loti_added_value=(k % 2 == 0) if w else None,
+        )
+        for b in boroughs
+        for k in range(OFFICERS_PER_BOROUGH)
+        for w in [*workstreams[:WORKSTREAMS], None]
     )
     # Benefits of every kind and both confidences (docs/evaluation.md).
-    kinds: list[tuple[str, dict[str, Any]]] = [("cashable_saving", {"amount": Decimal(1000)}), ("time_saved", {"hours": Decimal(10)}), ("cost_avoidance", {"amount": Decimal(500)}),
-             ("non_cashable_saving", {"amount": Decimal(200)}), ("reach", {"reach": 40, "unit": "learners"}), ("other", {})]
+    kinds: list[tuple[str, dict[str, Any]]] = [
+        ("cashable_saving", {"amount": Decimal(1000)}),
+        ("time_saved", {"hours": Decimal(10)}),
+        ("cost_avoidance", {"amount": Decimal(500)}),
+        ("non_cashable_saving", {"amount": Decimal(200)}),
+        ("reach", {"reach": 40, "unit": "learners"}),
+        ("other", {}),
+    ]
     Benefit.objects.bulk_create(
-        Benefit(project=projects[n % len(projects)], year=year, kind=kinds[n % 6][0], confidence=("realised", "estimated")[n % 7 == 0],
-                description="Recorded benefit", **{k: (v + n if k == "amount" else v) for k, v in kinds[n % 6][1].items()})
+        Benefit(
+            project=projects[n % len(projects)],
+            year=year,
+            kind=kinds[n % 6][0],
+            confidence=("realised", "estimated")[n % 7 == 0],
+            description="Recorded benefit",
+            **{k: (v + n if k == "amount" else v) for k, v in kinds[n % 6][1].items()},
+        )
         for n in range(BENEFITS * scale)
     )
     return year
@@ -89,7 +130,20 @@ def clear():
     from members.models import Membership, Organisation
     from projects.models import Benefit, Participant, Pillar, Project, Survey, SurveyResponse, Workstream
 
-    for model in (SurveyResponse, Survey, Benefit, Participant, Project, BudgetLine, Workstream, Pillar, Membership, ReportRun, Organisation, FinancialYear):
+    for model in (
+        SurveyResponse,
+        Survey,
+        Benefit,
+        Participant,
+        Project,
+        BudgetLine,
+        Workstream,
+        Pillar,
+        Membership,
+        ReportRun,
+        Organisation,
+        FinancialYear,
+    ):
         model.objects.all().delete()
 
 

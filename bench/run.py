@@ -8,6 +8,7 @@ after measuring the bare view again for it, times the staff tasks in their own p
 the database, prints the results (share of the bare view, p50/p99, errors, queries) and writes
 bench-results/latest.json.
 """
+
 import argparse
 import json
 import os
@@ -15,9 +16,9 @@ import platform
 import subprocess
 import sys
 import time
-from typing import Any
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench import db
 from bench.generate import signature
@@ -57,7 +58,9 @@ def ensure_dataset(server: str, scale: float, seed: int, name: str, regenerate: 
 
 
 def django_json(module: str, url: str, *args: str, timeout: float = 600) -> dict:
-    done = subprocess.run([python(), "-m", module, *args], cwd=db.BASE_DIR, env=django_env(url), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [python(), "-m", module, *args], cwd=db.BASE_DIR, env=django_env(url), capture_output=True, text=True, timeout=timeout
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -79,8 +82,13 @@ def bench_pages(url: str, *, seconds: float, runs: int, connections: int, worker
 
     def measure(page: dict) -> PageLoad:
         log(f"  {page['name']:<45} {page['path']}")
-        return load_page(f"http://{LOOPBACK}:{server.port}{page['path']}", cookie=setup["sessions"].get(page["user"], ""),
-                         seconds=seconds, runs=runs, connections=connections)
+        return load_page(
+            f"http://{LOOPBACK}:{server.port}{page['path']}",
+            cookie=setup["sessions"].get(page["user"], ""),
+            seconds=seconds,
+            runs=runs,
+            connections=connections,
+        )
 
     try:
         server.wait_ready()
@@ -131,8 +139,13 @@ def machine() -> dict:
         memory = f"{kib / 1024 / 1024:.0f} GiB"
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "memory": memory, "python": platform.python_version(), "platform": platform.platform(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def targets(results: dict, scales: list) -> list[dict]:
@@ -145,17 +158,30 @@ def targets(results: dict, scales: list) -> list[dict]:
             if not page["available"]:
                 rows.append({"figure": figure, "value": "not available", "target": "", "met": None})
                 continue
-            rows.append({"figure": f"{figure}: errors", "value": f"{page['errors']} of {page['requests']}", "target": "0",
-                         "met": page["errors"] == 0})
-            rows.append({"figure": f"{figure}: p50 / p99", "value": f"{page['median_ms']} / {page['p99_ms']} ms", "target": "", "met": None})
+            rows.append(
+                {
+                    "figure": f"{figure}: errors",
+                    "value": f"{page['errors']} of {page['requests']}",
+                    "target": "0",
+                    "met": page["errors"] == 0,
+                }
+            )
+            rows.append(
+                {"figure": f"{figure}: p50 / p99", "value": f"{page['median_ms']} / {page['p99_ms']} ms", "target": "", "met": None}
+            )
             share_target = SHARE_TARGETS.get(page["kind"])
             if share_target is None:
                 rows.append({"figure": f"{figure}: throughput", "value": f"{page['requests_per_second']} req/s", "target": "", "met": None})
             else:
                 share = page.get("share_of_bare")
-                rows.append({"figure": f"{figure}: throughput",
-                             "value": f"{page['requests_per_second']} req/s = {share} of bare ({page.get('bare_requests_per_second')} req/s just before)",
-                             "target": f">= {share_target:.2f} of bare", "met": share is not None and share >= share_target})
+                rows.append(
+                    {
+                        "figure": f"{figure}: throughput",
+                        "value": f"{page['requests_per_second']} req/s = {share} of bare ({page.get('bare_requests_per_second')} req/s just before)",
+                        "target": f">= {share_target:.2f} of bare",
+                        "met": share is not None and share >= share_target,
+                    }
+                )
             rows.append({"figure": f"{figure}: queries per request", "value": _queries(page), "target": "", "met": None})
     if len(scales) >= 2:
         low, high = str(min(scales)), str(max(scales))
@@ -163,8 +189,14 @@ def targets(results: dict, scales: list) -> list[dict]:
             a, b = results["scales"][low]["pages"].get(name, {}), results["scales"][high]["pages"][name]
             if b.get("kind") == "bare" or not (a.get("available") and b.get("available")):
                 continue
-            rows.append({"figure": f"{name}: queries {low}x vs {high}x", "value": f"{a['queries']} vs {b['queries']}",
-                         "target": "equal", "met": a["queries"] == b["queries"]})
+            rows.append(
+                {
+                    "figure": f"{name}: queries {low}x vs {high}x",
+                    "value": f"{a['queries']} vs {b['queries']}",
+                    "target": "equal",
+                    "met": a["queries"] == b["queries"],
+                }
+            )
     for scale in scales:
         tasks = results["scales"][str(scale)]["tasks"]
         for task, label, limit, applies in TASKS:
@@ -176,19 +208,22 @@ def targets(results: dict, scales: list) -> list[dict]:
             if not outcome["available"]:
                 rows.append({"figure": figure, "value": f"not available ({outcome['detail']})", "target": target, "met": None})
             elif outcome.get("error"):
-                rows.append({"figure": figure, "value": "failed: " + outcome["error"].strip().splitlines()[-1], "target": target, "met": False})
+                rows.append(
+                    {"figure": figure, "value": "failed: " + outcome["error"].strip().splitlines()[-1], "target": target, "met": False}
+                )
             else:
                 value = f"{outcome['seconds']:.2f} s, peak {outcome['peak_rss_mib']:.0f} MiB ({outcome['detail']})"
-                rows.append({"figure": figure, "value": value, "target": target,
-                             "met": (outcome["seconds"] < limit) if target else None})
+                rows.append({"figure": figure, "value": value, "target": target, "met": (outcome["seconds"] < limit) if target else None})
     return rows
 
 
 def share_table(results: dict, scales: list) -> list[str]:
     """The pages side by side: share of the bare view, p50/p99, queries, at each scale (the README's table)."""
     names = list(results["scales"][str(scales[-1])]["pages"])
-    lines = ["| page | " + " | ".join(f"{s:g}x: req/s (share of the bare view's req/s just before), p50/p99 ms, queries" for s in scales) + " |",
-             "|---|" + "---|" * len(scales)]
+    lines = [
+        "| page | " + " | ".join(f"{s:g}x: req/s (share of the bare view's req/s just before), p50/p99 ms, queries" for s in scales) + " |",
+        "|---|" + "---|" * len(scales),
+    ]
     for name in names:
         cells = []
         for scale in scales:
@@ -220,17 +255,35 @@ def print_table(rows: list[dict], out=None) -> None:
         out.write(f"{r['figure']:<{width[0]}}  {r['value']:<{width[1]}}  {r['target']:<{width[2]}}  {met}\n")
 
 
-def run(*, scales: list, seed: int, seconds: float, runs: int, connections: int, workers: int, regenerate: bool,
-        server: str | None = None, database_prefix: str = "loti_bench", with_tasks: bool = True, output: Path | None = None,
-        quiet: bool = False) -> dict:
+def run(
+    *,
+    scales: list,
+    seed: int,
+    seconds: float,
+    runs: int,
+    connections: int,
+    workers: int,
+    regenerate: bool,
+    server: str | None = None,
+    database_prefix: str = "loti_bench",
+    with_tasks: bool = True,
+    output: Path | None = None,
+    quiet: bool = False,
+) -> dict:
     server = server or db.server_url()
     wrk_path()  # fail before generating anything if the load generator is missing
     started = time.monotonic()
     results: dict[str, Any] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"client": "wrk, 2 threads", "seconds_per_run": seconds, "runs_per_page": runs, "connections": connections,
-                     "gunicorn_workers": workers, "seed": seed},
+        "settings": {
+            "client": "wrk, 2 threads",
+            "seconds_per_run": seconds,
+            "runs_per_page": runs,
+            "connections": connections,
+            "gunicorn_workers": workers,
+            "seed": seed,
+        },
         "scales": {},
     }
     for scale in scales:
@@ -266,12 +319,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     args = parser.parse_args(argv)
     scales = [float(s) if "." in s else int(s) for s in args.scales.split(",")]
-    results = run(scales=scales, seed=args.seed, seconds=args.seconds, runs=args.runs, connections=args.connections,
-                  workers=args.workers, regenerate=args.regenerate, database_prefix=args.database_prefix,
-                  with_tasks=not args.no_tasks, output=Path(args.output))
+    results = run(
+        scales=scales,
+        seed=args.seed,
+        seconds=args.seconds,
+        runs=args.runs,
+        connections=args.connections,
+        workers=args.workers,
+        regenerate=args.regenerate,
+        database_prefix=args.database_prefix,
+        with_tasks=not args.no_tasks,
+        output=Path(args.output),
+    )
     m = results["machine"]
-    print(f"\nLOTI Portal benchmark, {results['date']}, {m['cpus']} CPUs, {m['memory']}, Python {m['python']}, "
-          f"load average {m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end\n")
+    print(
+        f"\nLOTI Portal benchmark, {results['date']}, {m['cpus']} CPUs, {m['memory']}, Python {m['python']}, "
+        f"load average {m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end\n"
+    )
     print_table(results["targets"])
     print("\n" + "\n".join(share_table(results, scales)))
     print(f"\nWritten to {args.output} in {results['seconds']} s.")

@@ -5,6 +5,7 @@
 Prints one JSON line: available, seconds (the task only, not Django's start-up), peak_rss_mib (the whole
 process, from getrusage), detail. A task whose code has not landed yet is reported as not available.
 """
+
 import csv
 import json
 import os
@@ -72,7 +73,9 @@ def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, floa
     for position, name in enumerate(names):
         section = "income" if position % 4 == 0 else "expenditure"
         BudgetLine.objects.get_or_create(
-            year=year, section=section, name=name,
+            year=year,
+            section=section,
+            name=name,
             defaults={"amount": 100000, "status": "estimated" if section == "expenditure" else "", "position": position},
         )
     path = workdir / "ledger.csv"
@@ -82,8 +85,17 @@ def run_import_ledger(workdir: Path) -> tuple[bool, str] | tuple[bool, str, floa
         for i in range(IMPORT_ROWS):
             day = year.start_date + datetime.timedelta(days=i % 365)
             amount = f"-{10 + i % 90}.25" if i % 50 == 0 else f"{100 + i}.{i % 100:02d}"
-            writer.writerow([LEDGER_YEAR, names[i % LEDGER_LINES], day.isoformat(), f"Supplier {i % 300:03d}",
-                             f"Invoice {i + 1}", amount, f"LC-JNL-{i + 1:06d}"])
+            writer.writerow(
+                [
+                    LEDGER_YEAR,
+                    names[i % LEDGER_LINES],
+                    day.isoformat(),
+                    f"Supplier {i % 300:03d}",
+                    f"Invoice {i + 1}",
+                    amount,
+                    f"LC-JNL-{i + 1:06d}",
+                ]
+            )
     started = time.perf_counter()
     call_command("import_data", "ledger", str(path), verbosity=0)
     elapsed = time.perf_counter() - started
@@ -147,7 +159,12 @@ def main(task: str) -> dict:
     rest: list[float]
     available, detail, *rest = outcome
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"available": available, "detail": detail, "seconds": rest[0] if rest else None, "peak_rss_mib": round(peak, 1) if rest else None}
+    return {
+        "available": available,
+        "detail": detail,
+        "seconds": rest[0] if rest else None,
+        "peak_rss_mib": round(peak, 1) if rest else None,
+    }
 
 
 if __name__ == "__main__":

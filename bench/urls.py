@@ -1,4 +1,5 @@
 """The portal's URLs plus the two bench-only views: a bare view (the baseline) and a write endpoint (fault runs)."""
+
 import uuid
 
 from django.db import transaction

@@ -4,6 +4,7 @@ A Python client tops out near 130 requests a second on two cores, far below what
 (Debian's package) drives 8 keep-alive connections from 2 threads. A small Lua script counts the answers by
 status and reads the X-Query-Count header that the bench settings add, and prints one JSON line at the end.
 """
+
 import json
 import shutil
 import statistics
@@ -135,8 +136,21 @@ def wrk_run(url: str, *, cookie: str = "", seconds: float, connections: int = 8,
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "count.lua"
         script.write_text(LUA)
-        command = [wrk_path(), "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-                   "--timeout", "30s", "-s", str(script), "-H", "User-Agent: loti-bench"]
+        command = [
+            wrk_path(),
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            "-H",
+            "User-Agent: loti-bench",
+        ]
         if cookie:
             command += ["-H", f"Cookie: {cookie}"]
         done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 120)
@@ -144,8 +158,15 @@ def wrk_run(url: str, *, cookie: str = "", seconds: float, connections: int = 8,
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(lines[-1].removeprefix("LOTI_WRK "))
-    return Run(requests=data["requests"], seconds=data["seconds"], p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000,
-               socket_errors=data["socket_errors"], statuses=data["statuses"], queries=data["queries"])
+    return Run(
+        requests=data["requests"],
+        seconds=data["seconds"],
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        socket_errors=data["socket_errors"],
+        statuses=data["statuses"],
+        queries=data["queries"],
+    )
 
 
 def load_page(url: str, *, cookie: str = "", seconds: float, runs: int, connections: int = 8) -> PageLoad:

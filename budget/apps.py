@@ -7,9 +7,9 @@ class BudgetConfig(AppConfig):
     verbose_name = "Budget: fees, invoices, grants and the budget"
 
     def ready(self):
-        from . import resources  # noqa: F401  registers this app's spreadsheet kinds
         from projects.funding import register_allocation_reader
 
+        from . import resources  # noqa: F401  registers this app's spreadsheet kinds
         from .schedules import schedules_ensure
         from .selectors.plan import pillar_allocation_total
 

@@ -1,4 +1,5 @@
 """The money side: fee schedules, invoices and payments, funders' agreements, the budget, and the reports."""
+
 from typing import TypedDict
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from loti.models import FinancialYear
 from members.models import MembershipTier, Organisation
 from projects.models import Pillar, Project
+
 
 class MoneyDigits(TypedDict):
     max_digits: int
@@ -26,12 +28,13 @@ class FeeSchedule(models.Model):
     tier = models.CharField(max_length=20, choices=MembershipTier.choices)
     annual_fee = models.DecimalField("annual fee (net)", **MONEY, validators=NON_NEGATIVE)
     vat_rate = models.DecimalField(
-        "VAT rate", max_digits=5, decimal_places=4, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        "VAT rate",
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="A fraction: 0.20 for 20%",
     )
-    pro_rata = models.BooleanField(
-        default=False, help_text="Charge an organisation that joins part way through the year by whole months"
-    )
+    pro_rata = models.BooleanField(default=False, help_text="Charge an organisation that joins part way through the year by whole months")
 
     history = HistoricalRecords()
     # Who and why for the next history row: simple_history reads them off the instance when it saves.
@@ -102,9 +105,7 @@ class Invoice(models.Model):
                 condition=models.Q(kind="invoice"),
                 name="one_fee_invoice_per_organisation_per_year",
             ),
-            models.UniqueConstraint(
-                fields=["credits"], condition=models.Q(kind="credit_note"), name="one_credit_note_per_invoice"
-            ),
+            models.UniqueConstraint(fields=["credits"], condition=models.Q(kind="credit_note"), name="one_credit_note_per_invoice"),
             models.CheckConstraint(condition=models.Q(net__gte=0, vat__gte=0, gross__gte=0), name="invoice_amounts_not_negative"),
             models.CheckConstraint(condition=models.Q(gross=models.F("net") + models.F("vat")), name="invoice_gross_is_net_plus_vat"),
             models.CheckConstraint(
@@ -168,7 +169,11 @@ class FundingAgreement(models.Model):
     projects = models.ManyToManyField(Project, blank=True, related_name="funding_agreements", help_text="Named projects it funds")
     termination_right = models.TextField(blank=True, help_text="The funder's right to terminate, as the agreement words it")
     termination_year = models.ForeignKey(
-        FinancialYear, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        FinancialYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The year in which the right to terminate may be exercised",
     )
     terminated_on = models.DateField(null=True, blank=True)
@@ -271,11 +276,17 @@ class BudgetLine(models.Model):
     pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(default=0)
     actuals_from = models.CharField(
-        max_length=20, choices=ActualsFrom.choices, blank=True,
+        max_length=20,
+        choices=ActualsFrom.choices,
+        blank=True,
         help_text="Where its actual money is recorded: ledger entries unless said otherwise; allocations have none",
     )
     funding_agreement = models.ForeignKey(
-        FundingAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines",
+        FundingAgreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
         help_text="For income from a funder: the agreement whose instalments are its actuals",
     )
     commentary = models.TextField(
@@ -378,7 +389,11 @@ class YearClosing(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     closing_balance = models.DecimalField(**MONEY, null=True, blank=True, help_text="actual income less actual expenditure")
     carried_to = models.ForeignKey(
-        "BudgetLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "BudgetLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The next year's balance (or deficit) brought forward line",
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
@@ -425,9 +440,7 @@ class ReportRun(models.Model):
     pdf = models.FileField(upload_to="reports/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    notes = models.TextField(
-        "decisions or notes for CELC", blank=True, help_text="Optional: printed on the budget report's first page"
-    )
+    notes = models.TextField("decisions or notes for CELC", blank=True, help_text="Optional: printed on the budget report's first page")
 
     class Meta:
         ordering = ["-requested_at"]

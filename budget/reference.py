@@ -1,4 +1,5 @@
 """Load the budget's part of LOTI's reference data: fee schedules, funders' agreements, and the published budgets."""
+
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,7 +74,9 @@ def funding_agreements_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> N
             instalment_total = Decimal(0)
             for instalment in item.get("instalments", []):
                 instalment_where = f"{where}, instalment {instalment.get('year', '?')}"
-                amount = required(parse_money(instalment["amount"], where=f"{instalment_where}, amount"), where=f"{instalment_where}, amount")
+                amount = required(
+                    parse_money(instalment["amount"], where=f"{instalment_where}, amount"), where=f"{instalment_where}, amount"
+                )
                 instalment_total += amount
                 reference_row_sync(
                     model=Instalment,
@@ -158,7 +161,9 @@ def _check_published_totals(published: dict, totals: dict, *, where: str) -> Non
     }
     for name, printed in published.items():
         if computed[name] != Decimal(printed):
-            raise ReferenceDataError(f"{where}: the lines give {name} £{computed[name]:,.2f}, but the source prints £{Decimal(printed):,.2f}")
+            raise ReferenceDataError(
+                f"{where}: the lines give {name} £{computed[name]:,.2f}, but the source prints £{Decimal(printed):,.2f}"
+            )
 
 
 def ledger_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> None:
@@ -197,9 +202,7 @@ def budget_reference_load(*, tally: LoadTally, data_dir: Path = DATA_DIR) -> Non
     ledger_load(tally=tally, data_dir=data_dir)
 
 
-def reference_data_load(
-    *, members_dir: Path | None = None, projects_dir: Path | None = None, budget_dir: Path | None = None
-) -> LoadTally:
+def reference_data_load(*, members_dir: Path | None = None, projects_dir: Path | None = None, budget_dir: Path | None = None) -> LoadTally:
     """All of LOTI's reference data, app by app in dependency order, in one transaction: all of it or none."""
     tally = LoadTally()
     with transaction.atomic():

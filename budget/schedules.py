@@ -3,6 +3,7 @@
 They are made after every migrate (post_migrate), not by a data migration: a schedule that is missing is
 created, one that staff have changed is left as it is, and a database flushed by tests gets them back.
 """
+
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -51,9 +52,7 @@ def schedules_ensure(**kwargs) -> int:
                 continue
             when = {}
             if schedule.every_minutes:
-                when["interval"], _ = IntervalSchedule.objects.get_or_create(
-                    every=schedule.every_minutes, period=IntervalSchedule.MINUTES
-                )
+                when["interval"], _ = IntervalSchedule.objects.get_or_create(every=schedule.every_minutes, period=IntervalSchedule.MINUTES)
             else:
                 assert schedule.crontab is not None  # every schedule has an interval or a crontab
                 when["crontab"], _ = CrontabSchedule.objects.get_or_create(**schedule.crontab, timezone="Europe/London")

@@ -1,4 +1,5 @@
 """Budget summary pages and CELC report downloads. Wired in loti/urls.py under the "reports" namespace."""
+
 from django.urls import path, re_path
 
 from budget.views import reports

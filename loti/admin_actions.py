@@ -1,11 +1,22 @@
 """The intermediate page every admin action with a form shows (templates/admin/loti/action_page.html)."""
+
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 
 def action_page(
-    model_admin, request, *, title: str, form, objects, lines: list[str], submit: str, intro: str = "", empty: str = "",
-    template: str = "admin/loti/action_page.html", **extra,
+    model_admin,
+    request,
+    *,
+    title: str,
+    form,
+    objects,
+    lines: list[str],
+    submit: str,
+    intro: str = "",
+    empty: str = "",
+    template: str = "admin/loti/action_page.html",
+    **extra,
 ) -> TemplateResponse:
     """What is selected (`lines`, one per object), the form, and a button labelled `submit`; the same action and
     selection are posted again with `apply` when it is pressed."""

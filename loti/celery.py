@@ -1,4 +1,5 @@
 """The Celery app, beside the settings. Tasks are found in each app's tasks module."""
+
 import os
 
 from celery import Celery

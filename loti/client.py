@@ -1,6 +1,7 @@
 """Who is asking, by address: behind the TLS proxy the connecting address is the proxy's, so the client's comes
 from the proxy's header when the environment says the proxy is trusted (ALLAUTH_TRUSTED_PROXY_COUNT or
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER). The same answer counts sign-in failures (allauth) and goes in the security log."""
+
 from allauth.account.adapter import get_adapter
 
 

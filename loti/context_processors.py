@@ -1,4 +1,5 @@
 """Values every page's layout needs (footer, error pages)."""
+
 from django.conf import settings
 
 

@@ -5,6 +5,7 @@ request, with no timer. The version lives in the shared cache (Redis in producti
 Writers bump it: each app watches the saves and deletes of its public models (its AppConfig.ready), and code that
 writes in bulk (imports, the reference data, queryset updates in services) calls `data_version_bump` itself.
 """
+
 import datetime
 import uuid
 

@@ -1,4 +1,5 @@
 """Demo accounts for each role. Only ever created by setup_demo, never in production."""
+
 from django.contrib.auth import get_user_model
 
 from loti.services import financial_year_get_or_create
@@ -48,8 +49,11 @@ def ensure_demo_officers() -> list[tuple[str, str]]:
             continue
         user, created = User.objects.get_or_create(
             email=email,
-            defaults={"username": email.split("@")[0] + "." + borough.lower(), "organisation": organisation,
-                      "organisation_approved_at": timezone.now() if approved else None},
+            defaults={
+                "username": email.split("@")[0] + "." + borough.lower(),
+                "organisation": organisation,
+                "organisation_approved_at": timezone.now() if approved else None,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -82,7 +86,6 @@ def ensure_demo_survey():
 
     from django.apps import apps
     from django.utils import timezone
-
 
     Survey = apps.get_model("projects", "Survey")
     today = timezone.localdate()

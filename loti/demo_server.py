@@ -7,6 +7,7 @@ This process starts (or adopts, after an unclean stop) the embedded server in `.
 when the server stops — Ctrl-C, SIGTERM, a closed terminal, or runserver exiting — stops runserver and then
 PostgreSQL. With DATABASE_URL already set it runs the same steps against that database and starts nothing.
 """
+
 import argparse
 import contextlib
 import os
@@ -61,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     for sig in STOP_SIGNALS:
         signal.signal(sig, on_signal)
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loti.settings.local"),
-           "LOTI_SERVE_COLLECTED_STATIC": "true"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loti.settings.local"),
+        "LOTI_SERVE_COLLECTED_STATIC": "true",
+    }
     server = None
     if not os.environ.get("DATABASE_URL"):
         from loti.embedded_database import DATABASE_NAME, embedded_server
@@ -97,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
 
             server.cleanup()  # stops PostgreSQL unless another live process still holds it
             left = PostmasterInfo.read_from_pgdata(Path(args.pgdata).resolve())
-            say("embedded PostgreSQL left running: another process still uses it" if left and left.is_running() else
-                "embedded PostgreSQL stopped")
+            say(
+                "embedded PostgreSQL left running: another process still uses it"
+                if left and left.is_running()
+                else "embedded PostgreSQL stopped"
+            )
     return status
 
 

@@ -5,6 +5,7 @@ it when the last one exits. A process that died without exiting cleanly (killed,
 list for ever, and then no later process is ever the last: the server would keep running after every Ctrl-C.
 So every start first forgets the handles of processes that are no longer alive.
 """
+
 import logging
 import signal
 import sys

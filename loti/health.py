@@ -1,6 +1,7 @@
 """`/healthz`: the cheap check that the proxy, the compose file and monitoring ask — can this process reach
 PostgreSQL and Redis? Answered before every other middleware, so it needs no session, no allowed host and no
 HTTPS (the check comes from inside the network)."""
+
 import logging
 
 from django.conf import settings

@@ -4,6 +4,7 @@ The preview (import-export's dry run) lists every bad row by its line in the fil
 confirm step writes through run_import, so the admin and the command share one all-or-nothing service and
 both leave an ImportRecord. Each changelist links to a CSV template for its kind.
 """
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect

@@ -1,4 +1,5 @@
 """Logging filters, loaded with the logging configuration (before the apps: no models here)."""
+
 import logging
 from typing import TypeGuard
 

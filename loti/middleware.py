@@ -1,4 +1,5 @@
 """Responses that carry one person's data must never be kept by a shared cache or the browser's disk cache."""
+
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 

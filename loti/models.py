@@ -1,4 +1,5 @@
 """The small shared core: financial years and the record of every import."""
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators

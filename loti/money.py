@@ -1,4 +1,5 @@
 """Money is Decimal, rounded to the penny half-up, in this one place."""
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")

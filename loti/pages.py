@@ -1,4 +1,5 @@
 """The portal's statutory pages (accessibility, privacy, cookies, contact): public, read-only, linked from every footer."""
+
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import render

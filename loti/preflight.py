@@ -1,4 +1,5 @@
 """Check the services the tests use answer, and say exactly what to start when one does not."""
+
 import os
 import socket
 import sys

@@ -6,6 +6,7 @@ the cache: anything built for a signed-in person never reaches it (and loti.midd
 Cached responses carry an ETag and Last-Modified, so a client (or a shared cache) can ask "changed since?" and get
 a 304. The page's CSP nonce is fresh on every request: the cached body holds a placeholder that is replaced.
 """
+
 import base64
 import functools
 import hashlib

@@ -5,6 +5,7 @@ files kept next to it. Every item in those files cites a source document from re
 Rows are found by their natural key and saved only when a value differs (loti.services.reference_row_sync), so a
 second load writes nothing: no new history rows, no moved `updated_at`.
 """
+
 import datetime
 import functools
 import json
@@ -42,7 +43,7 @@ def reference_sources() -> dict[str, dict]:
 def cite(source: dict | None, *, where: str) -> str:
     """'LOTI Year 2 Strategy (14 September 2020), slide 26' from {"doc": "strategy-2020", "at": "slide 26"}."""
     if not source or "doc" not in source:
-        raise ReferenceDataError(f"{where}: every item must cite its source document (\"source\": {{\"doc\": ...}})")
+        raise ReferenceDataError(f'{where}: every item must cite its source document ("source": {{"doc": ...}})')
     documents = reference_sources()
     if source["doc"] not in documents:
         raise ReferenceDataError(f"{where}: unknown source document {source['doc']!r}; see {SOURCES_FILE.name}")
@@ -53,7 +54,7 @@ def cite(source: dict | None, *, where: str) -> str:
 def source_published(source: dict, *, where: str) -> datetime.datetime | None:
     """When the cited document was published: the latest day its facts are known to hold."""
     day = parse_date(reference_sources()[source["doc"]].get("published"), where=where)
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.timezone.utc) if day else None
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC) if day else None
 
 
 def parse_date(value: str | None, *, where: str) -> datetime.date | None:
@@ -84,10 +85,7 @@ class LoadTally:
         self.counts.setdefault(label, Counter())[outcome] += 1
 
     def lines(self) -> list[str]:
-        return [
-            f"{label}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
-            for label, c in self.counts.items()
-        ]
+        return [f"{label}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged" for label, c in self.counts.items()]
 
     @property
     def changed(self) -> int:

@@ -1,4 +1,5 @@
 """Every PDF the portal serves (invoices, credit notes, the CELC reports) goes out through pdf_response."""
+
 from typing import IO
 
 from django.http import FileResponse, HttpResponse

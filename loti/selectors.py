@@ -1,4 +1,5 @@
 """Reading the shared core. Read paths never write: naming a year that does not exist is an error, not a new year."""
+
 from .models import FinancialYear
 from .years import parse_year_label
 

@@ -1,5 +1,6 @@
 """Writing the shared core: financial years, notifications sent once, and reference data rows saved only where
 something changed."""
+
 import datetime
 import logging
 from typing import TypeVar

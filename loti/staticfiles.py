@@ -1,5 +1,6 @@
 """Static files as production serves them, for the demo too: compressed, and named by their content's hash so
 browsers may keep them for a year."""
+
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 

@@ -1,4 +1,5 @@
 """Background work every app shares: start a task once the data it reads is committed, and send email from a task."""
+
 import logging
 import re
 import smtplib

@@ -5,6 +5,7 @@ cannot reach the database is caught by the middleware's process_exception; an er
 session or user lookup) reaches `server_error`, the portal's handler500. The outage is logged once per process
 when it starts and once when it ends, never as a traceback per request.
 """
+
 import logging
 import time
 

@@ -1,5 +1,5 @@
-from django.contrib import admin
 from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
 from django.urls import include, path
 
 from budget.views.home import home

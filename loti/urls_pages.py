@@ -1,4 +1,5 @@
 """The front door and statutory pages, linked from every page's footer."""
+
 from django.urls import path
 
 from loti import pages

@@ -4,6 +4,7 @@ A view names a policy scope (a function of the user and a queryset, from members
 projects/permissions.py) and, for changes, a policy predicate. An object outside the scope does not
 exist for the person asking (404); an object they may see but not change is refused (403). Both are logged.
 """
+
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -20,9 +21,7 @@ security_log = logging.getLogger("loti.security")
 def log_refused(request, what: str, answer: int) -> None:
     user = getattr(request, "user", None)
     who = user.email if user is not None and user.is_authenticated else "anonymous"
-    security_log.warning(
-        "refused who=%s what=%s %s answer=%s ip=%s", who, request.method, what, answer, client_ip(request)
-    )
+    security_log.warning("refused who=%s what=%s %s answer=%s ip=%s", who, request.method, what, answer, client_ip(request))
 
 
 if TYPE_CHECKING:

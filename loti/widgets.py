@@ -1,4 +1,5 @@
 """Form widgets drawn in Python where Django's templates cost too much."""
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join

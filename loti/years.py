@@ -1,4 +1,5 @@
 """Financial years run 1 April to 31 March and are written 2020/21."""
+
 import datetime
 import re
 

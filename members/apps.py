@@ -6,11 +6,13 @@ class MembersConfig(AppConfig):
     verbose_name = "Members: organisations, memberships and people"
 
     def ready(self):
-        from . import resources  # noqa: F401  registers this app's spreadsheet kinds
-        from . import register_resources  # noqa: F401  systems and maturity
-        from . import signals  # noqa: F401  logs sign-in and sign-out
         from loti.data_versions import watch_models
 
+        from . import (
+            register_resources,  # noqa: F401  systems and maturity
+            resources,  # noqa: F401  registers this app's spreadsheet kinds
+            signals,  # noqa: F401  logs sign-in and sign-out
+        )
         from .models import Membership, Organisation
         from .register_models import ServiceArea, System
 

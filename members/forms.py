@@ -1,4 +1,5 @@
 """Forms for people joining the portal."""
+
 from django import forms
 
 from .models import Invitation

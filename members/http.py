@@ -1,4 +1,5 @@
 """The request of a page only signed-in people reach: type checking then knows `request.user` is a User."""
+
 from django.http import HttpRequest
 
 from members.models import User

@@ -4,6 +4,7 @@ Staff see every borough's invoices, draft proposals, the budget and the CELC rep
 the admin, so a password alone opens nothing: until an authenticator is set up, every page except the account
 pages (where they set it up, or sign out) and the public statutory pages sends them to set one up.
 """
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages

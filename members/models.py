@@ -1,4 +1,5 @@
 """Organisations (boroughs, the GLA, London Councils, funders), their memberships, and the people in them."""
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -41,7 +42,10 @@ class Organisation(models.Model):
     )
     # Open data (issue 12): how 360Giving readers recognise the organisation across funders' files.
     org_id = models.CharField(
-        "org-id", max_length=80, blank=True, default="",
+        "org-id",
+        max_length=80,
+        blank=True,
+        default="",
         help_text="The organisation's identifier from org-id.guide, e.g. GB-LAE-CMD for Camden; empty when not known",
     )
 
@@ -96,7 +100,9 @@ class Membership(models.Model):
     )
     notes = models.TextField(blank=True)
     purchase_order = models.CharField(
-        "purchase order number", max_length=60, blank=True,
+        "purchase order number",
+        max_length=60,
+        blank=True,
         help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)",
     )
 
@@ -131,9 +137,7 @@ class User(AbstractUser):
     """A person who signs in: a borough officer or LOTI staff. Signs in by email."""
 
     email = models.EmailField("email address", unique=True)
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
-    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="officers")
     organisation_approved_at = models.DateTimeField(
         null=True, blank=True, help_text="When LOTI staff confirmed this person speaks for the organisation"
     )
@@ -176,5 +180,10 @@ class Invitation(models.Model):
 
 # The technology and contracts register and digital maturity (issue 15) live in their own module.
 from .register_models import (  # noqa: E402,F401
-    MaturityDimension, MaturityScore, MaturitySharing, ProcurementInterest, ServiceArea, System,
+    MaturityDimension,
+    MaturityScore,
+    MaturitySharing,
+    ProcurementInterest,
+    ServiceArea,
+    System,
 )

@@ -1,4 +1,5 @@
 """Who may see and change what, for people and organisations. Views, templates and the admin all ask here."""
+
 from django.db.models import QuerySet
 
 

@@ -1,4 +1,5 @@
 """Load the members' part of LOTI's reference data: organisations and their memberships."""
+
 from pathlib import Path
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """Admin for the technology and contracts register, procurement interest and maturity (members/admin.py imports this)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

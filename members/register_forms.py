@@ -1,4 +1,5 @@
 """The register's and the maturity self-assessment's forms. Borough, who and when are never taken from a post."""
+
 import datetime
 from typing import cast
 
@@ -74,7 +75,10 @@ class MaturityForm(forms.Form):
                 choices=[(str(n), f"{n} – {text}") for n, text in enumerate(scale, start=1)],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose a score from 1 to 5 for {label}", "invalid_choice": f"Choose a score from 1 to 5 for {label}"},
+                error_messages={
+                    "required": f"Choose a score from 1 to 5 for {label}",
+                    "invalid_choice": f"Choose a score from 1 to 5 for {label}",
+                },
             )
             self.fields[f"evidence_{dimension}"] = forms.CharField(
                 label=f"{label}: the evidence for your score", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

@@ -2,6 +2,7 @@
 interest in buying together when contracts end, and the yearly digital maturity self-assessment.
 
 Kept apart from members/models.py so the register's tables read as one piece; models.py imports them."""
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -36,8 +37,9 @@ class System(models.Model):
     supplier = models.CharField(max_length=200)
     contract_start = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True, help_text="Empty when the contract has no end date")
-    annual_value = models.DecimalField("annual value (£)", max_digits=12, decimal_places=2, null=True, blank=True,
-                                       validators=[MinValueValidator(0)])
+    annual_value = models.DecimalField(
+        "annual value (£)", max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -52,11 +54,13 @@ class System(models.Model):
         indexes = [models.Index(fields=["contract_end", "service_area"], name="system_contract_end")]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "service_area", "product"], name="one_system_per_product_and_service_area",
+                fields=["organisation", "service_area", "product"],
+                name="one_system_per_product_and_service_area",
                 violation_error_message="The borough already lists this product in this service area: change that entry instead.",
             ),
             models.CheckConstraint(
-                condition=models.Q(contract_start__isnull=True) | models.Q(contract_end__isnull=True)
+                condition=models.Q(contract_start__isnull=True)
+                | models.Q(contract_end__isnull=True)
                 | models.Q(contract_end__gte=models.F("contract_start")),
                 name="system_contract_ends_after_start",
             ),

@@ -5,6 +5,7 @@ only a borough's own officers change its entries in the portal (staff keep it in
 sees only what contract transparency already publishes. Maturity scores are a borough's own: others see
 them only once that borough has agreed to share.
 """
+
 from .permissions import is_staff, officer_organisation_id
 
 

@@ -1,4 +1,5 @@
 """Spreadsheet kinds for the register and maturity: `systems` and `maturity` (see docs/register.md)."""
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
@@ -67,13 +68,18 @@ class SystemResource(LotiResource):
         import_id_fields = ("organisation", "service_area", "product")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organisation", "service_area").order_by(
-            "organisation__name", "service_area__name", "product"
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "service_area")
+            .order_by("organisation__name", "service_area__name", "product")
         )
 
     def check_row(self, instance) -> None:
         if instance.organisation_id and instance.organisation.kind != OrganisationKind.LONDON_BOROUGH:
-            raise ValidationError({"organisation": f"{instance.organisation} is not a London borough: the register lists boroughs' systems"})
+            raise ValidationError(
+                {"organisation": f"{instance.organisation} is not a London borough: the register lists boroughs' systems"}
+            )
         if instance.contract_start and instance.contract_end and instance.contract_end < instance.contract_start:
             raise ValidationError({"contract_end": "contract_end is before contract_start"})
 

@@ -2,6 +2,7 @@
 
 Every function here runs a fixed number of queries whatever the number of boroughs and systems (the
 register at ten times London's scale is 6,600 systems): aggregates are done by PostgreSQL."""
+
 import calendar
 import datetime
 from dataclasses import dataclass
@@ -26,15 +27,17 @@ MEDIAN_MIN_RESPONSES = 3
 
 def register_boroughs() -> QuerySet:
     """London boroughs with the number of systems each lists: one query."""
-    return Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH).annotate(
-        system_count=Count("systems"),
-    ).order_by("name")
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.LONDON_BOROUGH)
+        .annotate(
+            system_count=Count("systems"),
+        )
+        .order_by("name")
+    )
 
 
 def borough_register(*, organisation: Organisation) -> QuerySet:
-    return System.objects.filter(organisation=organisation).select_related("service_area").order_by(
-        "service_area__name", "product"
-    )
+    return System.objects.filter(organisation=organisation).select_related("service_area").order_by("service_area__name", "product")
 
 
 def public_register(*, service_area: ServiceArea | None = None) -> QuerySet:

@@ -1,4 +1,5 @@
 """The only writers of the register, procurement interest and maturity self-assessments."""
+
 import logging
 from decimal import Decimal
 
@@ -56,8 +57,17 @@ def system_add(
     """A borough's officer adds a system their borough runs to its register."""
     if not can_keep_register(added_by, organisation.pk):
         raise ValidationError(f"Only {organisation}'s own officers keep its register.")
-    values = _clean_system_values({"service_area": service_area, "product": product, "supplier": supplier, "contract_start": contract_start,
-                                   "contract_end": contract_end, "annual_value": annual_value, "notes": notes})
+    values = _clean_system_values(
+        {
+            "service_area": service_area,
+            "product": product,
+            "supplier": supplier,
+            "contract_start": contract_start,
+            "contract_end": contract_end,
+            "annual_value": annual_value,
+            "notes": notes,
+        }
+    )
     with transaction.atomic():
         system = _save_system(System(organisation=organisation, **values), by=added_by, reason=f"Added by {added_by.email}")
     log.info("system-added who=%s organisation=%s system=%s", added_by.email, organisation, system.pk)
@@ -129,14 +139,22 @@ def maturity_assess(*, year: FinancialYear, answered_by: User, answers: dict[str
     organisation_id = officer_organisation_id(answered_by)
     assert organisation_id is not None  # can_self_assess said so
     rows = [
-        MaturityScore(year=year, organisation_id=organisation_id, dimension=dimension, score=score,
-                      evidence=(evidence or "").strip(), answered_by=answered_by)
+        MaturityScore(
+            year=year,
+            organisation_id=organisation_id,
+            dimension=dimension,
+            score=score,
+            evidence=(evidence or "").strip(),
+            answered_by=answered_by,
+        )
         for dimension, (score, evidence) in answers.items()
     ]
     with transaction.atomic():
         # One statement; answering again (or twice at once) updates the same rows.
         MaturityScore.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["year", "organisation", "dimension"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["year", "organisation", "dimension"],
             update_fields=["score", "evidence", "answered_by", "updated_at"],
         )
     log.info("maturity-assessed who=%s organisation=%s year=%s", answered_by.email, organisation_id, year)

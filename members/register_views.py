@@ -1,6 +1,7 @@
 """The register's pages: every borough's register (officers), a borough's own entries (its officers),
 joint procurement opportunities (officers mark interest; staff see who), the public register and its CSV,
 and the maturity self-assessment."""
+
 import csv
 from typing import TYPE_CHECKING
 
@@ -154,7 +155,9 @@ class OpportunitiesView(AllowedMixin, TemplateView):
         window = selectors.Window(first=start, months=months)
         found = selectors.procurement_opportunities(window=window)
         user = self.request.user
-        interested = selectors.interests_by_service_area(service_area_ids=[o.service_area_id for o in found]) if can_see_interest(user) else {}
+        interested = (
+            selectors.interests_by_service_area(service_area_ids=[o.service_area_id for o in found]) if can_see_interest(user) else {}
+        )
         ours = selectors.interested_service_areas(user=user)
         rows = [{"opportunity": o, "interested": interested.get(o.service_area_id, []), "ours": o.service_area_id in ours} for o in found]
         return super().get_context_data(**kwargs) | {
@@ -180,7 +183,9 @@ class InterestView(AllowedMixin, View):
             messages.success(request, f"Your borough is no longer marked as interested in buying {service_area} together.")
         else:
             services.procurement_interest_mark(service_area=service_area, marked_by=request.user)
-            messages.success(request, f"Your borough is marked as interested in buying {service_area} together; LOTI staff will be in touch.")
+            messages.success(
+                request, f"Your borough is marked as interested in buying {service_area} together; LOTI staff will be in touch."
+            )
         back = request.POST.get("next", "")
         return redirect(back if back.startswith("/register/opportunities/") else "register:opportunities")
 
@@ -288,7 +293,9 @@ class MaturityView(AllowedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.maturity_assess(year=financial_year_get_or_create(label=self.year.label), answered_by=self.request.user, answers=form.answers())
+            services.maturity_assess(
+                year=financial_year_get_or_create(label=self.year.label), answered_by=self.request.user, answers=form.answers()
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -310,7 +317,8 @@ class MaturitySharingView(AllowedMixin, View):
         services.maturity_sharing_set(organisation_id=organisation_id, shared=form.cleaned_data["shared"], decided_by=request.user)
         messages.success(
             request,
-            "Other member boroughs can now see your borough's maturity scores." if form.cleaned_data["shared"]
+            "Other member boroughs can now see your borough's maturity scores."
+            if form.cleaned_data["shared"]
             else "Your borough's maturity scores are no longer shared: others see only London's median.",
         )
         return redirect("register:maturity")

@@ -1,4 +1,5 @@
 """Spreadsheet kinds for members: organisations and memberships (see docs/imports.md)."""
+
 import re
 
 from django.db.models import Q
@@ -65,8 +66,12 @@ class OrganisationResource(LotiResource):
     year_path = None
     slug_source = "name"
     example = {
-        "name": "Camden", "kind": "london_borough", "gss_code": "E09000007", "email_domains": "camden.gov.uk",
-        "billing_address": "Accounts Payable\nExample House\n1 Example Street\nLondon\nAB1 2CD", "invoice_email": "accounts.payable@example.org",
+        "name": "Camden",
+        "kind": "london_borough",
+        "gss_code": "E09000007",
+        "email_domains": "camden.gov.uk",
+        "billing_address": "Accounts Payable\nExample House\n1 Example Street\nLondon\nAB1 2CD",
+        "invoice_email": "accounts.payable@example.org",
         "org_id": "GB-LAE-CMD",
     }
     constraint_messages = {

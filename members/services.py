@@ -1,4 +1,5 @@
 """Joining the portal: officers matched to their borough by email domain, approved by staff, or invited."""
+
 import logging
 import secrets
 import uuid
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from loti.tasks import portal_link, send_email, after_commit
+from loti.tasks import after_commit, portal_link, send_email
 
 from .models import Invitation, Organisation, User
 
@@ -126,6 +127,9 @@ def billing_change_request(*, organisation: Organisation, requested_by: User, ch
         send_email,
         # Each request is its own notification: the key is made here, so a retried task still mails once.
         key=f"billing-change:organisation={organisation.pk}:{uuid.uuid4().hex}",
-        subject=f"Billing details change for {organisation}", body=body, recipients=[recipient], reply_to=[requested_by.email]
+        subject=f"Billing details change for {organisation}",
+        body=body,
+        recipients=[recipient],
+        reply_to=[requested_by.email],
     )
     log.info("billing-change-requested organisation=%s by=%s", organisation.name, requested_by.email)

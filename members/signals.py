@@ -1,4 +1,5 @@
 """Sign-in, sign-out and failed sign-ins are logged with who and when; new accounts are matched to their borough."""
+
 import logging
 
 from allauth.account.signals import email_confirmed, user_signed_up

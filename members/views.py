@@ -1,4 +1,5 @@
 """Accepting an invitation from LOTI staff to speak for a borough; an officer's billing details."""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login

@@ -4,6 +4,7 @@ One grant per project LOTI funds (funding approved above zero, no other funder, 
 addressed to the project's lead borough. A grant that cannot be published (no lead borough, no date) is left out
 and named, so the page and the command can say why.
 """
+
 import csv
 import datetime
 import io
@@ -186,7 +187,12 @@ CSV_COLUMNS = [
     ("Grant Programme:Title", ("grantProgramme", "title")),
     ("Last Modified", "dateModified"),
 ]
-LOCATION_COLUMNS = [("Name", "name"), ("Geographic Code", "geoCode"), ("Geographic Code Type", "geoCodeType"), ("Country Code", "countryCode")]
+LOCATION_COLUMNS = [
+    ("Name", "name"),
+    ("Geographic Code", "geoCode"),
+    ("Geographic Code Type", "geoCodeType"),
+    ("Country Code", "countryCode"),
+]
 
 
 def _cell(value) -> str:
@@ -241,7 +247,12 @@ def export_360giving(*, year: FinancialYear | None, fmt: str) -> tuple[str, list
     if not result.grants:
         raise NothingToPublish(
             "No grant can be published: a 360Giving file needs at least one."
-            + (f" Left out {len(result.left_out)}: {left_out_sentence(result.left_out)}." if result.left_out
-               else f" LOTI made no grant in {year.label}." if year else " LOTI has funded no project yet.")
+            + (
+                f" Left out {len(result.left_out)}: {left_out_sentence(result.left_out)}."
+                if result.left_out
+                else f" LOTI made no grant in {year.label}."
+                if year
+                else " LOTI has funded no project yet."
+            )
         )
     return (grants_json(result.package) if fmt == "json" else grants_csv(result.package)), notes

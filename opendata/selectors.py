@@ -1,9 +1,10 @@
 """The open files: what each holds, built from the same selectors as the public pages (never a private figure)."""
+
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -17,8 +18,18 @@ from projects.selectors import project_directory
 from .grants import LICENCE_NAME, grants_csv, grants_json, grants_package
 
 DIRECTORY_COLUMNS = [
-    "title", "status", "phase", "pillar", "workstream", "lead_borough", "boroughs", "start_date", "end_date",
-    "funding_requested", "funding_approved", "url",
+    "title",
+    "status",
+    "phase",
+    "pillar",
+    "workstream",
+    "lead_borough",
+    "boroughs",
+    "start_date",
+    "end_date",
+    "funding_requested",
+    "funding_approved",
+    "url",
 ]
 BUDGET_COLUMNS = ["year", "section", "name", "amount", "status", "pillar"]
 
@@ -40,15 +51,22 @@ def directory_csv() -> str:
     for project in project_directory(user=AnonymousUser()):
         taking_part = [p for p in project.participants.all() if p.declined_at is None]
         lead = next((p.organisation.name for p in taking_part if p.role == ParticipantRole.LEAD), "")
-        rows.append([
-            project.title, project.status, project.phase,
-            project.pillar.name if project.pillar else "", project.workstream.name if project.workstream else "",
-            lead, "; ".join(p.organisation.name for p in taking_part),
-            project.start_date.isoformat() if project.start_date else "", project.end_date.isoformat() if project.end_date else "",
-            money_str(project.funding_requested) if project.funding_requested is not None else "",
-            money_str(project.funding_approved) if project.funding_approved is not None else "",
-            settings.PORTAL_URL.rstrip("/") + reverse("projects:project", args=[project.slug]),
-        ])
+        rows.append(
+            [
+                project.title,
+                project.status,
+                project.phase,
+                project.pillar.name if project.pillar else "",
+                project.workstream.name if project.workstream else "",
+                lead,
+                "; ".join(p.organisation.name for p in taking_part),
+                project.start_date.isoformat() if project.start_date else "",
+                project.end_date.isoformat() if project.end_date else "",
+                money_str(project.funding_requested) if project.funding_requested is not None else "",
+                money_str(project.funding_approved) if project.funding_approved is not None else "",
+                settings.PORTAL_URL.rstrip("/") + reverse("projects:project", args=[project.slug]),
+            ]
+        )
     return _csv(DIRECTORY_COLUMNS, rows)
 
 
@@ -97,20 +115,47 @@ def _grants(fmt: str) -> Callable[[], str | None]:
 
 
 OPEN_FILES = [
-    OpenFile("360giving.json", "Grants LOTI makes (360Giving JSON)", "application/json", "JSON",
-             "Every grant LOTI makes to a lead borough for a project, in the 360Giving Data Standard 1.4: amount, award date, "
-             "the boroughs taking part and the pillar it serves.", _grants("json")),
-    OpenFile("360giving.csv", "Grants LOTI makes (360Giving CSV)", "text/csv; charset=utf-8", "CSV",
-             "The same grants as one row each, with the standard's column titles, for a spreadsheet.", _grants("csv")),
-    OpenFile("projects.csv", "The project directory", "text/csv; charset=utf-8", "CSV",
-             "Every project in the public directory: its status, phase, pillar, the boroughs on it and the funding asked and approved.",
-             directory_csv),
-    OpenFile("budget.csv", "The published budget (CSV)", "text/csv; charset=utf-8", "CSV",
-             "LOTI's budget as published, every year: income by source, expenditure with its status and the allocation per pillar.",
-             budget_csv),
-    OpenFile("budget.json", "The published budget (JSON)", "application/json", "JSON",
-             "The same budget with each year's totals: income, expenditure, funds remaining, allocated and unallocated.",
-             budget_json),
+    OpenFile(
+        "360giving.json",
+        "Grants LOTI makes (360Giving JSON)",
+        "application/json",
+        "JSON",
+        "Every grant LOTI makes to a lead borough for a project, in the 360Giving Data Standard 1.4: amount, award date, "
+        "the boroughs taking part and the pillar it serves.",
+        _grants("json"),
+    ),
+    OpenFile(
+        "360giving.csv",
+        "Grants LOTI makes (360Giving CSV)",
+        "text/csv; charset=utf-8",
+        "CSV",
+        "The same grants as one row each, with the standard's column titles, for a spreadsheet.",
+        _grants("csv"),
+    ),
+    OpenFile(
+        "projects.csv",
+        "The project directory",
+        "text/csv; charset=utf-8",
+        "CSV",
+        "Every project in the public directory: its status, phase, pillar, the boroughs on it and the funding asked and approved.",
+        directory_csv,
+    ),
+    OpenFile(
+        "budget.csv",
+        "The published budget (CSV)",
+        "text/csv; charset=utf-8",
+        "CSV",
+        "LOTI's budget as published, every year: income by source, expenditure with its status and the allocation per pillar.",
+        budget_csv,
+    ),
+    OpenFile(
+        "budget.json",
+        "The published budget (JSON)",
+        "application/json",
+        "JSON",
+        "The same budget with each year's totals: income, expenditure, funds remaining, allocated and unallocated.",
+        budget_json,
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """/open-data/: every open dataset with its licence, format, size and last change; the files themselves."""
+
 from collections.abc import Iterator
 from typing import cast
 
@@ -30,20 +31,39 @@ def index(request):
         text = item.build()
         if text is None:
             continue
-        datasets.append({
-            "title": item.title, "url": reverse("opendata:file", args=[item.name]), "format": item.format,
-            "size": len(text.encode()), "modified": changed, "about": item.about,
-        })
-    datasets.append({
-        "title": "The technology and contracts register", "url": reverse("register:public_csv"), "format": "CSV",
-        "size": _register_csv_size(request), "modified": changed,
-        "about": "The systems London's boroughs run: service area, product, supplier and when the contract ends, so suppliers can see what is coming up.",
-    })
+        datasets.append(
+            {
+                "title": item.title,
+                "url": reverse("opendata:file", args=[item.name]),
+                "format": item.format,
+                "size": len(text.encode()),
+                "modified": changed,
+                "about": item.about,
+            }
+        )
+    datasets.append(
+        {
+            "title": "The technology and contracts register",
+            "url": reverse("register:public_csv"),
+            "format": "CSV",
+            "size": _register_csv_size(request),
+            "modified": changed,
+            "about": "The systems London's boroughs run: service area, product, supplier and when the contract ends, so suppliers can see what is coming up.",
+        }
+    )
     grants = grants_package()
-    return render(request, "opendata/index.html", {
-        "datasets": datasets, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
-        "left_out": grants.left_out, "grant_count": len(grants.grants), "changed": changed,
-    })
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "datasets": datasets,
+            "licence_name": LICENCE_NAME,
+            "licence_url": LICENCE_URL,
+            "left_out": grants.left_out,
+            "grant_count": len(grants.grants),
+            "changed": changed,
+        },
+    )
 
 
 @require_safe

@@ -130,17 +130,27 @@ class OutputInline(admin.TabularInline):
 
 class ApproveForm(forms.Form):
     amount = forms.DecimalField(
-        label="Amount approved (£)", min_value=0, max_digits=12, decimal_places=2,
-        error_messages={"required": "Enter the amount approved in pounds, like 25000", "invalid": "Enter the amount approved in pounds, like 25000"},
+        label="Amount approved (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount approved in pounds, like 25000",
+            "invalid": "Enter the amount approved in pounds, like 25000",
+        },
     )
     override_reason = forms.CharField(
         label="Reason to approve past a limit (only when the amount is more than was asked, or than the pillar has left)",
-        required=False, max_length=services.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=services.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Reason, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=services.NOTE_MAX_LENGTH)
+    reason = forms.CharField(
+        label="Reason, sent to the proposers", widget=forms.Textarea(attrs={"rows": 4}), max_length=services.NOTE_MAX_LENGTH
+    )
 
 
 class ReturnForm(forms.Form):
@@ -151,7 +161,14 @@ class ReturnForm(forms.Form):
 
 # The project's state changes only through the actions below, which call the services (who decided, when, and the email).
 STATE_FIELDS = [
-    "status", "funding_approved", "submitted_at", "decided_at", "decided_by", "rejection_reason", "return_note", "override_reason",
+    "status",
+    "funding_approved",
+    "submitted_at",
+    "decided_at",
+    "decided_by",
+    "rejection_reason",
+    "return_note",
+    "override_reason",
     "withdrawn_at",
 ]
 
@@ -168,17 +185,29 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["funder", "proposed_by", "year"]
     readonly_fields = [*STATE_FIELDS, "created_at", "updated_at"]
     inlines = [
-        ParticipantInline, ParticipantAddInline, PrioritisationScoreInline, ProgressUpdateInline, OutputInline, DataMethodologyInline,
+        ParticipantInline,
+        ParticipantAddInline,
+        PrioritisationScoreInline,
+        ProgressUpdateInline,
+        OutputInline,
+        DataMethodologyInline,
         admin_evaluation.StatusChangeInline,
     ]
     actions = [
-        "approve_with_amount", "return_for_changes", "reject_with_reason", admin_evaluation.mark_completed,
+        "approve_with_amount",
+        "return_for_changes",
+        "reject_with_reason",
+        admin_evaluation.mark_completed,
         admin_evaluation.cancel_with_reason,
     ]
     form = DpiaGuardedProjectForm  # a data project with its DPIA outstanding stays out of Develop and Deliver
 
     def get_urls(self):
-        quality = path("data-quality/", self.admin_site.admin_view(lambda request: admin_evaluation.data_quality_view(self, request)), name="projects_data_quality")
+        quality = path(
+            "data-quality/",
+            self.admin_site.admin_view(lambda request: admin_evaluation.data_quality_view(self, request)),
+            name="projects_data_quality",
+        )
         return [quality, *super().get_urls()]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -215,10 +244,17 @@ class ProjectAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
                     self.message_user(request, done_text(done), messages.SUCCESS)
                 return None
         return action_page(
-            self, request, title=title, form=form, objects=queryset, submit=submit or title,
+            self,
+            request,
+            title=title,
+            form=form,
+            objects=queryset,
+            submit=submit or title,
             lines=[f"{project} — asked £{project.funding_requested or 0}" for project in queryset],
-            intro="Proposals:", stylesheet="projects/admin-decisions.css",
-            template=f"admin/projects/project/{template}" if template else "admin/loti/action_page.html", **(extra or {}),
+            intro="Proposals:",
+            stylesheet="projects/admin-decisions.css",
+            template=f"admin/projects/project/{template}" if template else "admin/loti/action_page.html",
+            **(extra or {}),
         )
 
     @admin.action(description="Approve with amount…")
@@ -342,8 +378,10 @@ class SurveyAdmin(admin.ModelAdmin):
     search_fields = ["year__label"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            answer_count=Count("responses"), respondent_count=Count("responses__respondent_email", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(answer_count=Count("responses"), respondent_count=Count("responses__respondent_email", distinct=True))
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -378,10 +416,11 @@ class RatingFilter(admin.SimpleListFilter):
         return [(str(value), label) for value, label in RATING_LABELS.items()] + [("none", NOT_INVOLVED)]
 
     def queryset(self, request, queryset):
-        if self.value() == "none":
+        chosen = self.value()
+        if chosen == "none":
             return queryset.filter(rating__isnull=True)
-        if self.value() in {str(value) for value in RATING_LABELS}:
-            return queryset.filter(rating=int(self.value()))
+        if chosen is not None and chosen in {str(value) for value in RATING_LABELS}:
+            return queryset.filter(rating=int(chosen))
         return queryset
 
 

@@ -1,5 +1,6 @@
 """The evaluation side of the projects admin: data-quality lists (each record linked to fix), the status history,
 and ending a project (completed or cancelled) through the services."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -65,7 +66,9 @@ class StatusChangeInline(admin.TabularInline):
 
 class CompleteForm(forms.Form):
     on = forms.DateField(
-        label="Completed on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Completed on",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The project is delivered in the financial year that holds this day.",
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
@@ -93,7 +96,13 @@ def end_projects(model_admin, request, queryset, *, form_class, title: str, end)
             model_admin.message_user(request, f"{title}: {done} project{'s' if done != 1 else ''}.", messages.SUCCESS)
         return None
     return action_page(
-        model_admin, request, title=title, form=form, objects=queryset, submit=title, intro="Projects:",
+        model_admin,
+        request,
+        title=title,
+        form=form,
+        objects=queryset,
+        submit=title,
+        intro="Projects:",
         lines=[
             f"{project} — {project.get_status_display().lower()}"
             + (f", started {project.start_date:%-d %B %Y}" if project.start_date else "")
@@ -105,7 +114,11 @@ def end_projects(model_admin, request, queryset, *, form_class, title: str, end)
 @admin.action(description="Mark completed…")
 def mark_completed(model_admin, request, queryset):
     return end_projects(
-        model_admin, request, queryset, form_class=CompleteForm, title="Mark completed",
+        model_admin,
+        request,
+        queryset,
+        form_class=CompleteForm,
+        title="Mark completed",
         end=lambda project, data: services.project_complete(project=project, completed_by=request.user, on=data["on"], note=data["note"]),
     )
 
@@ -113,7 +126,11 @@ def mark_completed(model_admin, request, queryset):
 @admin.action(description="Cancel with reason…")
 def cancel_with_reason(model_admin, request, queryset):
     return end_projects(
-        model_admin, request, queryset, form_class=CancelForm, title="Cancel",
+        model_admin,
+        request,
+        queryset,
+        form_class=CancelForm,
+        title="Cancel",
         end=lambda project, data: services.project_cancel(project=project, cancelled_by=request.user, reason=data["reason"], on=data["on"]),
     )
 
@@ -133,4 +150,3 @@ def data_quality_view(model_admin, request) -> TemplateResponse:
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/projects/data_quality.html", context)
-

@@ -1,5 +1,6 @@
 """The Data Projects Methodology's questions, as fields the proposal form includes (ProposalForm mixes this in)
 and as the admin's guard on a project's phase."""
+
 from django import forms
 
 from .data_projects import QUESTIONS, dpia_refusal
@@ -14,8 +15,12 @@ class DataProjectFields(forms.Form):
 
     data_actions = forms.CharField(label=QUESTIONS["actions"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     data_insights = forms.CharField(label=QUESTIONS["insights"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    data_data_needed = forms.CharField(label=QUESTIONS["data_needed"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    data_legal_basis = forms.CharField(label=QUESTIONS["legal_basis"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    data_data_needed = forms.CharField(
+        label=QUESTIONS["data_needed"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    data_legal_basis = forms.CharField(
+        label=QUESTIONS["legal_basis"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     data_enablers = forms.CharField(label=QUESTIONS["enablers"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     data_dpia_needed = forms.ChoiceField(
         label="Does it need a data protection impact assessment (DPIA)?", choices=DPIA_CHOICES, required=False, widget=forms.RadioSelect

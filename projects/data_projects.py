@@ -2,6 +2,7 @@
 DPIAs are done when needed: a data project whose DPIA is needed cannot move to Develop (or Deliver) until
 its DPIA is completed. The rule is here once; the services (progress updates, the methodology's answers), the
 admin and the pages ask it."""
+
 from django.core.exceptions import ValidationError
 
 from .models import DpiaStatus, Phase, Project
@@ -25,7 +26,11 @@ def dpia_outstanding(*, is_data_project: bool, dpia_status: str) -> bool:
 
 def dpia_refusal(*, is_data_project: bool, dpia_status: str, current_phase: str, phase: str, title: str = "") -> str | None:
     """Why moving to `phase` is refused, in LOTI's words; None when the move is allowed."""
-    if phase == current_phase or phase not in DPIA_GATED_PHASES or not dpia_outstanding(is_data_project=is_data_project, dpia_status=dpia_status):
+    if (
+        phase == current_phase
+        or phase not in DPIA_GATED_PHASES
+        or not dpia_outstanding(is_data_project=is_data_project, dpia_status=dpia_status)
+    ):
         return None
     name = f"“{title}”" if title else "This data project"
     return (
@@ -37,8 +42,11 @@ def dpia_refusal(*, is_data_project: bool, dpia_status: str, current_phase: str,
 def dpia_guard(*, project: Project, phase: str) -> None:
     """Raise ValidationError when a data project would move to Develop or Deliver with its DPIA outstanding."""
     refusal = dpia_refusal(
-        is_data_project=project.is_data_project, dpia_status=project.dpia_status, current_phase=project.phase, phase=phase, title=project.title
+        is_data_project=project.is_data_project,
+        dpia_status=project.dpia_status,
+        current_phase=project.phase,
+        phase=phase,
+        title=project.title,
     )
     if refusal:
         raise ValidationError({"phase": refusal})
-

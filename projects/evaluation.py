@@ -2,6 +2,7 @@
 "Counting projects by their dates"), satisfaction overall and per workstream, benefits by kind and confidence,
 and what keeps a figure from being right. One source for pages, JSON, CSV and PDFs; a fixed number of queries
 per year, however many projects, answers and benefits there are (see docs/evaluation.md)."""
+
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -221,7 +222,10 @@ class ProjectFigures:
             rows[project.workstream][1] += 1
         named = sorted((name for name in rows if name), key=str.casefold)
         order = named + ([""] if "" in rows else [])
-        return [WorkstreamDelivery(workstream=name or "No workstream", active=rows[name][0], delivered=rows[name][1], quiet=rows[name][2]) for name in order]
+        return [
+            WorkstreamDelivery(workstream=name or "No workstream", active=rows[name][0], delivered=rows[name][1], quiet=rows[name][2])
+            for name in order
+        ]
 
     # --- satisfaction ---
     @property
@@ -271,12 +275,20 @@ class ProjectFigures:
             shown=rows[:top],
             others=len(rest),
             others_totals=ProjectBenefit(
-                title=f"Other projects ({len(rest)})", savings=Decimal(0), hours=Decimal(0), estimated=total(rest, "estimated"),
-                cost_avoidance=total(rest, "cost_avoidance"), non_cashable=total(rest, "non_cashable"),
+                title=f"Other projects ({len(rest)})",
+                savings=Decimal(0),
+                hours=Decimal(0),
+                estimated=total(rest, "estimated"),
+                cost_avoidance=total(rest, "cost_avoidance"),
+                non_cashable=total(rest, "non_cashable"),
             ),
             totals=ProjectBenefit(
-                title="Total", savings=Decimal(0), hours=Decimal(0), estimated=total(rows, "estimated"),
-                cost_avoidance=total(rows, "cost_avoidance"), non_cashable=total(rows, "non_cashable"),
+                title="Total",
+                savings=Decimal(0),
+                hours=Decimal(0),
+                estimated=total(rows, "estimated"),
+                cost_avoidance=total(rows, "cost_avoidance"),
+                non_cashable=total(rows, "non_cashable"),
             ),
         )
 
@@ -353,8 +365,17 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
             ),
         )
         .values_list(
-            "title", "status", "start_date", "year__start_date", "end_date", "workstream__name", "boroughs",
-            "with_gla", "with_london_councils", "has_benefit", "updated_lately",
+            "title",
+            "status",
+            "start_date",
+            "year__start_date",
+            "end_date",
+            "workstream__name",
+            "boroughs",
+            "with_gla",
+            "with_london_councils",
+            "has_benefit",
+            "updated_lately",
         )
         .order_by("title")
     )
@@ -372,13 +393,20 @@ def counted_projects(*, year: FinancialYear, today: datetime.date | None = None)
         kinds = frozenset(
             kind
             for kind, present in (
-                (OrganisationKind.GLA, gla), (OrganisationKind.LONDON_COUNCILS, councils), (OrganisationKind.LONDON_BOROUGH, count > 0)
+                (OrganisationKind.GLA, gla),
+                (OrganisationKind.LONDON_COUNCILS, councils),
+                (OrganisationKind.LONDON_BOROUGH, count > 0),
             )
             if present
         )
         is_delivered = status == ProjectStatus.COMPLETED and end is not None and year.start_date <= end <= year.end_date
         project = ProjectBoroughs(
-            title=title, status=status, boroughs=count, workstream=workstream or "", has_benefit=has_benefit, kinds=kinds,
+            title=title,
+            status=status,
+            boroughs=count,
+            workstream=workstream or "",
+            has_benefit=has_benefit,
+            kinds=kinds,
             quiet=not is_delivered and status != ProjectStatus.COMPLETED and not updated and (start or year_start) <= quiet_since,
         )
         (delivered if is_delivered else active).append(project)
@@ -492,8 +520,13 @@ def benefit_totals(*, year: FinancialYear) -> list[BenefitTotal]:
         if key in merged:
             earlier = merged[key]
             total = BenefitTotal(
-                kind=total.kind, confidence=total.confidence, count=earlier.count + total.count,
-                amount=_add(earlier.amount, total.amount), hours=_add(earlier.hours, total.hours), reach=None, unit="",
+                kind=total.kind,
+                confidence=total.confidence,
+                count=earlier.count + total.count,
+                amount=_add(earlier.amount, total.amount),
+                hours=_add(earlier.hours, total.hours),
+                reach=None,
+                unit="",
             )
         merged[key] = total
     return sorted(merged.values(), key=lambda t: (KIND_ORDER[t.kind], t.confidence != BenefitConfidence.REALISED, t.unit))
@@ -556,9 +589,7 @@ class DataQualityItem:
 def data_quality_querysets(*, today: datetime.date | None = None) -> dict:
     """Each data-quality list as a queryset (the admin's lists filter by the same conditions)."""
     today = today or timezone.localdate()
-    taking_part = Participant.objects.filter(
-        TAKING_PART, project=OuterRef("pk"), organisation__kind=OrganisationKind.LONDON_BOROUGH
-    )
+    taking_part = Participant.objects.filter(TAKING_PART, project=OuterRef("pk"), organisation__kind=OrganisationKind.LONDON_BOROUGH)
     recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__gt=today - QUIET_AFTER)
     return {
         "undated": Project.objects.filter(status__in=COUNTED, start_date__isnull=True, year__isnull=True),
@@ -578,7 +609,10 @@ def data_quality_querysets(*, today: datetime.date | None = None) -> dict:
 DATA_QUALITY = {
     "undated": ("Approved, active or completed projects with neither a start date nor a year", "not counted in any year"),
     "no_start_date": ("Approved or active projects with no start date", "counted from the first day of the year they are filed under"),
-    "no_end_date": ("Completed or cancelled projects with no end date", "the completed ones are counted in no year, neither delivered nor active"),
+    "no_end_date": (
+        "Completed or cancelled projects with no end date",
+        "the completed ones are counted in no year, neither delivered nor active",
+    ),
     "no_borough": ("Approved, active or completed projects with no participating borough", "left out of boroughs per project"),
     "no_recent_update": ("Active projects with no progress update for six months", "counted as active, though they may have stopped"),
     "benefit_no_year": ("Benefits with no year", "not counted in any year's benefits"),

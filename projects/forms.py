@@ -1,4 +1,5 @@
 """The portal's project forms. Each lists its fields: borough, status, approval and amounts approved are never taken from a post."""
+
 import datetime
 from decimal import Decimal
 from typing import cast
@@ -14,8 +15,21 @@ from members.models import Membership, Organisation, OrganisationKind
 
 from .data_project_forms import DataProjectFields
 from .models import (
-    MONEY_BENEFITS, NOT_INVOLVED, RATING_LABELS, RATING_SCALE, Benefit, BenefitKind, Output, ParticipantRole, Phase, Pillar,
-    ProgressUpdate, Project, ProjectStatus, Rag, Workstream,
+    MONEY_BENEFITS,
+    NOT_INVOLVED,
+    RATING_LABELS,
+    RATING_SCALE,
+    Benefit,
+    BenefitKind,
+    Output,
+    ParticipantRole,
+    Phase,
+    Pillar,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Rag,
+    Workstream,
 )
 from .services import OVERALL_FIELD, WorkstreamAnswer, answer_field
 
@@ -102,7 +116,10 @@ class ProposalForm(DataProjectFields, forms.ModelForm):
         error_messages={"invalid_choice": "Choose boroughs from the list", "invalid_pk_value": "Choose boroughs from the list"},
     )
     funding_requested = PoundsField(
-        what="the funding asked", label="Funding asked of LOTI (£)", required=False, max_value=MAX_ASK,
+        what="the funding asked",
+        label="Funding asked of LOTI (£)",
+        required=False,
+        max_value=MAX_ASK,
         help_text="In pounds, like 25000. Leave it empty if you ask for no money.",
     )
 
@@ -228,7 +245,10 @@ class ProgressUpdateForm(forms.ModelForm):
         error_messages = {
             "date": {"required": "Enter the date of the update", "invalid": "Enter the date of the update as a real date, like 2026-11-25"},
             "phase": {"required": "Choose the phase the project is in", "invalid_choice": "Choose the phase the project is in"},
-            "rag": {"required": "Choose the RAG status: red, amber or green", "invalid_choice": "Choose the RAG status: red, amber or green"},
+            "rag": {
+                "required": "Choose the RAG status: red, amber or green",
+                "invalid_choice": "Choose the RAG status: red, amber or green",
+            },
             "text": {"required": "Say what happened, and what is next"},
         }
 
@@ -248,7 +268,9 @@ class ProgressUpdateForm(forms.ModelForm):
 
 class OutputForm(forms.ModelForm):
     url = forms.URLField(
-        label="Link to it", max_length=500, assume_scheme="https",
+        label="Link to it",
+        max_length=500,
+        assume_scheme="https",
         error_messages={
             "required": "Enter the link to the output, like https://example.org/toolkit",
             "invalid": "Enter a link, like https://example.org/toolkit",
@@ -276,12 +298,19 @@ class OutputForm(forms.ModelForm):
 
 class BenefitForm(forms.ModelForm):
     year = forms.CharField(
-        label="Financial year", max_length=7, help_text="Written like 2020/21",
+        label="Financial year",
+        max_length=7,
+        help_text="Written like 2020/21",
         error_messages={"required": "Enter the financial year, like 2020/21", "max_length": "Enter the financial year, like 2020/21"},
     )
     amount = PoundsField(what="the saving", label="Saving (£)", required=False, max_value=MAX_SAVING)
     hours = forms.DecimalField(
-        label="Hours saved", required=False, min_value=0, max_value=MAX_HOURS, max_digits=10, decimal_places=1,
+        label="Hours saved",
+        required=False,
+        min_value=0,
+        max_value=MAX_HOURS,
+        max_digits=10,
+        decimal_places=1,
         error_messages={
             "invalid": "Enter the hours saved as a number, like 120",
             "min_value": "Enter the hours saved as 0 or more",
@@ -296,9 +325,15 @@ class BenefitForm(forms.ModelForm):
         model = Benefit
         fields = ["kind", "confidence", "description", "amount", "hours", "reach", "unit", "evidence", "evidence_url"]
         labels = {
-            "kind": "Kind of benefit", "confidence": "Has it happened?", "description": "What your borough gained",
-            "amount": "Amount in pounds", "hours": "Hours saved", "reach": "How many (for reach)", "unit": "Of what (for reach)",
-            "evidence": "How you know (optional)", "evidence_url": "Link to the evidence (optional)",
+            "kind": "Kind of benefit",
+            "confidence": "Has it happened?",
+            "description": "What your borough gained",
+            "amount": "Amount in pounds",
+            "hours": "Hours saved",
+            "reach": "How many (for reach)",
+            "unit": "Of what (for reach)",
+            "evidence": "How you know (optional)",
+            "evidence_url": "Link to the evidence (optional)",
         }
         help_texts = {
             "confidence": "",  # the two choices say it

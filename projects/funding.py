@@ -3,6 +3,7 @@
 A pillar's allocation is budget data, and the budget app depends on this one, not the reverse: it registers its reader
 here when Django starts (budget/apps.py), so projects ask for the figure without importing the budget.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,9 +67,7 @@ class FundingLimits:
 
 def funding_limits(*, project: Project) -> FundingLimits:
     """The ask, and the pillar's allocation and commitments in the project's year (else the year of today)."""
-    year = project.year or FinancialYear.objects.filter(
-        start_date__lte=timezone.localdate(), end_date__gte=timezone.localdate()
-    ).first()
+    year = project.year or FinancialYear.objects.filter(start_date__lte=timezone.localdate(), end_date__gte=timezone.localdate()).first()
     allocation, committed = None, Decimal("0.00")
     if project.pillar_id and year is not None:
         allocation = pillar_allocation(pillar_id=project.pillar_id, year_id=year.pk)

@@ -1,4 +1,5 @@
 """LOTI's strategy (pillars, workstreams), its projects, and how they are evaluated."""
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.postgres.indexes import GinIndex
@@ -98,7 +99,11 @@ class Project(models.Model):
     funding_requested = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
     funding_approved = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
     funder = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="funded_projects",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_projects",
         help_text="Who funds it; empty when LOTI funds it from its own budget",
     )
     aligned_with_objectives = models.BooleanField(default=False)
@@ -109,15 +114,11 @@ class Project(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rejection_reason = models.TextField(blank=True)
     # The proposal's own journey: staff may return it with a note, and approve past a limit only with a reason.
     return_note = models.TextField(blank=True, help_text="What LOTI staff asked the proposers to change")
-    override_reason = models.TextField(
-        blank=True, help_text="Why staff approved more than was asked, or more than the pillar had left"
-    )
+    override_reason = models.TextField(blank=True, help_text="Why staff approved more than was asked, or more than the pillar had left")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -296,13 +297,13 @@ class Benefit(models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
     kind = models.CharField(max_length=20, choices=BenefitKind.choices)
     confidence = models.CharField(
-        max_length=10, choices=BenefitConfidence.choices, default=BenefitConfidence.REALISED,
+        max_length=10,
+        choices=BenefitConfidence.choices,
+        default=BenefitConfidence.REALISED,
         help_text="Realised: it happened and the evidence shows it. Estimated: a forecast or a potential saving",
     )
     description = models.TextField()
-    amount = models.DecimalField(
-        "amount (£)", max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
-    )
+    amount = models.DecimalField("amount (£)", max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
     hours = models.DecimalField("hours saved", max_digits=10, decimal_places=1, null=True, blank=True, validators=NON_NEGATIVE)
     reach = models.PositiveIntegerField("people or things reached", null=True, blank=True)
     unit = models.CharField(max_length=80, blank=True, help_text="What the reach counts, e.g. learners, devices given out")
@@ -366,11 +367,17 @@ class SurveyResponse(models.Model):
     A workstream answer with no rating means the officer was not involved in it: kept, but never averaged."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_responses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_responses"
+    )
     respondent_email = models.EmailField(help_text="Kept so imported answers stay unique per person")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="survey_responses")
     workstream = models.ForeignKey(
-        Workstream, null=True, blank=True, on_delete=models.PROTECT, related_name="survey_responses",
+        Workstream,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
         help_text="Empty for the overall satisfaction question",
     )
     rating = models.PositiveSmallIntegerField(
@@ -387,7 +394,9 @@ class SurveyResponse(models.Model):
             models.UniqueConstraint(
                 fields=["survey", "respondent_email", "workstream"], name="one_answer_per_person_per_workstream", nulls_distinct=False
             ),
-            models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"
+            ),
             models.CheckConstraint(
                 condition=models.Q(workstream__isnull=False) | models.Q(rating__isnull=False), name="overall_satisfaction_has_rating"
             ),

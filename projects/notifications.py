@@ -1,4 +1,5 @@
 """Who is told what about a proposal, by email with a link to the page. Called from the task, after the write commits."""
+
 import logging
 
 from django.template.loader import render_to_string

@@ -3,6 +3,7 @@
 Every project is public once proposed (LOTI works in the open); a draft belongs to the boroughs on it.
 Only the boroughs taking part change a project, and only in the step of its life that fits.
 """
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 

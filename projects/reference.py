@@ -1,4 +1,5 @@
 """Load the projects' part of LOTI's reference data: the strategy, and the projects the documents name."""
+
 from pathlib import Path
 
 from django.db import transaction

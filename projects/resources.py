@@ -2,6 +2,7 @@
 
 See docs/imports.md for every column.
 """
+
 from import_export.fields import Field
 
 from loti.imports import (
@@ -158,9 +159,27 @@ class ProjectResource(LotiResource):
     class Meta:
         model = Project
         fields = (
-            "title", "summary", "outcome", "problems", "hypotheses", "pillar", "workstream", "phase", "status", "year",
-            "is_data_project", "dpia_status", "funding_requested", "funding_approved", "funder",
-            "aligned_with_objectives", "replicable", "outputs_gifted", "start_date", "end_date", "source",
+            "title",
+            "summary",
+            "outcome",
+            "problems",
+            "hypotheses",
+            "pillar",
+            "workstream",
+            "phase",
+            "status",
+            "year",
+            "is_data_project",
+            "dpia_status",
+            "funding_requested",
+            "funding_approved",
+            "funder",
+            "aligned_with_objectives",
+            "replicable",
+            "outputs_gifted",
+            "start_date",
+            "end_date",
+            "source",
         )
         import_id_fields = ("title",)
 
@@ -266,7 +285,17 @@ class BenefitResource(LotiResource):
     class Meta:
         model = Benefit
         fields = (
-            "project", "year", "organisation", "kind", "description", "amount", "hours", "confidence", "reach", "unit", "evidence",
+            "project",
+            "year",
+            "organisation",
+            "kind",
+            "description",
+            "amount",
+            "hours",
+            "confidence",
+            "reach",
+            "unit",
+            "evidence",
             "evidence_url",
         )
         import_id_fields = ("project", "year", "organisation", "kind", "description")

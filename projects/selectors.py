@@ -1,15 +1,23 @@
 """Reading projects: the directory with its filters and search, a borough's own projects, and the satisfaction survey."""
+
 import datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, Count, ExpressionWrapper, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import (
-    Participant, ParticipantRole, ProgressUpdate, Project, ProjectStatus, ProjectStatusChange, Survey, SurveyResponse, Workstream,
+    Participant,
+    ParticipantRole,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    ProjectStatusChange,
+    Survey,
+    SurveyResponse,
+    Workstream,
 )
 from .permissions import OPEN_FOR_SUPPORT, project_scope
-
 
 
 def _with_participants(queryset: QuerySet) -> QuerySet:
@@ -44,7 +52,12 @@ def project_detail_queryset(*, user) -> QuerySet:
 
 HOME_LIST_LENGTH = 10  # the borough home shows this many of each list; the directory has the rest
 ONGOING = [
-    ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.RETURNED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.ACTIVE
+    ProjectStatus.DRAFT,
+    ProjectStatus.PROPOSED,
+    ProjectStatus.RETURNED,
+    ProjectStatus.UNDER_REVIEW,
+    ProjectStatus.APPROVED,
+    ProjectStatus.ACTIVE,
 ]
 NEEDS_UPDATES = [ProjectStatus.APPROVED, ProjectStatus.ACTIVE]
 

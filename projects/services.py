@@ -3,6 +3,7 @@
 Every transition locks the project's row and re-reads it before checking whether the step is allowed, so two people
 acting at once cannot both pass the check; whoever needs to know is told by email from a task once it commits.
 """
+
 import datetime
 import logging
 import uuid
@@ -17,7 +18,7 @@ from django.utils.text import slugify
 from loti.models import FinancialYear
 from loti.money import to_money
 from loti.services import financial_year_get_or_create
-from loti.tasks import one_line, after_commit
+from loti.tasks import after_commit, one_line
 from members.models import Organisation, OrganisationKind, User
 from members.permissions import officer_organisation_id
 
@@ -94,7 +95,10 @@ def _status_is(project: Project, allowed, doing: str) -> None:
 
 def _guard_lead(project: Project, user: User, doing: str) -> int:
     organisation_id = officer_organisation_id(user)
-    if organisation_id is None or not Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id).exists():
+    if (
+        organisation_id is None
+        or not Participant.objects.filter(project=project, role=ParticipantRole.LEAD, organisation_id=organisation_id).exists()
+    ):
         raise ValidationError(f"Only an officer of the borough leading “{project.title}” can {doing}.")
     return organisation_id
 
@@ -447,7 +451,9 @@ def _project_end(*, project: Project, status: str, by: User, on: datetime.date |
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in (ProjectStatus.APPROVED, ProjectStatus.ACTIVE):
-            raise ValidationError(f"“{project.title}” is {project.get_status_display().lower()}: only an approved or active project can be {verb}.")
+            raise ValidationError(
+                f"“{project.title}” is {project.get_status_display().lower()}: only an approved or active project can be {verb}."
+            )
         if on > today:
             raise ValidationError({"on": f"The day it was {verb} cannot be in the future."})
         if project.start_date and on < project.start_date:
@@ -565,7 +571,9 @@ def _survey_answer(
         else:
             problem = _rating_problem(answer.rating, f"the value of {workstream}")
             if problem:
-                errors.setdefault(rating_field, []).append(f"{problem}, or say you were not involved." if answer.rating is None else f"{problem}.")
+                errors.setdefault(rating_field, []).append(
+                    f"{problem}, or say you were not involved." if answer.rating is None else f"{problem}."
+                )
     for workstream in Workstream.objects.filter(active=True).exclude(pk__in=seen):
         errors.setdefault(answer_field("rating", workstream.pk), []).append(
             f"Rate the value of {workstream} from 1 to 5, or say you were not involved."
@@ -603,8 +611,14 @@ def _survey_answer(
         ]
         rows.append(
             SurveyResponse(
-                survey=survey, respondent=respondent, respondent_email=email, organisation_id=organisation_id, workstream=None,
-                rating=overall, comment=(overall_comment or "").strip(), submitted_at=now,
+                survey=survey,
+                respondent=respondent,
+                respondent_email=email,
+                organisation_id=organisation_id,
+                workstream=None,
+                rating=overall,
+                comment=(overall_comment or "").strip(),
+                submitted_at=now,
             )
         )
         # One statement; a second answer (or two tabs sending at once) updates the same rows.

@@ -1,4 +1,5 @@
 """Admin for the engagement map and the Data Projects Methodology answers (projects/admin.py imports this)."""
+
 from django.contrib import admin
 
 from loti.import_admin import SpreadsheetAdminMixin

@@ -1,5 +1,6 @@
 """The Year 2 Strategy's working tools: the Data Projects Methodology's questions (slide 23) and the
 engagement map (slides 29–32). projects/models.py imports them."""
+
 from django.db import models
 
 from .models import Pillar, Project

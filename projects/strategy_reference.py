@@ -1,4 +1,5 @@
 """Load the engagement map of the Year 2 Strategy (slides 30–32) from projects/reference_data/engagement-map.json."""
+
 from pathlib import Path
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """Spreadsheet kind for the engagement map: `engagements` (see docs/register.md)."""
+
 from django.db.models import Case, Value, When
 from import_export.fields import Field
 
@@ -30,6 +31,9 @@ class EngagementResource(LotiResource):
     def get_queryset(self):
         # The map's order: pillar, known before new, then inform, involve, influence as the slides draw them.
         mode_order = Case(*(When(mode=mode, then=Value(n)) for n, mode in enumerate(EngagementMode.values)))
-        return super().get_queryset().select_related("pillar").order_by(
-            "pillar__position", "pillar__name", "relationship", mode_order, "position", "stakeholder"
+        return (
+            super()
+            .get_queryset()
+            .select_related("pillar")
+            .order_by("pillar__position", "pillar__name", "relationship", mode_order, "position", "stakeholder")
         )

@@ -1,5 +1,6 @@
 """The engagement map (Year 2 Strategy, slides 29–32), for LOTI staff: per pillar, whom LOTI informs,
 involves and influences, known to LOTI or a relationship to develop."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView

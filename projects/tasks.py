@@ -1,4 +1,5 @@
 """Background jobs for projects: telling people what happened to a proposal. They take primary keys and read what was committed."""
+
 from celery import shared_task
 
 from loti.tasks import MAIL_ERRORS

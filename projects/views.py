@@ -1,4 +1,5 @@
 """The project pages: the directory, a project, proposing, supporting, submitting, reporting progress, and the survey."""
+
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -88,8 +89,19 @@ class ProjectView(PolicyMixin, DetailView):
 def proposal_fields(form: ProposalForm) -> dict:
     """What a proposal form gives the propose and change services, by their argument names."""
     data = form.cleaned_data
-    names = ["title", "summary", "outcome", "problems", "hypotheses", "pillar", "workstream", "funding_requested",
-             "replicable", "outputs_gifted", "is_data_project"]
+    names = [
+        "title",
+        "summary",
+        "outcome",
+        "problems",
+        "hypotheses",
+        "pillar",
+        "workstream",
+        "funding_requested",
+        "replicable",
+        "outputs_gifted",
+        "is_data_project",
+    ]
     return {name: data[name] for name in names} | {"invited": list(data["invited_boroughs"])}
 
 
@@ -122,7 +134,9 @@ class ProposeView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Your proposal “{project.title}” is saved as a draft; the boroughs you invited have been asked to support it.")
+        messages.success(
+            self.request, f"Your proposal “{project.title}” is saved as a draft; the boroughs you invited have been asked to support it."
+        )
         return redirect("projects:project", slug=project.slug)
 
 
@@ -275,7 +289,9 @@ class OutputView(ProgressUpdateView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.output_add(project=self.object, added_by=self.request.user, title=data["title"], url=data["url"], gifted_on=data["gifted_on"])
+            services.output_add(
+                project=self.object, added_by=self.request.user, title=data["title"], url=data["url"], gifted_on=data["gifted_on"]
+            )
         except ValidationError as error:
             return self.refuse(form, error)
         return self.success(f"The output “{data['title']}” is added.")

@@ -1,6 +1,7 @@
 """Test data made one way (factory_boy): a borough, a membership, an officer, a pillar, a project and its
 participants, a budget line. Each makes a valid row with LOTI's own shape (GSS codes, slugs, financial years);
 a test passes only what it is about."""
+
 import datetime
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from projects.models import Participant, ParticipantRole, Pillar, Prioritisation
 PASSWORD = "a long portal password"
 
 
-class FinancialYearFactory(factory.django.DjangoModelFactory):
+class FinancialYearFactory(factory.django.DjangoModelFactory[FinancialYear]):
     """A year by its label, made as files and commands make one (loti.services.financial_year_get_or_create)."""
 
     class Meta:
@@ -31,7 +32,7 @@ class FinancialYearFactory(factory.django.DjangoModelFactory):
         return financial_year_get_or_create(label=label)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     """A London borough; its GSS code, slug and email domain follow from its name unless given."""
 
     class Meta:
@@ -45,7 +46,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     email_domains = factory.LazyAttribute(lambda o: [f"{o.slug}.gov.uk"])
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     """Core membership from April 2019, the Local Digital Declaration signed."""
 
     class Meta:
@@ -57,7 +58,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     local_digital_declaration_signed = datetime.date(2019, 3, 12)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A person who signs in with PASSWORD and a verified address; approved for their organisation unless told not."""
 
     class Meta:
@@ -81,7 +82,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         return user
 
 
-class PillarFactory(factory.django.DjangoModelFactory):
+class PillarFactory(factory.django.DjangoModelFactory[Pillar]):
     class Meta:
         model = Pillar
         django_get_or_create = ("name",)
@@ -91,7 +92,7 @@ class PillarFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class WorkstreamFactory(factory.django.DjangoModelFactory):
+class WorkstreamFactory(factory.django.DjangoModelFactory[Workstream]):
     class Meta:
         model = Workstream
         django_get_or_create = ("name",)
@@ -101,7 +102,7 @@ class WorkstreamFactory(factory.django.DjangoModelFactory):
     pillar = factory.SubFactory(PillarFactory)
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(factory.django.DjangoModelFactory[Project]):
     """An approved project that meets the funding principles it can hold by itself (replicable, outputs gifted)."""
 
     class Meta:
@@ -115,7 +116,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     outputs_gifted = True
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     """A borough on a project, invited and (unless accepted=False) agreed."""
 
     class Meta:
@@ -131,7 +132,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     accepted_at = factory.LazyAttribute(lambda p: p.invited_at if p.accepted else None)
 
 
-class PrioritisationScoreFactory(factory.django.DjangoModelFactory):
+class PrioritisationScoreFactory(factory.django.DjangoModelFactory[PrioritisationScore]):
     class Meta:
         model = PrioritisationScore
 
@@ -140,7 +141,7 @@ class PrioritisationScoreFactory(factory.django.DjangoModelFactory):
     score = 4
 
 
-class BudgetLineFactory(factory.django.DjangoModelFactory):
+class BudgetLineFactory(factory.django.DjangoModelFactory[BudgetLine]):
     class Meta:
         model = BudgetLine
 

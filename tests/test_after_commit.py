@@ -1,4 +1,5 @@
 """One helper starts a task after a write (loti.tasks.after_commit), and email always goes from a task."""
+
 import ast
 from pathlib import Path
 from unittest import mock
@@ -63,9 +64,12 @@ def test_the_task_is_queued_after_the_commit_and_never_after_a_rollback():
             after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"])
             assert queued.call_count == 0  # not while the transaction is open
         assert queued.call_args.kwargs == {
-            "args": (), "kwargs": {"key": "k", "subject": "s", "body": "b", "recipients": ["a@example.org"]}, "retry": False,
+            "args": (),
+            "kwargs": {"key": "k", "subject": "s", "body": "b", "recipients": ["a@example.org"]},
+            "retry": False,
         }
         queued.reset_mock()
+
         def write_that_fails():
             with transaction.atomic():
                 after_commit(send_email, key="k", subject="s", body="b", recipients=["a@example.org"])

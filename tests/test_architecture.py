@@ -4,6 +4,7 @@ Counted as a dependency: an import; a string naming another app's model ("budget
 ("budget/invoice_pdf.html") or its URL namespace ("budget:invoice-pdf"); `apps.get_model("budget", ...)`; and,
 in an app's templates, `{% url 'budget:...' %}` or `{% include "budget/..." %}`.
 """
+
 import ast
 import re
 from pathlib import Path
@@ -13,7 +14,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["loti", "members", "projects", "budget", "opendata"]
 # URL namespaces and template folders that belong to an app under another name.
-NAMESPACES = {"members": "members", "projects": "projects", "budget": "budget", "reports": "budget", "opendata": "opendata", "api": "opendata"}
+NAMESPACES = {
+    "members": "members",
+    "projects": "projects",
+    "budget": "budget",
+    "reports": "budget",
+    "opendata": "opendata",
+    "api": "opendata",
+}
 TEMPLATE_FOLDERS = {"members": "members", "projects": "projects", "budget": "budget", "reports": "budget", "opendata": "opendata"}
 # Project-level wiring may see every app; the shared core may not. Named one by one.
 WIRING = {
@@ -81,15 +89,15 @@ def template_files(app: str):
 def test_apps_depend_only_on_layers_below(app):
     allowed = set(LAYERS[: LAYERS.index(app) + 1])
     offences = [
-        f"{relative} uses {sorted(imported_apps(path) - allowed)}"
-        for relative, path in python_files(app)
-        if imported_apps(path) - allowed
+        f"{relative} uses {sorted(imported_apps(path) - allowed)}" for relative, path in python_files(app) if imported_apps(path) - allowed
     ]
     for path in template_files(app):
         used = {NAMESPACES.get(name) or TEMPLATE_FOLDERS.get(name) for name in TEMPLATE_REFERENCE.findall(path.read_text(encoding="utf-8"))}
         if used - allowed - {None}:
             offences.append(f"{path.relative_to(ROOT).as_posix()} uses {sorted(filter(None, used - allowed))}")
-    assert not offences, "Dependencies must point down the layers loti <- members <- projects <- budget <- opendata:\n" + "\n".join(offences)
+    assert not offences, "Dependencies must point down the layers loti <- members <- projects <- budget <- opendata:\n" + "\n".join(
+        offences
+    )
 
 
 @pytest.mark.parametrize(

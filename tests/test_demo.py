@@ -1,4 +1,5 @@
 """The demo that `make run` prepares: reference data, an account per role, invoices and an open survey."""
+
 import io
 
 import pytest

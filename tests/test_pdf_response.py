@@ -1,4 +1,5 @@
 """One helper serves every PDF (loti.responses.pdf_response): its type and file name are said the same way everywhere."""
+
 import ast
 import io
 from pathlib import Path
@@ -34,6 +35,8 @@ def test_no_view_builds_a_pdf_response_itself():
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if not isinstance(node, ast.Call):
                     continue
-                if getattr(node.func, "id", getattr(node.func, "attr", "")) in ("HttpResponse", "FileResponse") and any(isinstance(k.value, ast.Constant) and k.value.value == "application/pdf" for k in node.keywords):
+                if getattr(node.func, "id", getattr(node.func, "attr", "")) in ("HttpResponse", "FileResponse") and any(
+                    isinstance(k.value, ast.Constant) and k.value.value == "application/pdf" for k in node.keywords
+                ):
                     builders.append(f"{relative}:{node.lineno}")
     assert builders == [], "Serve a PDF with loti.responses.pdf_response"

@@ -4,6 +4,7 @@ Walks the syntax tree of every app module and names each call that writes throug
 delete(), a manager's or queryset's create/update/delete/bulk_*/get_or_create/update_or_create, a many-to-many's
 add/remove/set/clear — outside the modules allowed to write.
 """
+
 import ast
 from pathlib import Path
 
@@ -87,7 +88,11 @@ class _Writes(ast.NodeVisitor):
             return
         if receiver[:1] == ["super"] and self.in_model_save:
             return
-        if (verb in MANAGER_WRITES and set(receiver) & QUERYSET_STEPS) or (verb in RELATION_WRITES and receiver and receiver[-1] in self.relations and len(receiver) > 1) or verb in INSTANCE_WRITES:
+        if (
+            (verb in MANAGER_WRITES and set(receiver) & QUERYSET_STEPS)
+            or (verb in RELATION_WRITES and receiver and receiver[-1] in self.relations and len(receiver) > 1)
+            or verb in INSTANCE_WRITES
+        ):
             self.found.append((node.lineno, text))
 
 

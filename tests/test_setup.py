@@ -1,4 +1,5 @@
 """The project's set-up: migrations, settings per environment, the money helper, financial years."""
+
 import datetime
 import subprocess
 import sys

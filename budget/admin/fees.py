@@ -1,4 +1,5 @@
 """Fee schedules, invoices and payments in the admin. Every change to money goes through budget.services."""
+
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -59,10 +60,12 @@ class MoneyTotalsMixin(_ModelAdmin):
         return response
 
     def money_totals_of(self, queryset) -> list[tuple[str, object]]:
-        sums = queryset.order_by().aggregate(**{
-            f"total_{index}": Coalesce(expression, Value(0), output_field=MONEY)
-            for index, expression in enumerate(self.money_totals.values())
-        })
+        sums = queryset.order_by().aggregate(
+            **{
+                f"total_{index}": Coalesce(expression, Value(0), output_field=MONEY)
+                for index, expression in enumerate(self.money_totals.values())
+            }
+        )
         return [(label, sums[f"total_{index}"]) for index, label in enumerate(self.money_totals)]
 
 
@@ -158,10 +161,13 @@ def _issue_year_choices() -> list[tuple[str, str]]:
 
 
 class IssueInvoicesForm(forms.Form):
-    year = forms.ChoiceField(label="Financial year", choices=_issue_year_choices,
-                             help_text="Years with a fee schedule, and this year and next")
+    year = forms.ChoiceField(
+        label="Financial year", choices=_issue_year_choices, help_text="Years with a fee schedule, and this year and next"
+    )
     issued_on = forms.DateField(
-        label="Date of issue", required=False, widget=forms.DateInput(format="%Y-%m-%d"),
+        label="Date of issue",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d"),
         help_text="YYYY-MM-DD; also the tax point. Leave empty for today; give a date in a past year to date its invoices then.",
     )
 
@@ -199,24 +205,63 @@ class CreditForm(forms.Form):
 class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin, SimpleHistoryAdmin):
     export_kind = "invoices"
     import_export_change_list_template = "admin/budget/invoice/change_list.html"
-    list_display = ["number", "kind", "organisation", "year", "issued_on", "due_on", "net_amount", "vat_amount",
-                    "gross_amount", "status_label", "balance_amount", "sent_short", "pdf_link"]
+    list_display = [
+        "number",
+        "kind",
+        "organisation",
+        "year",
+        "issued_on",
+        "due_on",
+        "net_amount",
+        "vat_amount",
+        "gross_amount",
+        "status_label",
+        "balance_amount",
+        "sent_short",
+        "pdf_link",
+    ]
     list_filter = [StatusFilter, "year", OverdueFilter, "kind", SentFilter]
     search_fields = ["number", "organisation__name"]
     list_select_related = ["organisation", "year"]
-    readonly_fields = ["number", "kind", "year", "sequence", "organisation", "membership", "credits", "description",
-                       "issued_on", "due_on", "net", "vat_rate", "vat", "gross", "issued_by", "last_reminded_at",
-                       "status_label", "paid_amount", "balance_amount", "pdf_link",
-                       "sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]
+    readonly_fields = [
+        "number",
+        "kind",
+        "year",
+        "sequence",
+        "organisation",
+        "membership",
+        "credits",
+        "description",
+        "issued_on",
+        "due_on",
+        "net",
+        "vat_rate",
+        "vat",
+        "gross",
+        "issued_by",
+        "last_reminded_at",
+        "status_label",
+        "paid_amount",
+        "balance_amount",
+        "pdf_link",
+        "sent_to_finance",
+        "sent_at",
+        "sent_to",
+        "send_attempts",
+        "send_error",
+    ]
     fieldsets = [
         (None, {"fields": ["number", "kind", "organisation", "year", "description", "credits", "pdf_link"]}),
         ("Amounts", {"fields": ["net", "vat_rate", "vat", "gross", "paid_amount", "balance_amount", "status_label"]}),
         ("Dates", {"fields": ["issued_on", "due_on", "issued_by", "last_reminded_at"]}),
-        ("Made out to", {
-            "fields": ["billing_address", "purchase_order"],
-            "description": "As issued, from the organisation and its membership. Correct them here if the borough asks "
-                           "(e.g. a purchase order raised late), then use “Send to finance again”.",
-        }),
+        (
+            "Made out to",
+            {
+                "fields": ["billing_address", "purchase_order"],
+                "description": "As issued, from the organisation and its membership. Correct them here if the borough asks "
+                "(e.g. a purchase order raised late), then use “Send to finance again”.",
+            },
+        ),
         ("Sent to finance", {"fields": ["sent_to_finance", "sent_at", "sent_to", "send_attempts", "send_error"]}),
     ]
     inlines = [PaymentInline]
@@ -229,11 +274,15 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
         """Staff learn here, not from a borough, that this deployment cannot make invoices yet."""
         missing = supplier_missing()
         if missing:
-            self.message_user(request, (
-                f"Invoices cannot be issued, credited, made into PDFs or sent to finance: {', '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} not set in this deployment's environment. Boroughs see their "
-                "invoices' figures but no PDF until they are set (docs/invoices.md)."
-            ), messages.WARNING)
+            self.message_user(
+                request,
+                (
+                    f"Invoices cannot be issued, credited, made into PDFs or sent to finance: {', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} not set in this deployment's environment. Boroughs see their "
+                    "invoices' figures but no PDF until they are set (docs/invoices.md)."
+                ),
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":
@@ -319,8 +368,10 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
         # Money is read-only; only whom it is made out to may be corrected (and payments added, by save_formset).
         if change and {"billing_address", "purchase_order"} & set(form.changed_data):
             invoice_billing_correct(
-                invoice=obj, billing_address=form.cleaned_data["billing_address"],
-                purchase_order=form.cleaned_data["purchase_order"], by=request.user,
+                invoice=obj,
+                billing_address=form.cleaned_data["billing_address"],
+                purchase_order=form.cleaned_data["purchase_order"],
+                by=request.user,
             )
 
     def save_formset(self, request, form, formset, change):
@@ -331,10 +382,16 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
             if payment_form.instance.pk or not payment_form.has_changed():
                 continue
             data = payment_form.cleaned_data
-            recorded.append(payment_record(
-                invoice=form.instance, amount=data["amount"], received_on=data["received_on"],
-                reference=data.get("reference", ""), by=request.user, source=PaymentSource.MANUAL,
-            ))
+            recorded.append(
+                payment_record(
+                    invoice=form.instance,
+                    amount=data["amount"],
+                    received_on=data["received_on"],
+                    reference=data.get("reference", ""),
+                    by=request.user,
+                    source=PaymentSource.MANUAL,
+                )
+            )
         # What the admin's change message reads.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = recorded, [], []
         return None
@@ -375,7 +432,9 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
                     issued = invoices_issue(year=year, issued_by=request.user, issued_on=issued_on)
                     if issued:
                         total = pounds_display(sum(invoice.gross for invoice in issued))
-                        self.message_user(request, f"Issued {plural(len(issued), 'invoice')} for {year.label}, {total} in all.", messages.SUCCESS)
+                        self.message_user(
+                            request, f"Issued {plural(len(issued), 'invoice')} for {year.label}, {total} in all.", messages.SUCCESS
+                        )
                     else:
                         self.message_user(request, f"No invoices to issue for {year.label}: every member already has one.", messages.INFO)
                     url = reverse("admin:budget_invoice_changelist") + f"?year__id__exact={year.pk}"
@@ -418,7 +477,11 @@ class InvoiceAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetExportAdminMixin,
                 self.message_user(request, f"Credited {plural(len(credited), 'invoice')}: {'; '.join(credited)}.", messages.SUCCESS)
             return None
         return action_page(
-            self, request, title="Credit invoices", form=form, objects=invoices,
+            self,
+            request,
+            title="Credit invoices",
+            form=form,
+            objects=invoices,
             intro="Each invoice below is cancelled by a credit note for its full amount. Nothing is deleted. An invoice with "
             "payments against it cannot be credited until the money is refunded through finance.",
             lines=[f"{invoice.number}: {invoice.organisation.name}, {pounds_display(invoice.gross)}" for invoice in invoices],
@@ -476,7 +539,11 @@ class PaymentAdmin(LongListMixin, MoneyTotalsMixin, SpreadsheetAdminMixin, Simpl
 
     def save_model(self, request, obj, form, change):
         payment = payment_record(
-            invoice=obj.invoice, amount=obj.amount, received_on=obj.received_on, reference=obj.reference,
-            by=request.user, source=PaymentSource.MANUAL,
+            invoice=obj.invoice,
+            amount=obj.amount,
+            received_on=obj.received_on,
+            reference=obj.reference,
+            by=request.user,
+            source=PaymentSource.MANUAL,
         )
         obj.pk = payment.pk

@@ -1,4 +1,5 @@
 """Funders' agreements with their instalments by year, and exercising a right to terminate."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -44,9 +45,13 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         live = ~Q(instalments__status=InstalmentStatus.CANCELLED)
-        return super().get_queryset(request).annotate(
-            expected_total=Sum("instalments__amount", filter=live),
-            received_total=Sum("instalments__received_amount", filter=Q(instalments__status=InstalmentStatus.RECEIVED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                expected_total=Sum("instalments__amount", filter=live),
+                received_total=Sum("instalments__received_amount", filter=Q(instalments__status=InstalmentStatus.RECEIVED)),
+            )
         )
 
     @admin.display(description="expected (not cancelled)", ordering="expected_total")
@@ -60,19 +65,24 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
     @admin.display(description="schedule by year")
     def schedule(self, agreement):
         rows = agreement.instalments.select_related("year").order_by("year__start_date")
-        return format_html_join(
-            "", "<div>{}: £{} — {}{}</div>",
-            (
+        return (
+            format_html_join(
+                "",
+                "<div>{}: £{} — {}{}</div>",
                 (
-                    row.year.label,
-                    f"{row.amount:,.2f}",
-                    row.get_status_display(),
-                    f" (received £{(row.received_amount if row.received_amount is not None else row.amount):,.2f})"
-                    if row.status == InstalmentStatus.RECEIVED else "",
-                )
-                for row in rows
-            ),
-        ) or "—"
+                    (
+                        row.year.label,
+                        f"{row.amount:,.2f}",
+                        row.get_status_display(),
+                        f" (received £{(row.received_amount if row.received_amount is not None else row.amount):,.2f})"
+                        if row.status == InstalmentStatus.RECEIVED
+                        else "",
+                    )
+                    for row in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.action(description="Exercise termination option…", permissions=["change"])
     def exercise_termination_option(self, request, queryset):
@@ -89,7 +99,11 @@ class FundingAgreementAdmin(SimpleHistoryAdmin):
                     self.message_user(request, f"{agreement} terminated; cancelled instalments: {years}.", messages.SUCCESS)
             return None
         return action_page(
-            self, request, title="Exercise termination option", form=form, objects=agreements,
+            self,
+            request,
+            title="Exercise termination option",
+            form=form,
+            objects=agreements,
             intro="The funder has exercised its right to terminate. The instalment of the year the termination falls in stands; "
             "every instalment of a later year not yet received is cancelled. Who did this, and when, is kept in the history.",
             lines=[

@@ -1,6 +1,7 @@
 """The plan and the books in the admin: budget lines (with commentary, and a filter for unexplained variances),
 the ledger (import with preview and a template; entries are added, never edited), closing and reopening years
 (an action with a confirmation page), and aged debt."""
+
 import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -143,8 +144,13 @@ class LedgerEntryAdmin(LongListMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
 
     def save_model(self, request, obj, form, change):
         entry = ledger_entry_record(
-            line=obj.budget_line, date=obj.date, counterparty=obj.counterparty, description=obj.description,
-            amount=obj.amount, reference=obj.reference, by=request.user,
+            line=obj.budget_line,
+            date=obj.date,
+            counterparty=obj.counterparty,
+            description=obj.description,
+            amount=obj.amount,
+            reference=obj.reference,
+            by=request.user,
         )
         obj.pk = entry.pk
 
@@ -212,13 +218,24 @@ class ClosableYearAdmin(admin.ModelAdmin):
         for year in years:
             try:
                 preview = year_close(year=year, dry_run=True)
-                previews.append({"year": year, "balance": preview.closing_balance, "next": next_year_label(year),
-                                 "already": bool(preview.pk), "error": ""})
+                previews.append(
+                    {
+                        "year": year,
+                        "balance": preview.closing_balance,
+                        "next": next_year_label(year),
+                        "already": bool(preview.pk),
+                        "error": "",
+                    }
+                )
             except ValidationError as error:
                 previews.append({"year": year, "error": " ".join(error.messages)})
         context = {
-            **self.admin_site.each_context(request), "title": "Close years", "opts": self.model._meta, "previews": previews,
-            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            **self.admin_site.each_context(request),
+            "title": "Close years",
+            "opts": self.model._meta,
+            "previews": previews,
+            "years": years,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/close.html", context)
 
@@ -236,8 +253,12 @@ class ClosableYearAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Reopened {year}.", messages.SUCCESS)
             return None
         context = {
-            **self.admin_site.each_context(request), "title": "Reopen years", "opts": self.model._meta, "form": form,
-            "years": years, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            **self.admin_site.each_context(request),
+            "title": "Reopen years",
+            "opts": self.model._meta,
+            "form": form,
+            "years": years,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/budget/closableyear/reopen.html", context)
 

@@ -1,5 +1,6 @@
 """Report runs in the admin: request a report (kind and year), watch its progress, download the PDF,
 email CELC the link; and the CELC distribution list."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -19,11 +20,15 @@ from loti.text import plural
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label="Report", choices=ReportKind.choices)
     year = forms.ModelChoiceField(
-        label="Financial year", queryset=FinancialYear.objects.order_by("-start_date"), to_field_name="label",
+        label="Financial year",
+        queryset=FinancialYear.objects.order_by("-start_date"),
+        to_field_name="label",
         empty_label=None,
     )
     notes = forms.CharField(
-        label="Decisions or notes for CELC", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Decisions or notes for CELC",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Optional. The budget report prints them on its first page.",
     )
 

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0002_initial'),
+        ("budget", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('reference', ''), _negated=True), fields=('invoice', 'reference'), name='payment_reference_unique_per_invoice'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reference", ""), _negated=True),
+                fields=("invoice", "reference"),
+                name="payment_reference_unique_per_invoice",
+            ),
         ),
     ]

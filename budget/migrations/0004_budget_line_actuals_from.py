@@ -5,40 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0003_payment_reference_unique_per_invoice'),
-        ('loti', '0002_initial'),
-        ('projects', '0001_initial'),
+        ("budget", "0003_payment_reference_unique_per_invoice"),
+        ("loti", "0002_initial"),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='budgetline',
-            name='actuals_from',
-            field=models.CharField(blank=True, choices=[('', 'Not recorded in the portal'), ('membership_fees', 'Membership fee invoices and payments'), ('funding_agreement', "A funder's instalments")], help_text='For income: where its actual money is recorded', max_length=20),
+            model_name="budgetline",
+            name="actuals_from",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not recorded in the portal"),
+                    ("membership_fees", "Membership fee invoices and payments"),
+                    ("funding_agreement", "A funder's instalments"),
+                ],
+                help_text="For income: where its actual money is recorded",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='funding_agreement',
-            field=models.ForeignKey(blank=True, help_text='For income from a funder: the agreement whose instalments are its actuals', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='budget.fundingagreement'),
+            model_name="budgetline",
+            name="funding_agreement",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For income from a funder: the agreement whose instalments are its actuals",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="budget_lines",
+                to="budget.fundingagreement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbudgetline',
-            name='actuals_from',
-            field=models.CharField(blank=True, choices=[('', 'Not recorded in the portal'), ('membership_fees', 'Membership fee invoices and payments'), ('funding_agreement', "A funder's instalments")], help_text='For income: where its actual money is recorded', max_length=20),
+            model_name="historicalbudgetline",
+            name="actuals_from",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not recorded in the portal"),
+                    ("membership_fees", "Membership fee invoices and payments"),
+                    ("funding_agreement", "A funder's instalments"),
+                ],
+                help_text="For income: where its actual money is recorded",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbudgetline',
-            name='funding_agreement',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='For income from a funder: the agreement whose instalments are its actuals', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.fundingagreement'),
+            model_name="historicalbudgetline",
+            name="funding_agreement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="For income from a funder: the agreement whose instalments are its actuals",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="budget.fundingagreement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('actuals_from', ''), ('section', 'income'), _connector='OR'), name='only_income_has_actuals_from'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("actuals_from", ""), ("section", "income"), _connector="OR"), name="only_income_has_actuals_from"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('actuals_from', 'funding_agreement'), ('funding_agreement__isnull', False)), models.Q(models.Q(('actuals_from', 'funding_agreement'), _negated=True), ('funding_agreement__isnull', True)), _connector='OR'), name='funder_income_names_its_agreement'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("actuals_from", "funding_agreement"), ("funding_agreement__isnull", False)),
+                    models.Q(models.Q(("actuals_from", "funding_agreement"), _negated=True), ("funding_agreement__isnull", True)),
+                    _connector="OR",
+                ),
+                name="funder_income_names_its_agreement",
+            ),
         ),
     ]

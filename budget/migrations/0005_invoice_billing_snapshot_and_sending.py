@@ -4,70 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0004_budget_line_actuals_from'),
+        ("budget", "0004_budget_line_actuals_from"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='billing_address',
+            model_name="historicalinvoice",
+            name="billing_address",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='purchase_order',
-            field=models.CharField(blank=True, max_length=60, verbose_name='purchase order number'),
+            model_name="historicalinvoice",
+            name="purchase_order",
+            field=models.CharField(blank=True, max_length=60, verbose_name="purchase order number"),
         ),
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='send_attempts',
+            model_name="historicalinvoice",
+            name="send_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='send_error',
-            field=models.TextField(blank=True, verbose_name='last sending problem'),
+            model_name="historicalinvoice",
+            name="send_error",
+            field=models.TextField(blank=True, verbose_name="last sending problem"),
         ),
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sent to finance at'),
+            model_name="historicalinvoice",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="sent to finance at"),
         ),
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='sent_to',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='sent to'),
+            model_name="historicalinvoice",
+            name="sent_to",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="sent to"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='billing_address',
+            model_name="invoice",
+            name="billing_address",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='purchase_order',
-            field=models.CharField(blank=True, max_length=60, verbose_name='purchase order number'),
+            model_name="invoice",
+            name="purchase_order",
+            field=models.CharField(blank=True, max_length=60, verbose_name="purchase order number"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='send_attempts',
+            model_name="invoice",
+            name="send_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='send_error',
-            field=models.TextField(blank=True, verbose_name='last sending problem'),
+            model_name="invoice",
+            name="send_error",
+            field=models.TextField(blank=True, verbose_name="last sending problem"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sent to finance at'),
+            model_name="invoice",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="sent to finance at"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='sent_to',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='sent to'),
+            model_name="invoice",
+            name="sent_to",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="sent to"),
         ),
     ]

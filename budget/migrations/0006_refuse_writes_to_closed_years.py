@@ -4,6 +4,7 @@ Each guarded table gets a row trigger. It takes a share lock on the year's row, 
 (which locks the year's row for update) queue behind each other: a year is never closed while a write to it
 is in flight. Updates that change no money are let through (an invoice's reminder date, a line's commentary).
 """
+
 from django.db import migrations
 
 FUNCTIONS = r"""
@@ -100,14 +101,15 @@ GUARDS = {
 }
 
 TRIGGERS = "".join(
-    f"CREATE TRIGGER closed_year_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-    f"FOR EACH ROW EXECUTE FUNCTION {function}();\n"
+    f"CREATE TRIGGER closed_year_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}();\n"
     for table, function in GUARDS.items()
 )
 
-DROP = "".join(f"DROP TRIGGER IF EXISTS closed_year_guard ON {table};\n" for table in GUARDS) + "".join(
-    f"DROP FUNCTION IF EXISTS {function}();\n" for function in sorted(set(GUARDS.values()))
-) + "DROP FUNCTION IF EXISTS budget_refuse_if_year_closed(bigint, text);\n"
+DROP = (
+    "".join(f"DROP TRIGGER IF EXISTS closed_year_guard ON {table};\n" for table in GUARDS)
+    + "".join(f"DROP FUNCTION IF EXISTS {function}();\n" for function in sorted(set(GUARDS.values())))
+    + "DROP FUNCTION IF EXISTS budget_refuse_if_year_closed(bigint, text);\n"
+)
 
 
 class Migration(migrations.Migration):

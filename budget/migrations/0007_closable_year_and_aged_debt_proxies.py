@@ -4,37 +4,34 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0006_refuse_writes_to_closed_years'),
-        ('loti', '0002_initial'),
+        ("budget", "0006_refuse_writes_to_closed_years"),
+        ("loti", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClosableYear',
-            fields=[
-            ],
+            name="ClosableYear",
+            fields=[],
             options={
-                'verbose_name': "year's books",
-                'verbose_name_plural': "years' books (close or reopen)",
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "year's books",
+                "verbose_name_plural": "years' books (close or reopen)",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('loti.financialyear',),
+            bases=("loti.financialyear",),
         ),
         migrations.CreateModel(
-            name='DebtInvoice',
-            fields=[
-            ],
+            name="DebtInvoice",
+            fields=[],
             options={
-                'verbose_name': 'aged debt',
-                'verbose_name_plural': 'aged debt',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "aged debt",
+                "verbose_name_plural": "aged debt",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('budget.invoice',),
+            bases=("budget.invoice",),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0005_invoice_billing_snapshot_and_sending'),
-        ('budget', '0007_closable_year_and_aged_debt_proxies'),
+        ("budget", "0005_invoice_billing_snapshot_and_sending"),
+        ("budget", "0007_closable_year_and_aged_debt_proxies"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0008_merge_invoices_money'),
+        ("budget", "0008_merge_invoices_money"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinvoice',
-            name='send_pending_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='waiting to be sent since'),
+            model_name="historicalinvoice",
+            name="send_pending_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="waiting to be sent since"),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='send_pending_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='waiting to be sent since'),
+            model_name="invoice",
+            name="send_pending_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="waiting to be sent since"),
         ),
     ]

@@ -3,6 +3,7 @@
 Each chart carries its text alternative (the SVG <title>, which WeasyPrint writes as the figure's /Alt)
 and the rows of the figures table shown beside it, so nothing is said by colour or shape alone.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,9 +72,7 @@ def bar_chart(*, title: str, rows: Sequence[tuple[str, Figure | None]], series: 
     return Chart(title=title, series=[series], categories=[r[0] for r in rows], values=[[r[1]] for r in rows], unit=unit)
 
 
-def grouped_bar_chart(
-    *, title: str, series: list[str], rows: Sequence[tuple[str, Sequence[Figure | None]]], unit: str = "£"
-) -> Chart:
+def grouped_bar_chart(*, title: str, series: list[str], rows: Sequence[tuple[str, Sequence[Figure | None]]], unit: str = "£") -> Chart:
     return Chart(title=title, series=series, categories=[r[0] for r in rows], values=[r[1] for r in rows], unit=unit)
 
 
@@ -151,8 +150,7 @@ def _draw(chart: Chart) -> str:
                 continue
             length = float(value / largest) * plot_width if value > 0 else 0
             out.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y:.1f}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-                f'fill="{COLOURS[index % len(COLOURS)]}"/>'
+                f'<rect x="{LABEL_WIDTH}" y="{y:.1f}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{COLOURS[index % len(COLOURS)]}"/>'
             )
             out.append(
                 f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 12:.1f}" font-size="10" fill="#0b0c0c">'

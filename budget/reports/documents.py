@@ -1,4 +1,5 @@
 """One place that turns a report's figures into JSON, CSV or PDF: the command and the jobs both call it."""
+
 import csv
 import datetime
 import io
@@ -43,9 +44,7 @@ def budget_charts(report: BudgetReport) -> list[Chart]:
     charts = [
         bar_chart(
             title=f"Income by source, {report.year}",
-            rows=largest_with_rest(
-                [(line.name, line.amount) for line in plan.income], top=TOP_SOURCES, rest="Other sources ({count})"
-            ),
+            rows=largest_with_rest([(line.name, line.amount) for line in plan.income], top=TOP_SOURCES, rest="Other sources ({count})"),
         ),
         bar_chart(title=f"Expenditure by status, {report.year}", rows=report.expenditure_by_status()),
         grouped_bar_chart(
@@ -61,8 +60,10 @@ def budget_charts(report: BudgetReport) -> list[Chart]:
             series=["Plan", "Actual", "Forecast"],
             rows=[
                 ("Income", [plan.income_total, report.actual_income_total if known else None, report.forecast_income_total]),
-                ("Expenditure", [plan.expenditure_total, report.actual_expenditure_total if known else None,
-                                 report.forecast_expenditure_total]),
+                (
+                    "Expenditure",
+                    [plan.expenditure_total, report.actual_expenditure_total if known else None, report.forecast_expenditure_total],
+                ),
             ],
         )
     )

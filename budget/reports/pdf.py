@@ -8,6 +8,7 @@ they are written (no second pass over the file):
 - each chart is one Figure with its caption inside it: the <figcaption> is moved into the SVG's Figure;
 - each link annotation is described by the link's own text (WeasyPrint writes its target, a slug).
 """
+
 import gc
 import html as html_module
 import re

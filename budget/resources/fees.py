@@ -5,6 +5,7 @@ invoice was issued, or one that (together with earlier rows of the same file) wo
 on that row, every problem of the row said at once, and nothing in the file is written. A payment already recorded with the same invoice and reference (the same file imported
 again) is left as it is when the row agrees, and is an error when it does not: an import never changes one.
 """
+
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -74,8 +75,9 @@ class PaymentResource(ClosedYearGuard, LotiResource):
     def get_instance(self, instance_loader, row):
         # The reference is what tells a payment imported before from a new one, so it cannot be left empty.
         if not str(row.get("reference") or "").strip():
-            errors = {"reference": [("the finance system's reference is needed, so that importing "
-                                     "the same file again records each payment once")]}
+            errors = {
+                "reference": [("the finance system's reference is needed, so that importing the same file again records each payment once")]
+            }
             # The row goes no further, so say what else is wrong with it too.
             for resource_field in self.get_import_fields():
                 if resource_field.column_name in row and resource_field.attribute != "reference":
@@ -114,10 +116,14 @@ class PaymentResource(ClosedYearGuard, LotiResource):
         if payment.pk:
             # Reached only when the row differs from the recorded payment (an agreeing row is skipped).
             recorded = Payment.objects.get(pk=payment.pk)
-            raise ValidationError({"reference": (
-                f"payment {payment.reference!r} on {recorded.invoice.number} was already recorded as "
-                f"£{recorded.amount:,.2f} on {recorded.received_on.isoformat()}; an import never changes a recorded payment"
-            )})
+            raise ValidationError(
+                {
+                    "reference": (
+                        f"payment {payment.reference!r} on {recorded.invoice.number} was already recorded as "
+                        f"£{recorded.amount:,.2f} on {recorded.received_on.isoformat()}; an import never changes a recorded payment"
+                    )
+                }
+            )
         if payment.invoice_id is None:
             return
         invoice = self._invoice(payment.invoice_id)
@@ -172,9 +178,7 @@ class InvoiceResource(LotiResource):
         fields = ("number", "organisation", "year", "net", "vat", "gross", "status", "balance")
 
     def get_queryset(self):
-        return invoices_with_status(Invoice.objects.all()).select_related("organisation", "year").order_by(
-            "year__start_date", "sequence"
-        )
+        return invoices_with_status(Invoice.objects.all()).select_related("organisation", "year").order_by("year__start_date", "sequence")
 
     def before_import(self, dataset, **kwargs):
         raise ValidationError("Invoices are issued by the portal (issue_invoices), not imported.")

@@ -2,6 +2,7 @@
 
 A row is matched to the instalment of that agreement and year, which it updates, or it adds one.
 """
+
 from import_export.fields import Field
 
 from budget.models import FundingAgreement, Instalment, InstalmentStatus
@@ -23,7 +24,9 @@ class InstalmentResource(ClosedYearGuard, LotiResource):
     agreement = Field(attribute="agreement", column_name="agreement", widget=AgreementWidget())
     year = Field(attribute="year", column_name="year", widget=FinancialYearWidget())
     amount = Field(attribute="amount", column_name="amount", widget=MoneyWidget())
-    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(InstalmentStatus.choices), default=InstalmentStatus.EXPECTED)
+    status = Field(
+        attribute="status", column_name="status", widget=ChoiceWidget(InstalmentStatus.choices), default=InstalmentStatus.EXPECTED
+    )
     claimed_on = Field(attribute="claimed_on", column_name="claimed_on", widget=DateWidget())
     received_on = Field(attribute="received_on", column_name="received_on", widget=DateWidget())
     received_amount = Field(attribute="received_amount", column_name="received_amount", widget=MoneyWidget())

@@ -1,4 +1,5 @@
 """Imports refuse every row for a closed financial year, even one that would change nothing (docs/money.md)."""
+
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -44,9 +45,7 @@ class ClosedYearGuard(_Resource):
             if label is not None:
                 from loti.models import FinancialYear
 
-                raise ValidationError({
-                    self.closed_year_column: year_closed_message(
-                        year=FinancialYear(label=label), what=self.closed_year_what
-                    )
-                })
+                raise ValidationError(
+                    {self.closed_year_column: year_closed_message(year=FinancialYear(label=label), what=self.closed_year_what)}
+                )
         return super().skip_row(instance, original, row, import_validation_errors)

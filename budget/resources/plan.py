@@ -1,5 +1,6 @@
 """Spreadsheet kinds for the plan and the books: fee schedules, budget lines and the ledger (docs/imports.md,
 docs/money.md)."""
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
@@ -82,8 +83,14 @@ class BudgetLineResource(ClosedYearGuard, LotiResource):
     closed_year_what = "its budget lines"
     required_columns = ("year", "section", "name", "amount")
     example = {
-        "year": "2020/21", "section": "expenditure", "name": "LOTI team salaries", "amount": "400000.00", "status": "committed",
-        "pillar": "", "actuals_from": "ledger", "funding_agreement": "",
+        "year": "2020/21",
+        "section": "expenditure",
+        "name": "LOTI team salaries",
+        "amount": "400000.00",
+        "status": "committed",
+        "pillar": "",
+        "actuals_from": "ledger",
+        "funding_agreement": "",
     }
     constraint_messages = {
         "budget_line_unique_per_year_section": "there is already a line with this name in this year's section",
@@ -180,9 +187,7 @@ def ledger_entry_problems(*, entry: LedgerEntry, line: BudgetLine, year) -> dict
     elif line.actuals_source != ActualsFrom.LEDGER:
         problems["budget_line"] = f"{line.name!r} takes no ledger entries: {WHERE_ACTUALS_COME_FROM[line.actuals_source]}"
     if entry.date and year and not (year.start_date <= entry.date <= year.end_date):
-        problems["date"] = (
-            f"{entry.date.isoformat()} is not in {year.label} ({year.start_date.isoformat()} to {year.end_date.isoformat()})"
-        )
+        problems["date"] = f"{entry.date.isoformat()} is not in {year.label} ({year.start_date.isoformat()} to {year.end_date.isoformat()})"
     if entry.amount is not None and entry.amount == 0:
         problems["amount"] = "an entry of 0.00 records nothing; refunds and credits are negative"
     return problems
@@ -201,8 +206,13 @@ class LedgerEntryResource(ClosedYearGuard, LotiResource):
     closed_year_what = "its ledger"
     required_columns = ("year", "budget_line", "date", "counterparty", "amount", "reference")
     example = {
-        "year": "2020/21", "budget_line": "LOTI team salaries", "date": "2020-04-30", "counterparty": "London Councils payroll",
-        "description": "April salaries", "amount": "21500.00", "reference": "LC-JNL-000123",
+        "year": "2020/21",
+        "budget_line": "LOTI team salaries",
+        "date": "2020-04-30",
+        "counterparty": "London Councils payroll",
+        "description": "April salaries",
+        "amount": "21500.00",
+        "reference": "LC-JNL-000123",
     }
     constraint_messages = {
         "ledger_reference_unique_per_year": "this reference is already used in this year's ledger",
@@ -221,18 +231,23 @@ class LedgerEntryResource(ClosedYearGuard, LotiResource):
 
     def get_instance(self, instance_loader, row):
         if not str(row.get("reference") or "").strip():
-            raise ValidationError({"reference": "the finance system's reference is needed, so that importing "
-                                                "the same file again records each entry once"})
+            raise ValidationError(
+                {"reference": "the finance system's reference is needed, so that importing the same file again records each entry once"}
+            )
         return super().get_instance(instance_loader, row)
 
     def check_row(self, entry):
         if entry.pk:
             # Reached only when the row differs from the recorded entry (an agreeing row is skipped).
             recorded = LedgerEntry.objects.select_related("budget_line").get(pk=entry.pk)
-            raise ValidationError({"reference": (
-                f"{entry.reference!r} is already in the {entry.year} ledger as £{recorded.amount:,.2f} on "
-                f"{recorded.date.isoformat()} against {recorded.budget_line.name!r}; an import never changes a recorded entry"
-            )})
+            raise ValidationError(
+                {
+                    "reference": (
+                        f"{entry.reference!r} is already in the {entry.year} ledger as £{recorded.amount:,.2f} on "
+                        f"{recorded.date.isoformat()} against {recorded.budget_line.name!r}; an import never changes a recorded entry"
+                    )
+                }
+            )
         problems = ledger_entry_problems(entry=entry, line=entry.budget_line, year=entry.year)
         if problems:
             raise ValidationError(problems)

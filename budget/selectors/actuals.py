@@ -13,6 +13,7 @@ plan line naming it is reported as income without a plan line, so no money goes 
 Any number of years is read in five queries (actuals_by_year), so a multi-year view does not grow in queries
 with the years it shows.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,9 +90,7 @@ class YearActuals:
 
     @property
     def expenditure_total(self) -> Decimal:
-        return to_money(
-            self.ledger_totals.get(BudgetSection.EXPENDITURE, ZERO) + self.brought_forward.get(BudgetSection.EXPENDITURE, ZERO)
-        )
+        return to_money(self.ledger_totals.get(BudgetSection.EXPENDITURE, ZERO) + self.brought_forward.get(BudgetSection.EXPENDITURE, ZERO))
 
 
 def actuals_by_year(*, years: list[FinancialYear]) -> dict[int, YearActuals]:

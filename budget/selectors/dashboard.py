@@ -1,4 +1,5 @@
 """What LOTI staff see first when they open the admin: what waits for them, and how the money stands."""
+
 import datetime
 
 from django.db.models import Count, Sum

@@ -1,4 +1,5 @@
 """Aged debt: fee invoices with money still owing, by how long they are overdue."""
+
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,8 +82,12 @@ def owing_invoices(*, year: FinancialYear | None = None, today: datetime.date | 
     )
     return [
         OwingInvoice(
-            number=row["number"], organisation=row["organisation__name"], year=row["year__label"], due_on=row["due_on"],
-            balance=to_money(row["balance"]), days_overdue=(today - row["due_on"]).days,
+            number=row["number"],
+            organisation=row["organisation__name"],
+            year=row["year__label"],
+            due_on=row["due_on"],
+            balance=to_money(row["balance"]),
+            days_overdue=(today - row["due_on"]).days,
         )
         for row in rows
     ]

@@ -1,5 +1,6 @@
 """The evaluation report: the projects' figures with the money beside them (cost per project delivered), against
 the previous year, with the key messages the figures support and what the data leaves out."""
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -187,10 +188,7 @@ class EvaluationReport:
                 {"title": p.title, "workstream": p.workstream, "boroughs": p.boroughs, "has_benefit": p.has_benefit}
                 for p in figures.delivered_projects
             ],
-            "active": [
-                {"title": p.title, "status": p.status, "workstream": p.workstream, "boroughs": p.boroughs}
-                for p in figures.active
-            ],
+            "active": [{"title": p.title, "status": p.status, "workstream": p.workstream, "boroughs": p.boroughs} for p in figures.active],
             "undated": figures.undated,
             "no_end_date": figures.no_end_date,
             "projects_without_boroughs": figures.without_boroughs,
@@ -260,14 +258,32 @@ class EvaluationReport:
         for key, value in figures.added_value_to().items():
             rows.append(["added_value_to", key, str(value), "", ""])
         for row in figures.delivery_by_workstream():
-            rows.append(["delivery", row.workstream, f"active {row.active}; delivered {row.delivered}; no update six months {row.quiet}", "", ""])
+            rows.append(
+                ["delivery", row.workstream, f"active {row.active}; delivered {row.delivered}; no update six months {row.quiet}", "", ""]
+            )
         for satisfaction in figures.satisfaction:
-            rows.append(["satisfaction", satisfaction.workstream, "" if satisfaction.average is None else str(satisfaction.average), str(satisfaction.answers), ""])
+            rows.append(
+                [
+                    "satisfaction",
+                    satisfaction.workstream,
+                    "" if satisfaction.average is None else str(satisfaction.average),
+                    str(satisfaction.answers),
+                    "",
+                ]
+            )
         for benefit in figures.benefits:
             rows.append(["savings", benefit.title, money_str(benefit.savings), "", ""])
         for total in figures.benefit_totals:
             figure = total.amount if total.amount is not None else total.hours if total.hours is not None else total.reach
-            rows.append(["benefits", f"{total.kind} {total.confidence}{' ' + total.unit if total.unit else ''}", "" if figure is None else str(figure), str(total.count), ""])
+            rows.append(
+                [
+                    "benefits",
+                    f"{total.kind} {total.confidence}{' ' + total.unit if total.unit else ''}",
+                    "" if figure is None else str(figure),
+                    str(total.count),
+                    "",
+                ]
+            )
         for other in figures.other_benefits:
             rows.append(["other_benefit", other.project, other.description, "", ""])
         for item in self.quality:
@@ -298,4 +314,3 @@ def evaluation_report(*, year: FinancialYear) -> EvaluationReport:
         previous=year_evaluation(year=previous) if previous else None,
         quality=data_quality(),
     )
-

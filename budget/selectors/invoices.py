@@ -1,4 +1,5 @@
 """Invoices with what has been paid and credited against them, worked out in the database (no N+1)."""
+
 import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
@@ -65,25 +66,29 @@ def invoices_with_status(queryset: QuerySet | None = None, *, today: datetime.da
         .annotate(total=Sum("gross"))
         .values("total")
     )
-    return queryset.annotate(
-        paid=Coalesce(Subquery(paid, output_field=MONEY_FIELD), ZERO),
-        credited=Coalesce(Subquery(credited, output_field=MONEY_FIELD), ZERO),
-    ).annotate(
-        balance=Case(
-            When(kind=InvoiceKind.CREDIT_NOTE, then=ZERO),
-            default=F("gross") - F("paid") - F("credited"),
-            output_field=MONEY_FIELD,
-        ),
-    ).annotate(
-        status=Case(
-            When(kind=InvoiceKind.CREDIT_NOTE, then=Value(InvoiceStatus.CREDIT_NOTE)),
-            When(credited__gt=0, then=Value(InvoiceStatus.CREDITED)),
-            When(balance__lte=0, then=Value(InvoiceStatus.PAID)),
-            When(due_on__lt=today, then=Value(InvoiceStatus.OVERDUE)),
-            When(paid__gt=0, then=Value(InvoiceStatus.PART_PAID)),
-            default=Value(InvoiceStatus.ISSUED),
-            output_field=CharField(),
-        ),
+    return (
+        queryset.annotate(
+            paid=Coalesce(Subquery(paid, output_field=MONEY_FIELD), ZERO),
+            credited=Coalesce(Subquery(credited, output_field=MONEY_FIELD), ZERO),
+        )
+        .annotate(
+            balance=Case(
+                When(kind=InvoiceKind.CREDIT_NOTE, then=ZERO),
+                default=F("gross") - F("paid") - F("credited"),
+                output_field=MONEY_FIELD,
+            ),
+        )
+        .annotate(
+            status=Case(
+                When(kind=InvoiceKind.CREDIT_NOTE, then=Value(InvoiceStatus.CREDIT_NOTE)),
+                When(credited__gt=0, then=Value(InvoiceStatus.CREDITED)),
+                When(balance__lte=0, then=Value(InvoiceStatus.PAID)),
+                When(due_on__lt=today, then=Value(InvoiceStatus.OVERDUE)),
+                When(paid__gt=0, then=Value(InvoiceStatus.PART_PAID)),
+                default=Value(InvoiceStatus.ISSUED),
+                output_field=CharField(),
+            ),
+        )
     )
 
 
@@ -98,8 +103,12 @@ def invoices_totals(queryset: QuerySet) -> dict:
         return Sum(Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F(column)), default=F(column), output_field=MONEY_FIELD))
 
     # Aliases unlike the annotations' names (paid, credited, balance): aggregate() refuses a clash.
-    sums = rows.aggregate(net_total=signed("net"), vat_total=signed("vat"), gross_total=signed("gross"),
-                          owed_total=Sum("gross", filter=Q(kind=InvoiceKind.INVOICE)))
+    sums = rows.aggregate(
+        net_total=signed("net"),
+        vat_total=signed("vat"),
+        gross_total=signed("gross"),
+        owed_total=Sum("gross", filter=Q(kind=InvoiceKind.INVOICE)),
+    )
     paid = Payment.objects.filter(invoice__in=fee_invoices).aggregate(total=Sum("amount"))["total"]
     # What credit notes took off these invoices, whether or not the notes themselves are among the rows.
     credited = Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE, credits__in=fee_invoices).aggregate(total=Sum("gross"))["total"]

@@ -1,4 +1,5 @@
 """The budget as LOTI publishes it: income, expenditure with status, funds remaining, allocations, unallocated."""
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,12 +65,8 @@ class BudgetPlan:
             "allocation_total": money_str(self.allocation_total),
             "unallocated": money_str(self.unallocated),
             "income": [{"name": line.name, "amount": money_str(line.amount)} for line in self.income],
-            "expenditure": [
-                {"name": line.name, "amount": money_str(line.amount), "status": line.status} for line in self.expenditure
-            ],
-            "allocations": [
-                {"name": line.name, "amount": money_str(line.amount), "pillar": line.pillar} for line in self.allocations
-            ],
+            "expenditure": [{"name": line.name, "amount": money_str(line.amount), "status": line.status} for line in self.expenditure],
+            "allocations": [{"name": line.name, "amount": money_str(line.amount), "pillar": line.pillar} for line in self.allocations],
         }
 
 

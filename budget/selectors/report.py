@@ -11,6 +11,7 @@ The page in the portal, the PDF, the JSON and the CSV all read one BudgetReport 
 - a line needs commentary when its variance is over both thresholds (LOTI_VARIANCE_THRESHOLD_PERCENT of its
   plan and LOTI_VARIANCE_THRESHOLD_AMOUNT pounds).
 """
+
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -205,7 +206,11 @@ class BudgetReport:
 
     @property
     def years_with_data(self) -> list[str]:
-        return [row.year for row in self.trend if row.income or row.expenditure or row.allocations or row.actual_income or row.actual_expenditure]
+        return [
+            row.year
+            for row in self.trend
+            if row.income or row.expenditure or row.allocations or row.actual_income or row.actual_expenditure
+        ]
 
     def _total(self, lines: list[ReportLine], attribute: str) -> Decimal:
         return to_money(sum((getattr(line, attribute) for line in lines), ZERO))
@@ -271,8 +276,12 @@ class BudgetReport:
         shown = [line for line in lines if id(line) in keep]
         others = [line for line in lines if id(line) not in keep]
         rest = OtherLines(
-            name=f"Other lines ({len(others)})", section=section, source="",
-            plan=self._total(others, "plan"), actual=self._total(others, "actual"), forecast=self._total(others, "forecast"),
+            name=f"Other lines ({len(others)})",
+            section=section,
+            source="",
+            plan=self._total(others, "plan"),
+            actual=self._total(others, "actual"),
+            forecast=self._total(others, "forecast"),
             unexplained_count=sum(1 for line in others if line.unexplained),
         )
         return shown, rest
@@ -356,7 +365,9 @@ class BudgetReport:
             risks.append(f"Aged debt: {whole_pounds_display(self.debt.overdue_total)} of fee invoices is overdue (see Aged debt).")
         for line in self.expenditure:
             if line.actual > line.plan:
-                risks.append(f"{line.name} has spent {whole_pounds_display(line.actual)}, {whole_pounds_display(line.variance)} over its plan of {whole_pounds_display(line.plan)}.")
+                risks.append(
+                    f"{line.name} has spent {whole_pounds_display(line.actual)}, {whole_pounds_display(line.variance)} over its plan of {whole_pounds_display(line.plan)}."
+                )
         for pillar in self.pillars:
             if pillar.remaining < 0:
                 risks.append(f"{pillar.pillar}: approved projects exceed its allocation by {whole_pounds_display(-pillar.remaining)}.")
@@ -380,20 +391,29 @@ class BudgetReport:
             "has_actuals": self.has_actuals,
             "closed": self.closed,
             "pillars": [
-                {"pillar": p.pillar, "allocated": money_str(p.allocated), "approved": money_str(p.approved),
-                 "remaining": money_str(p.remaining), "projects": p.projects}
+                {
+                    "pillar": p.pillar,
+                    "allocated": money_str(p.allocated),
+                    "approved": money_str(p.approved),
+                    "remaining": money_str(p.remaining),
+                    "projects": p.projects,
+                }
                 for p in self.pillars
             ],
             "aged_debt": self.debt.as_json() if self.debt else None,
             "funding": [
                 {
-                    "name": a.name, "funder": a.funder, "reference": a.reference, "total": money_str(a.total),
+                    "name": a.name,
+                    "funder": a.funder,
+                    "reference": a.reference,
+                    "total": money_str(a.total),
                     "instalments": [{"year": i.year, "amount": money_str(i.amount), "status": i.status} for i in a.instalments],
                     "conditions": [
                         {"description": text, "due_on": due.isoformat() if due else None, "met_on": met.isoformat() if met else None}
                         for text, due, met in a.conditions
                     ],
-                    "termination_right": a.termination_right, "termination_year": a.termination_year or None,
+                    "termination_right": a.termination_right,
+                    "termination_year": a.termination_year or None,
                     "terminated_on": a.terminated_on.isoformat() if a.terminated_on else None,
                 }
                 for a in self.funding
@@ -421,19 +441,55 @@ class BudgetReport:
         """One row per line of the plan with its actual, variance, forecast and commentary, then the totals."""
         rows = [["section", "name", "status", "pillar", "planned", "actual", "variance", "forecast", "commentary"]]
         for line in self.lines:
-            rows.append([
-                line.section, line.name, line.status, "", money_str(line.plan), money_str(line.actual),
-                money_str(line.variance), money_str(line.forecast), line.commentary,
-            ])
+            rows.append(
+                [
+                    line.section,
+                    line.name,
+                    line.status,
+                    "",
+                    money_str(line.plan),
+                    money_str(line.actual),
+                    money_str(line.variance),
+                    money_str(line.forecast),
+                    line.commentary,
+                ]
+            )
         for allocation in self.plan.allocations:
             rows.append(["allocation", allocation.name, "", allocation.pillar, money_str(allocation.amount), "", "", "", ""])
         rows += [
-            ["total", "income_total", "", "", money_str(self.plan.income_total), money_str(self.actual_income_total),
-             money_str(self.income_variance), money_str(self.forecast_income_total), ""],
-            ["total", "expenditure_total", "", "", money_str(self.plan.expenditure_total), money_str(self.actual_expenditure_total),
-             money_str(self.expenditure_variance), money_str(self.forecast_expenditure_total), ""],
-            ["total", "funds_remaining", "", "", money_str(self.plan.funds_remaining), money_str(self.actual_funds_remaining),
-             "", money_str(self.forecast_funds_remaining), ""],
+            [
+                "total",
+                "income_total",
+                "",
+                "",
+                money_str(self.plan.income_total),
+                money_str(self.actual_income_total),
+                money_str(self.income_variance),
+                money_str(self.forecast_income_total),
+                "",
+            ],
+            [
+                "total",
+                "expenditure_total",
+                "",
+                "",
+                money_str(self.plan.expenditure_total),
+                money_str(self.actual_expenditure_total),
+                money_str(self.expenditure_variance),
+                money_str(self.forecast_expenditure_total),
+                "",
+            ],
+            [
+                "total",
+                "funds_remaining",
+                "",
+                "",
+                money_str(self.plan.funds_remaining),
+                money_str(self.actual_funds_remaining),
+                "",
+                money_str(self.forecast_funds_remaining),
+                "",
+            ],
             ["total", "allocation_total", "", "", money_str(self.plan.allocation_total), "", "", "", ""],
             ["total", "unallocated", "", "", money_str(self.plan.unallocated), "", "", "", ""],
         ]
@@ -464,8 +520,16 @@ def _line(plan_line: PlanLine, section: str, year_actuals: actuals_selectors.Yea
     else:
         forecast = actual + max(plan_line.amount - actual, ZERO)
     return ReportLine(
-        name=plan_line.name, section=section, plan=plan_line.amount, actual=to_money(actual), forecast=to_money(forecast),
-        status=plan_line.status, commentary=plan_line.commentary, source=plan_line.source, received=received, pk=plan_line.pk,
+        name=plan_line.name,
+        section=section,
+        plan=plan_line.amount,
+        actual=to_money(actual),
+        forecast=to_money(forecast),
+        status=plan_line.status,
+        commentary=plan_line.commentary,
+        source=plan_line.source,
+        received=received,
+        pk=plan_line.pk,
     )
 
 
@@ -476,11 +540,18 @@ def report_lines(plan: BudgetPlan, year_actuals: actuals_selectors.YearActuals, 
     for source in year_actuals.income:
         if source.key not in used and (source.actual or source.received or source.expected):
             forecast = source.actual if closed else source.actual + source.expected
-            income.append(ReportLine(
-                name=source.name, section=BudgetSection.INCOME, plan=ZERO, actual=source.actual, forecast=forecast,
-                source=ActualsFrom.MEMBERSHIP_FEES if source.source == "fees" else ActualsFrom.FUNDING_AGREEMENT,
-                received=source.received, planned=False,
-            ))
+            income.append(
+                ReportLine(
+                    name=source.name,
+                    section=BudgetSection.INCOME,
+                    plan=ZERO,
+                    actual=source.actual,
+                    forecast=forecast,
+                    source=ActualsFrom.MEMBERSHIP_FEES if source.source == "fees" else ActualsFrom.FUNDING_AGREEMENT,
+                    received=source.received,
+                    planned=False,
+                )
+            )
     return income, expenditure
 
 

@@ -1,4 +1,5 @@
 """Funders' agreements: the projects they fund, and exercising a funder's right to terminate."""
+
 import datetime
 
 from django.core.exceptions import ValidationError

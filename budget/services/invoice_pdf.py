@@ -3,6 +3,7 @@
 The document says only what was true when it was issued (no payments or status), so it is the same bytes
 whenever and wherever it is made: the portal, the admin, the invoice_pdf command and the email to finance.
 """
+
 import datetime
 from decimal import Decimal
 
@@ -32,9 +33,7 @@ def _date(day: datetime.date) -> str:
 
 def invoice_document(*, invoice: Invoice) -> dict:
     """Everything the document prints, worked out here so the template only lays it out."""
-    invoice = (
-        Invoice.objects.select_related("organisation", "year", "membership", "credits").get(pk=invoice.pk)
-    )
+    invoice = Invoice.objects.select_related("organisation", "year", "membership", "credits").get(pk=invoice.pk)
     supplier = supplier_details()
     credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
     membership = invoice.membership
@@ -44,7 +43,7 @@ def invoice_document(*, invoice: Invoice) -> dict:
     if credited is not None:
         # The service writes "Credit note for INV-…: <reason>"; the reason alone is printed under its own heading.
         prefix = f"Credit note for {credited.number}: "
-        reason = invoice.description[len(prefix):] if invoice.description.startswith(prefix) else invoice.description
+        reason = invoice.description[len(prefix) :] if invoice.description.startswith(prefix) else invoice.description
     description = credited.description if credited is not None else invoice.description
     terms_days = (invoice.due_on - invoice.issued_on).days
     return {

@@ -9,6 +9,7 @@ An invoice waits to be sent from the moment it is handed over (send_pending_sinc
 as the issue): if the hand-over is lost (the queue was down, the process died before the commit hook ran) or
 every attempt failed, the sweep every 15 minutes (invoices_send_pending) hands it over again, one attempt a time.
 """
+
 import datetime
 import logging
 import smtplib
@@ -97,9 +98,7 @@ def _record(invoice_id: int, **fields) -> None:
     Invoice.objects.filter(pk=invoice_id).update(**fields)
 
 
-def invoice_send(
-    *, invoice_id: int, again: bool = False, attempt: int = 1, final: bool = True, swept: bool = False
-) -> SendResult:
+def invoice_send(*, invoice_id: int, again: bool = False, attempt: int = 1, final: bool = True, swept: bool = False) -> SendResult:
     """Email one invoice or credit note as a PDF to its organisation's accounts-payable address.
 
     An invoice already sent is not sent again unless again is True (staff asked). A failure to send is
@@ -110,11 +109,7 @@ def invoice_send(
     now = timezone.now()
     failure = ""
     with transaction.atomic():
-        invoice = (
-            Invoice.objects.select_for_update(of=("self",))
-            .select_related("organisation", "credits")
-            .get(pk=invoice_id)
-        )
+        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("organisation", "credits").get(pk=invoice_id)
         if swept and invoice.send_pending_since is None:
             return SendResult("already_sent", invoice.sent_to)  # sent (or left for staff) since the sweep claimed it
         if invoice.sent_at and not again and not swept:
@@ -162,7 +157,11 @@ def invoice_send(
             logger.warning("invoice-send-failed invoice=%s to=%s attempt=%d error=%s", invoice.number, address, attempt, reason)
         else:
             _record(
-                invoice_id, sent_at=now, sent_to=address, send_attempts=F("send_attempts") + 1, send_error="",
+                invoice_id,
+                sent_at=now,
+                sent_to=address,
+                send_attempts=F("send_attempts") + 1,
+                send_error="",
                 send_pending_since=None,
             )
             logger.info("invoice-sent invoice=%s to=%s attempt=%d", invoice.number, address, attempt)
@@ -175,15 +174,19 @@ def invoice_send(
 def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
     """One email per organisation to its approved officers: what was issued, and a link to each in the portal."""
     invoices = list(
-        Invoice.objects.filter(pk__in=invoice_ids).select_related("organisation", "year", "credits").order_by("organisation__name", "sequence")
+        Invoice.objects.filter(pk__in=invoice_ids)
+        .select_related("organisation", "year", "credits")
+        .order_by("organisation__name", "sequence")
     )
     by_organisation: dict[int, list[Invoice]] = {}
     for invoice in invoices:
         by_organisation.setdefault(invoice.organisation_id, []).append(invoice)
     officers: dict[int | None, list[str]] = {}
-    for officer in get_user_model().objects.filter(
-        organisation_id__in=by_organisation, organisation_approved_at__isnull=False, is_active=True
-    ).only("email", "organisation_id"):
+    for officer in (
+        get_user_model()
+        .objects.filter(organisation_id__in=by_organisation, organisation_approved_at__isnull=False, is_active=True)
+        .only("email", "organisation_id")
+    ):
         officers.setdefault(officer.organisation_id, []).append(officer.email)
     messages = []
     for organisation_id, items in by_organisation.items():
@@ -205,8 +208,12 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
         subject = f"LOTI has issued {noun} to {organisation.name}"
         body = render_to_string(
             "budget/email/invoices_issued.txt",
-            {"organisation": organisation, "entries": entries, "finance_address": organisation.invoice_email,
-             "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing")},
+            {
+                "organisation": organisation,
+                "entries": entries,
+                "finance_address": organisation.invoice_email,
+                "billing_link": settings.PORTAL_URL.rstrip("/") + reverse("members:billing"),
+            },
         )
         # Safe to run twice: each officer is told once about this set of the organisation's invoices.
         key = "invoices-issued:invoices=" + ",".join(str(item.pk) for item in items)
@@ -223,8 +230,11 @@ def invoices_notify_officers(*, invoice_ids: list[int]) -> int:
 def _not_queued(invoice_id: int, error: Exception) -> None:
     """Say on the invoice why it was not handed over, so staff see it and the sweep or a click sends it."""
     if isinstance(error, (BrokerError, ConnectionError, OSError)):
-        _record(invoice_id, send_error="Not sent yet: the task queue could not be reached. It is tried again "
-                f"within {_duration(int(sweep_after().total_seconds()) + 15 * 60)}, or choose “Send to finance again”.")
+        _record(
+            invoice_id,
+            send_error="Not sent yet: the task queue could not be reached. It is tried again "
+            f"within {_duration(int(sweep_after().total_seconds()) + 15 * 60)}, or choose “Send to finance again”.",
+        )
     else:  # run in-process (no worker): one invoice's surprise must not stop the others
         _record(invoice_id, send_error=f"Not sent: {type(error).__name__}: {error}. Choose “Send to finance again”.")
 
@@ -235,9 +245,7 @@ def invoices_dispatch(*, invoice_ids: list[int], again: bool = False, notify: bo
     from budget.tasks.invoices import notify_officers_of_invoices, send_invoice_to_finance  # tasks call services
 
     for invoice_id in invoice_ids:
-        after_commit(
-            send_invoice_to_finance, invoice_id, again=again, swept=swept, if_not_queued=partial(_not_queued, invoice_id)
-        )
+        after_commit(send_invoice_to_finance, invoice_id, again=again, swept=swept, if_not_queued=partial(_not_queued, invoice_id))
     if notify and invoice_ids:
         after_commit(notify_officers_of_invoices, list(invoice_ids))
 
@@ -280,4 +288,3 @@ def invoice_send_status(invoice: Invoice) -> str:
         text = f"Sent {timezone.localtime(invoice.sent_at):%-d %b %Y %H:%M} to {invoice.sent_to}"
         return f"{text}. {invoice.send_error}" if invoice.send_error else text
     return invoice.send_error or "Not sent"
-

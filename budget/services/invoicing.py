@@ -5,6 +5,7 @@ Numbers run without gaps within a financial year, shared by invoices and credit 
 staff issuing at once queue behind each other; the database's unique constraints
 (one fee invoice per organisation per year, one sequence per year) are the last word.
 """
+
 import datetime
 import logging
 from dataclasses import dataclass
@@ -79,7 +80,9 @@ def _lock_year(year: FinancialYear) -> FinancialYear:
 
 def _check_issue_date(issued_on: datetime.date) -> None:
     if issued_on > timezone.localdate():
-        raise ValidationError(f"The date of issue {issued_on:%-d %B %Y} is in the future; an invoice is dated the day it is issued or earlier.")
+        raise ValidationError(
+            f"The date of issue {issued_on:%-d %B %Y} is in the future; an invoice is dated the day it is issued or earlier."
+        )
 
 
 def _after_issue(invoices: list[Invoice]) -> None:
@@ -102,7 +105,11 @@ def _memberships_owing(*, year: FinancialYear) -> list[Membership]:
 
 
 def invoices_issue(
-    *, year: FinancialYear, issued_by=None, dry_run: bool = False, issued_on: datetime.date | None = None,
+    *,
+    year: FinancialYear,
+    issued_by=None,
+    dry_run: bool = False,
+    issued_on: datetime.date | None = None,
     notify: bool = True,
 ) -> list[Invoice]:
     """Issue the year's fee invoice to every member organisation that owes one and has none yet.
@@ -126,9 +133,7 @@ def invoices_issue(
             year = _lock_year(year)
         financial_year_ensure_open(year=year, what="its fee invoices")
         schedules = {schedule.tier: schedule for schedule in FeeSchedule.objects.filter(year=year)}
-        already = set(
-            Invoice.objects.filter(year=year, kind=InvoiceKind.INVOICE).values_list("organisation_id", flat=True)
-        )
+        already = set(Invoice.objects.filter(year=year, kind=InvoiceKind.INVOICE).values_list("organisation_id", flat=True))
         sequence = _next_sequence(year=year)
         invoices: list[Invoice] = []
         missing: set[str] = set()
@@ -169,9 +174,7 @@ def invoices_issue(
             )
             sequence += 1
         if missing:
-            raise ValidationError(
-                f"There is no fee schedule for {year.label} for: {', '.join(sorted(missing))}. Add it, then issue again."
-            )
+            raise ValidationError(f"There is no fee schedule for {year.label} for: {', '.join(sorted(missing))}. Add it, then issue again.")
         if dry_run or not invoices:
             return invoices
         created = bulk_create_with_history(
@@ -204,9 +207,7 @@ def invoice_credit(*, invoice: Invoice, reason: str, by) -> Invoice:
         if invoice.credited:
             raise ValidationError(f"{invoice.number} has already been credited.")
         if invoice.paid:
-            raise ValidationError(
-                f"{invoice.number} has £{invoice.paid:,.2f} paid against it; refund it through finance before crediting."
-            )
+            raise ValidationError(f"{invoice.number} has £{invoice.paid:,.2f} paid against it; refund it through finance before crediting.")
         today = timezone.localdate()
         sequence = _next_sequence(year=year)
         credit_note = Invoice(

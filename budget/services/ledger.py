@@ -1,4 +1,5 @@
 """Ledger entries entered by hand in the admin (the import writes files of them: budget.resources.plan)."""
+
 import datetime
 import logging
 from decimal import Decimal
@@ -14,8 +15,15 @@ logger = logging.getLogger(__name__)
 
 
 def ledger_entry_record(
-    *, line: BudgetLine, date: datetime.date, counterparty: str, amount: Decimal | str, reference: str, description: str = "",
-    source: str = "", by=None,
+    *,
+    line: BudgetLine,
+    date: datetime.date,
+    counterparty: str,
+    amount: Decimal | str,
+    reference: str,
+    description: str = "",
+    source: str = "",
+    by=None,
 ) -> LedgerEntry:
     """Record one transaction against a budget line of an open year. Entries are never changed: a mistake is put
     right by another entry (a negative amount), so the books keep every figure that was reported."""
@@ -25,8 +33,14 @@ def ledger_entry_record(
         line = BudgetLine.objects.select_related("year").get(pk=line.pk)
         financial_year_ensure_open(year=line.year, what="its ledger")
         entry = LedgerEntry(
-            year=line.year, budget_line=line, date=date, counterparty=(counterparty or "").strip(),
-            description=(description or "").strip(), amount=to_money(amount), reference=(reference or "").strip(), source=source,
+            year=line.year,
+            budget_line=line,
+            date=date,
+            counterparty=(counterparty or "").strip(),
+            description=(description or "").strip(),
+            amount=to_money(amount),
+            reference=(reference or "").strip(),
+            source=source,
         )
         problems = ledger_entry_problems(entry=entry, line=line, year=line.year)
         if problems:

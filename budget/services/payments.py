@@ -1,4 +1,5 @@
 """Payments against fee invoices: entered by hand in the admin or imported from the finance system."""
+
 import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -41,9 +42,7 @@ def payment_check(*, invoice: "InvoiceWithStatus", amount: Decimal, already_pend
         raise ValidationError("A payment must be more than £0.00.")
     outstanding = invoice.balance - already_pending
     if amount > outstanding:
-        raise ValidationError(
-            f"£{amount:,.2f} would overpay {invoice.number}: only £{max(outstanding, Decimal(0)):,.2f} is outstanding."
-        )
+        raise ValidationError(f"£{amount:,.2f} would overpay {invoice.number}: only £{max(outstanding, Decimal(0)):,.2f} is outstanding.")
 
 
 def payment_record(
@@ -62,9 +61,7 @@ def payment_record(
     amount = to_money(amount)
     with transaction.atomic():
         # Lock the invoice so two people recording at once cannot together overpay it.
-        locked = invoices_with_status(
-            Invoice.objects.select_for_update(of=("self",)).select_related("year").filter(pk=invoice.pk)
-        ).get()
+        locked = invoices_with_status(Invoice.objects.select_for_update(of=("self",)).select_related("year").filter(pk=invoice.pk)).get()
         payment_check(invoice=locked, amount=amount)
         payment = Payment(
             invoice=locked,

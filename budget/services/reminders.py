@@ -1,4 +1,5 @@
 """Reminders to the officers of organisations whose fee invoice is overdue."""
+
 import datetime
 
 from django.conf import settings
@@ -9,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budget.models import Invoice
-from budget.services.invoice_sending import invoice_link
 from budget.selectors.invoices import overdue_invoices
+from budget.services.invoice_sending import invoice_link
 from loti.tasks import after_commit, send_email
 
 
@@ -42,11 +43,15 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
         .select_related("organisation", "year")
     )
     officers: dict[int | None, list[str]] = {}
-    for officer in get_user_model().objects.filter(
-        organisation_id__in={invoice.organisation_id for invoice in due},
-        organisation_approved_at__isnull=False,
-        is_active=True,
-    ).only("email", "organisation_id"):
+    for officer in (
+        get_user_model()
+        .objects.filter(
+            organisation_id__in={invoice.organisation_id for invoice in due},
+            organisation_approved_at__isnull=False,
+            is_active=True,
+        )
+        .only("email", "organisation_id")
+    ):
         officers.setdefault(officer.organisation_id, []).append(officer.email)
 
     sent: list[Invoice] = []
@@ -58,9 +63,7 @@ def invoice_reminders_send(*, now: datetime.datetime | None = None) -> list[Invo
             if not _claim(invoice, now):
                 continue
             subject = f"Overdue: LOTI invoice {invoice.number} ({invoice.organisation.name})"
-            body = render_to_string(
-                "budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)}
-            )
+            body = render_to_string("budget/email/invoice_reminder.txt", {"invoice": invoice, "link": invoice_link(invoice.pk)})
             key = f"invoice-reminder:invoice={invoice.pk}:claimed={now.isoformat()}"
             after_commit(send_email, key=key, subject=subject, body=body, recipients=recipients)
         sent.append(invoice)

@@ -8,6 +8,7 @@ claimed with a conditional UPDATE under a PostgreSQL advisory lock (released by 
 dies), and a run already done is never redone. A run left "running" by a worker that died (its lock is
 free) is put back in the queue by the same sweep, rather than waiting hours for the broker to redeliver.
 """
+
 import datetime
 import hashlib
 import logging
@@ -29,8 +30,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from budget.models import ReportKind, ReportRecipient, ReportRun, ReportRunStatus
 from budget.reports.documents import report_output
 from loti.models import FinancialYear
-from loti.services import email_send_once
-from loti.services import financial_year_get_or_create
+from loti.services import email_send_once, financial_year_get_or_create
 from loti.tasks import after_commit
 from loti.years import year_label_for
 
@@ -47,8 +47,7 @@ LINK_SALT = "budget.report-download"
 LINK_MAX_AGE = datetime.timedelta(days=14)
 ADVISORY_LOCK_CLASS = 7305  # one namespace of PostgreSQL advisory locks for report runs
 ABANDONED_MESSAGE = (
-    "Back in the queue: the worker producing this report stopped before it finished. "
-    "It will be produced again automatically."
+    "Back in the queue: the worker producing this report stopped before it finished. It will be produced again automatically."
 )
 # A report that kills its worker every time (e.g. out of memory) is stopped rather than retried for ever.
 MAX_ATTEMPTS = 5
@@ -154,9 +153,7 @@ def report_requeue_abandoned() -> list[int]:
                 message=f"Stopped after {MAX_ATTEMPTS} attempts: each time, the worker producing it stopped before it finished.",
             )
         requeued = list(still_running.exclude(pk__in=given_up).values_list("pk", flat=True))
-        ReportRun.objects.filter(pk__in=requeued).update(
-            status=ReportRunStatus.QUEUED, progress=0, message=ABANDONED_MESSAGE
-        )
+        ReportRun.objects.filter(pk__in=requeued).update(status=ReportRunStatus.QUEUED, progress=0, message=ABANDONED_MESSAGE)
         for run_id in requeued:
             # After the commit, when our locks are released and a worker can claim the run.
             _produce_after_commit(run_id)
@@ -278,12 +275,8 @@ def report_distribute(*, run_id: int, occurrence: str = "") -> int:
         link = settings.PORTAL_URL.rstrip("/") + reverse(
             "reports:download-link", kwargs={"token": report_download_token(run=run, recipient=recipient)}
         )
-        body = render_to_string(
-            "reports/email/report_ready.txt", {"run": run, "recipient": recipient, "link": link, "expires": expires}
-        )
-        sent += email_send_once(
-            key=key, recipient=recipient.email, subject=f"LOTI {run.get_kind_display()} {run.year.label}", body=body
-        )
+        body = render_to_string("reports/email/report_ready.txt", {"run": run, "recipient": recipient, "link": link, "expires": expires})
+        sent += email_send_once(key=key, recipient=recipient.email, subject=f"LOTI {run.get_kind_display()} {run.year.label}", body=body)
     return sent
 
 

@@ -1,4 +1,5 @@
 """Who invoices: London Councils, which hosts LOTI. Its details come from settings (the environment in production)."""
+
 from dataclasses import dataclass
 
 from django.conf import settings

@@ -5,6 +5,7 @@ by financial_year_ensure_open (in words naming the year) and by the database's t
 anything that bypasses the services. Its closing balance (actual income less actual expenditure) is carried
 into the next year as a brought-forward line whose actual is its amount.
 """
+
 import logging
 from decimal import Decimal
 
@@ -81,7 +82,8 @@ def _carry_balance(*, year, next_year, balance: Decimal, surplus: bool, by) -> B
     name = carried_line_name(year=year, surplus=surplus)
     section = BudgetSection.INCOME if surplus else BudgetSection.EXPENDITURE
     stale = BudgetLine.objects.filter(
-        year=next_year, name=carried_line_name(year=year, surplus=not surplus),
+        year=next_year,
+        name=carried_line_name(year=year, surplus=not surplus),
         section=BudgetSection.EXPENDITURE if surplus else BudgetSection.INCOME,
     )
     for line in stale:  # the balance changed sign since the last close: the other line no longer holds
@@ -89,7 +91,11 @@ def _carry_balance(*, year, next_year, balance: Decimal, surplus: bool, by) -> B
         line._change_reason = f"{year.label} closed again with a {'surplus' if surplus else 'deficit'}"
         line.delete()
     line = BudgetLine.objects.filter(year=next_year, section=section, name=name).first() or BudgetLine(
-        year=next_year, section=section, name=name, position=0, actuals_from=ActualsFrom.BROUGHT_FORWARD,
+        year=next_year,
+        section=section,
+        name=name,
+        position=0,
+        actuals_from=ActualsFrom.BROUGHT_FORWARD,
         status=ExpenditureStatus.COMMITTED if not surplus else "",
     )
     line.amount = abs(balance)

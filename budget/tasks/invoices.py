@@ -1,4 +1,5 @@
 """Background jobs for issued invoices: the PDF to the borough's finance team, and word to its officers."""
+
 from celery import shared_task
 
 from budget.services.invoice_sending import (
@@ -22,7 +23,10 @@ def send_invoice_to_finance(self, invoice_id: int, again: bool = False, swept: b
     while True:
         try:
             result = invoice_send(
-                invoice_id=invoice_id, again=again, attempt=retries + 1, final=swept or retries >= self.max_retries,
+                invoice_id=invoice_id,
+                again=again,
+                attempt=retries + 1,
+                final=swept or retries >= self.max_retries,
                 swept=swept,
             )
         except InvoiceSendError as error:

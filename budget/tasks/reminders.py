@@ -1,4 +1,5 @@
 """The daily job that reminds organisations of overdue fee invoices (scheduled by django-celery-beat)."""
+
 from celery import shared_task
 
 from budget.services.reminders import invoice_reminders_send

@@ -1,8 +1,9 @@
 """Background jobs for the CELC reports. They take primary keys, call the services, and are safe to run twice."""
+
 import logging
 
 from celery import shared_task
-from django.db import OperationalError, InterfaceError
+from django.db import InterfaceError, OperationalError
 
 from budget.services.reports import (
     report_distribute,

@@ -1,4 +1,5 @@
 """The admin index's dashboard, as a template tag: the admin's index view is Django's own."""
+
 from django import template
 
 from budget.selectors.dashboard import admin_dashboard as dashboard_figures

@@ -1,4 +1,5 @@
 """Money as the reports and budget pages print it: £1,000,000.00, a minus sign for shortfalls."""
+
 from decimal import Decimal
 
 from django import template

@@ -1,5 +1,6 @@
 """The front door: 'My borough' for a signed-in officer, a landing page for everyone else.
 It lives in budget because it shows money beside projects."""
+
 import datetime
 from decimal import Decimal
 
@@ -77,8 +78,9 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
             owed_count=len(unpaid),
             overdue_total=sum((i.balance for i in overdue), Decimal("0.00")),
             overdue_count=len(overdue),
-            paid_total=organisation_scope(user, Payment.objects.filter(invoice__organisation_id=organisation_id), "invoice__organisation")
-            .aggregate(total=Sum("amount"))["total"]
+            paid_total=organisation_scope(
+                user, Payment.objects.filter(invoice__organisation_id=organisation_id), "invoice__organisation"
+            ).aggregate(total=Sum("amount"))["total"]
             or 0,
             projects=projects,
             project_counts=counts,
@@ -96,19 +98,25 @@ class BoroughHomeView(LoginRequiredMixin, TemplateView):
         to_decide = borough_projects_to_decide(organisation_id=organisation_id)
         due = borough_projects_due_update(organisation_id=organisation_id, today=today, every=UPDATE_EVERY)
         for projects, text, url, more in (
-            (borough_projects_returned(organisation_id=organisation_id), "Change “{}” as LOTI asked, then submit it again",
-             "/projects/{}/edit/", "{} more proposals were returned for changes"),
+            (
+                borough_projects_returned(organisation_id=organisation_id),
+                "Change “{}” as LOTI asked, then submit it again",
+                "/projects/{}/edit/",
+                "{} more proposals were returned for changes",
+            ),
             (to_decide, "Decide whether your borough supports “{}”", "/projects/{}/support/", "{} more proposals await your decision"),
             (due, "Post a progress update on “{}”", "/projects/{}/updates/new/", "{} more projects need a progress update"),
         ):
-            shown = list(projects.values("title", "slug")[:HOME_LIST_LENGTH + 1])
+            shown = list(projects.values("title", "slug")[: HOME_LIST_LENGTH + 1])
             for project in shown[:HOME_LIST_LENGTH]:
                 items.append({"text": text.format(project["title"]), "url": url.format(project["slug"])})
             if len(shown) > HOME_LIST_LENGTH:
                 items.append({"text": more.format(projects.count() - HOME_LIST_LENGTH), "url": None})
         survey = open_survey(today=today)
         if survey and can_answer_survey(user) and not survey_answers_of(survey=survey, user=user).exists():
-            items.append({"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": reverse("projects:survey")})
+            items.append(
+                {"text": f"Answer the {survey.year} satisfaction survey by {survey.closes_on:%-d %B %Y}", "url": reverse("projects:survey")}
+            )
         return items
 
 

@@ -1,4 +1,5 @@
 """An officer sees and downloads their own borough's invoices; another borough's invoice does not exist for them."""
+
 import logging
 
 from django.contrib.auth.mixins import LoginRequiredMixin

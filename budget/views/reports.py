@@ -1,5 +1,6 @@
 """The budget summary (officers: plan, actuals and variance, over the years; the public: the published plan),
 the list of report runs, and the PDF downloads (signed in, or by a signed link from the CELC email)."""
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

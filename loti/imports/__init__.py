@@ -16,6 +16,7 @@ always rolled back.
 - problems: the result as a list of problems, each with its line
 - services: run_import, the one import service (the command and the admin's confirm step)
 """
+
 from .formats import (
     FORMATS,
     FORMULA_STARTS,

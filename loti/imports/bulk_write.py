@@ -1,6 +1,7 @@
 """The bulk write: every good row of a file written together, and, only if the database refuses, in halves down to
 the rows it refuses, which are then named in LOTI's words. Part of the import service (run_import), inside its
 transaction: a refused row makes the whole import roll back."""
+
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -90,11 +91,13 @@ class BulkWriteMixin(_Resource):
 
     def write_updates(self, instances: list) -> None:
         model = self._meta.model
-        fields = sorted({
-            model._meta.get_field(resource_field.attribute).name
-            for resource_field in self.get_import_fields()
-            if resource_field.attribute and not resource_field.readonly and resource_field.column_name in self._headers
-        })
+        fields = sorted(
+            {
+                model._meta.get_field(resource_field.attribute).name
+                for resource_field in self.get_import_fields()
+                if resource_field.attribute and not resource_field.readonly and resource_field.column_name in self._headers
+            }
+        )
         if _has_history(model):
             bulk_update_with_history(instances, model, fields, batch_size=self.write_batch)
         else:
@@ -117,4 +120,3 @@ class BulkWriteMixin(_Resource):
             row_result.errors.append(self.get_error_result_class()(error, row=row, number=number))
             result.append_error_row(number, row, row_result.errors)
         result.totals[row_result.import_type] += 1
-

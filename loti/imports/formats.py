@@ -11,6 +11,7 @@ Reading. The library's XLSX reader reads the workbook; LOTI then skips blank row
 every problem names. CSV is read with Python's csv module rather than tablib's loader, which drops blank lines and
 cannot say on which line a quoted cell with line breaks began.
 """
+
 import csv
 import io
 from collections.abc import Iterable
@@ -75,9 +76,7 @@ def read_csv(data: bytes | str) -> tablib.Dataset:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ImportFileError(
-                f"The file is not UTF-8 text (byte {error.start + 1}); save it as 'CSV UTF-8' and try again"
-            ) from None
+            raise ImportFileError(f"The file is not UTF-8 text (byte {error.start + 1}); save it as 'CSV UTF-8' and try again") from None
     else:
         text = data.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))

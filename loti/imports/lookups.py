@@ -2,6 +2,7 @@
 may need a fact once per file (a year's survey, a year's ledger lines): while an import runs they are kept here.
 Related rows named by text (organisation, pillar, invoice...) are the library's CachedForeignKeyWidget's job
 (loti.imports.widgets.NamedWidget), which also notes here the rows it found."""
+
 import contextvars
 from collections import defaultdict
 from collections.abc import Callable

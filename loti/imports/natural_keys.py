@@ -1,5 +1,6 @@
 """Natural keys: the rows a file names are found by the columns that identify them (an organisation's name, a
 year and a tier...), so importing the same file again updates rather than duplicates."""
+
 from collections import defaultdict
 
 from django.db import models

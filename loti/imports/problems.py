@@ -1,4 +1,5 @@
 """Turning an import-export result into LOTI's list of problems, each with its line in the file."""
+
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS

@@ -1,6 +1,7 @@
 """The kinds of spreadsheet LOTI imports and exports. Each app registers its resources from its AppConfig.ready()
 (by importing its `resources` module), so the commands and the admin share one list without the core importing
 the apps."""
+
 from collections.abc import Callable
 from typing import Any
 

@@ -1,4 +1,5 @@
 """LotiResource: a kind of LOTI spreadsheet, on django-import-export's ModelResource."""
+
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -16,6 +17,7 @@ from .widgets import _text
 class HeaderError(ValueError):
     """The header row is missing a column or names one the kind does not have."""
 
+
 class RowDiff(Diff):
     """import-export's before/after of a row, made only when someone will see it (the admin's preview)."""
 
@@ -32,6 +34,7 @@ class RowDiff(Diff):
 
     def as_html(self):
         return super().as_html() if self.shown else []
+
 
 class LotiResource(BulkWriteMixin, resources.ModelResource):
     """A kind of LOTI spreadsheet. Subclasses declare their columns as fields, in the file's order.
@@ -74,14 +77,27 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
 
     # -- reading ----------------------------------------------------------------------------------------
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
-                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
         # All or nothing whoever calls it: one bad row and every row of the file is rolled back.
         token = _lookups.set(ImportLookups())
         try:
             return super().import_data(
-                dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
-                collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True, **kwargs,
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=True,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=True,
+                **kwargs,
             )
         finally:
             _lookups.reset(token)
@@ -123,9 +139,7 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
             problems.append(f"repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}")
         if problems:
             del dataset[0 : len(dataset)]  # nothing can be read without the right header
-            raise HeaderError(
-                f"{'; '.join(problems)}. The columns for {self.kind} are: {', '.join(columns)}"
-            )
+            raise HeaderError(f"{'; '.join(problems)}. The columns for {self.kind} are: {', '.join(columns)}")
 
     def line_for(self, row_number: int) -> int:
         lines = getattr(self, "_line_numbers", None)
@@ -139,9 +153,7 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
         number: int = kwargs["row_number"]  # import-export numbers every row it reads
         if key in self._seen_keys:
             columns = ", ".join(self.fields[name].column_name for name in self.get_import_id_fields())
-            raise ValidationError(
-                f"repeats line {self.line_for(self._seen_keys[key])}: a file may name the same {columns} only once"
-            )
+            raise ValidationError(f"repeats line {self.line_for(self._seen_keys[key])}: a file may name the same {columns} only once")
         self._seen_keys[key] = number
 
     def after_import_row(self, row, row_result, **kwargs):
@@ -208,8 +220,7 @@ class LotiResource(BulkWriteMixin, resources.ModelResource):
     def _related_rows_found(instance) -> list[str]:
         # Django would check each with a query; a widget or the database gave them, so they exist.
         return [
-            field.name for field in instance._meta.concrete_fields
-            if field.is_relation and getattr(instance, field.attname) is not None
+            field.name for field in instance._meta.concrete_fields if field.is_relation and getattr(instance, field.attname) is not None
         ]
 
     def validate_in_database(self, instance) -> None:

@@ -1,4 +1,5 @@
 """The import service: every row of a file checked, then all of it written and recorded, or none of it."""
+
 import hashlib
 from dataclasses import dataclass, field
 

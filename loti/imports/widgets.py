@@ -3,6 +3,7 @@
 Each refuses what it cannot read with a message that says how to write it (the library's would read "yes" as False,
 "1,5" as 15, or a typing slip as an unexplained error), and writes back what it reads.
 """
+
 import datetime
 import re
 from decimal import Decimal, InvalidOperation

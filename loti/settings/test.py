@@ -1,8 +1,9 @@
 """Tests run on the machine's real PostgreSQL (never SQLite) and, where a test asks, its real Redis."""
-from .base import *  # noqa: F401,F403
-from .base import MEDIA_STORAGE, env, env_bool
 
 import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import MEDIA_STORAGE, env, env_bool
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/loti"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,5 @@
 """Render Django form fields with GOV.UK Frontend classes, for the portal's own forms and allauth's alike."""
+
 from django import template
 
 register = template.Library()
@@ -45,12 +46,28 @@ def is_choice_group(field) -> bool:
 # blue in progress, grey closed or not started. Any status not listed (a new one) is grey.
 TAG_COLOURS = {
     # projects
-    "draft": "grey", "proposed": "blue", "under_review": "purple", "approved": "green", "active": "turquoise",
-    "completed": "green", "rejected": "red", "cancelled": "grey", "withdrawn": "grey", "returned": "orange",
+    "draft": "grey",
+    "proposed": "blue",
+    "under_review": "purple",
+    "approved": "green",
+    "active": "turquoise",
+    "completed": "green",
+    "rejected": "red",
+    "cancelled": "grey",
+    "withdrawn": "grey",
+    "returned": "orange",
     # invoices
-    "issued": "blue", "part_paid": "yellow", "paid": "green", "overdue": "red", "credited": "grey", "credit_note": "grey",
+    "issued": "blue",
+    "part_paid": "yellow",
+    "paid": "green",
+    "overdue": "red",
+    "credited": "grey",
+    "credit_note": "grey",
     # report runs
-    "queued": "grey", "running": "blue", "done": "green", "failed": "red",
+    "queued": "grey",
+    "running": "blue",
+    "done": "green",
+    "failed": "red",
 }
 
 

@@ -7,128 +7,311 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import loti.models
 import simple_history.models
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
+import loti.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         BtreeGistExtension(),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('organisation_approved_at', models.DateTimeField(blank=True, help_text='When LOTI staff confirmed this person speaks for the organisation', null=True)),
-                ('job_title', models.CharField(blank=True, max_length=120)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False, help_text="Designates whether the user can log into this admin site.", verbose_name="staff status"
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email address")),
+                (
+                    "organisation_approved_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When LOTI staff confirmed this person speaks for the organisation", null=True
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=120)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('london_borough', 'London local authority'), ('gla', 'Greater London Authority'), ('london_councils', 'London Councils'), ('funder', 'Other funder')], max_length=20)),
-                ('gss_code', models.CharField(blank=True, help_text='E09000001–E09000033 for London authorities', max_length=9, null=True, unique=True, verbose_name='GSS code')),
-                ('email_domains', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=100), blank=True, default=list, help_text='Officers with these email domains belong here', size=None)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("london_borough", "London local authority"),
+                            ("gla", "Greater London Authority"),
+                            ("london_councils", "London Councils"),
+                            ("funder", "Other funder"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "gss_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="E09000001–E09000033 for London authorities",
+                        max_length=9,
+                        null=True,
+                        unique=True,
+                        verbose_name="GSS code",
+                    ),
+                ),
+                (
+                    "email_domains",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=100),
+                        blank=True,
+                        default=list,
+                        help_text="Officers with these email domains belong here",
+                        size=None,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('gss_code__isnull', True), ('gss_code__regex', '^E090000(0[1-9]|[12][0-9]|3[0-3])$'), _connector='OR'), name='organisation_gss_code_is_london'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'london_borough'), _negated=True), ('gss_code__isnull', False), _connector='OR'), name='london_borough_has_gss_code')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("gss_code__isnull", True), ("gss_code__regex", "^E090000(0[1-9]|[12][0-9]|3[0-3])$"), _connector="OR"
+                        ),
+                        name="organisation_gss_code_is_london",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "london_borough"), _negated=True), ("gss_code__isnull", False), _connector="OR"
+                        ),
+                        name="london_borough_has_gss_code",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='members.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="members.organisation"),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('tier', models.CharField(choices=[('core', 'Core'), ('shared_service', 'Shared service'), ('funding_partner', 'Funding partner')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, help_text='Empty while the membership goes on', null=True)),
-                ('local_digital_declaration_signed', models.DateField(blank=True, help_text='Core membership needs the declaration signed', null=True, verbose_name='Local Digital Declaration signed')),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation')),
-                ('shared_with', models.ForeignKey(blank=True, db_constraint=False, help_text='For a shared service: the council sharing the IT service', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[("core", "Core"), ("shared_service", "Shared service"), ("funding_partner", "Funding partner")],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, help_text="Empty while the membership goes on", null=True)),
+                (
+                    "local_digital_declaration_signed",
+                    models.DateField(
+                        blank=True,
+                        help_text="Core membership needs the declaration signed",
+                        null=True,
+                        verbose_name="Local Digital Declaration signed",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="For a shared service: the council sharing the IT service",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='officers', to='members.organisation'),
+            model_name="user",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="officers", to="members.organisation"
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.CharField(choices=[('core', 'Core'), ('shared_service', 'Shared service'), ('funding_partner', 'Funding partner')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, help_text='Empty while the membership goes on', null=True)),
-                ('local_digital_declaration_signed', models.DateField(blank=True, help_text='Core membership needs the declaration signed', null=True, verbose_name='Local Digital Declaration signed')),
-                ('notes', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.organisation')),
-                ('shared_with', models.ForeignKey(blank=True, help_text='For a shared service: the council sharing the IT service', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[("core", "Core"), ("shared_service", "Shared service"), ("funding_partner", "Funding partner")],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, help_text="Empty while the membership goes on", null=True)),
+                (
+                    "local_digital_declaration_signed",
+                    models.DateField(
+                        blank=True,
+                        help_text="Core membership needs the declaration signed",
+                        null=True,
+                        verbose_name="Local Digital Declaration signed",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="members.organisation"),
+                ),
+                (
+                    "shared_with",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a shared service: the council sharing the IT service",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('organisation', '='), (loti.models.DateRange('start_date', 'end_date'), '&&')], name='one_membership_per_organisation_at_a_time')],
+                "ordering": ["organisation__name", "start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"),
+                        name="membership_ends_after_start",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[("organisation", "="), (loti.models.DateRange("start_date", "end_date"), "&&")],
+                        name="one_membership_per_organisation_at_a_time",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ignoring_case'),
+            model_name="user",
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower("email"), name="user_email_unique_ignoring_case"),
         ),
     ]

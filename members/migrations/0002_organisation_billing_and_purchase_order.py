@@ -4,30 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmembership',
-            name='purchase_order',
-            field=models.CharField(blank=True, help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)", max_length=60, verbose_name='purchase order number'),
+            model_name="historicalmembership",
+            name="purchase_order",
+            field=models.CharField(
+                blank=True,
+                help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)",
+                max_length=60,
+                verbose_name="purchase order number",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='purchase_order',
-            field=models.CharField(blank=True, help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)", max_length=60, verbose_name='purchase order number'),
+            model_name="membership",
+            name="purchase_order",
+            field=models.CharField(
+                blank=True,
+                help_text="The borough's PO for LOTI's fee; copied onto the next invoice issued (change it when a new year's PO is raised)",
+                max_length=60,
+                verbose_name="purchase order number",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='billing_address',
-            field=models.TextField(blank=True, help_text='The address invoices are made out to, one line per line, with the postcode last'),
+            model_name="organisation",
+            name="billing_address",
+            field=models.TextField(blank=True, help_text="The address invoices are made out to, one line per line, with the postcode last"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='invoice_email',
-            field=models.EmailField(blank=True, help_text="Finance's address: each invoice is emailed here as a PDF", max_length=254, verbose_name='accounts-payable email'),
+            model_name="organisation",
+            name="invoice_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Finance's address: each invoice is emailed here as a PDF",
+                max_length=254,
+                verbose_name="accounts-payable email",
+            ),
         ),
     ]

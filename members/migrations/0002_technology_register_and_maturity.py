@@ -8,116 +8,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loti', '0002_initial'),
-        ('members', '0001_initial'),
+        ("loti", "0002_initial"),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MaturitySharing',
+            name="MaturitySharing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared', models.BooleanField(default=False)),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='maturity_sharing', to='members.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("shared", models.BooleanField(default=False)),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="maturity_sharing", to="members.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'maturity sharing',
+                "verbose_name_plural": "maturity sharing",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSystem',
+            name="HistoricalSystem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('product', models.CharField(max_length=200)),
-                ('supplier', models.CharField(max_length=200)),
-                ('contract_start', models.DateField(blank=True, null=True)),
-                ('contract_end', models.DateField(blank=True, help_text='Empty when the contract has no end date', null=True)),
-                ('annual_value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='annual value (£)')),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.servicearea')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("product", models.CharField(max_length=200)),
+                ("supplier", models.CharField(max_length=200)),
+                ("contract_start", models.DateField(blank=True, null=True)),
+                ("contract_end", models.DateField(blank=True, help_text="Empty when the contract has no end date", null=True)),
+                (
+                    "annual_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="annual value (£)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.servicearea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical system',
-                'verbose_name_plural': 'historical systems',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical system",
+                "verbose_name_plural": "historical systems",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MaturityScore',
+            name="MaturityScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('strategy', 'Digital in corporate strategy and business plans'), ('ict', 'ICT provision'), ('adoption', 'Technology adoption'), ('data', 'Data governance'), ('culture', 'Culture')], max_length=10)),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('evidence', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='maturity_scores', to='members.organisation')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='maturity_scores', to='loti.financialyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Digital in corporate strategy and business plans"),
+                            ("ict", "ICT provision"),
+                            ("adoption", "Technology adoption"),
+                            ("data", "Data governance"),
+                            ("culture", "Culture"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)]
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="maturity_scores", to="members.organisation"
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="maturity_scores", to="loti.financialyear"),
+                ),
             ],
             options={
-                'ordering': ['-year__start_date', 'organisation__name', 'dimension'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'organisation', 'dimension'), name='one_maturity_score_per_dimension_per_year'), models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='maturity_score_between_1_and_5'), models.CheckConstraint(condition=models.Q(('dimension__in', ['strategy', 'ict', 'adoption', 'data', 'culture'])), name='maturity_dimension_known')],
+                "ordering": ["-year__start_date", "organisation__name", "dimension"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "organisation", "dimension"), name="one_maturity_score_per_dimension_per_year"),
+                    models.CheckConstraint(condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="maturity_score_between_1_and_5"),
+                    models.CheckConstraint(
+                        condition=models.Q(("dimension__in", ["strategy", "ict", "adoption", "data", "culture"])),
+                        name="maturity_dimension_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcurementInterest',
+            name="ProcurementInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('marked_at', models.DateTimeField(auto_now_add=True)),
-                ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='procurement_interests', to='members.organisation')),
-                ('service_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interests', to='members.servicearea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("marked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="procurement_interests", to="members.organisation"
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="interests", to="members.servicearea"),
+                ),
             ],
             options={
-                'ordering': ['service_area__name', 'organisation__name'],
-                'constraints': [models.UniqueConstraint(fields=('service_area', 'organisation'), name='one_interest_per_borough_and_service_area')],
+                "ordering": ["service_area__name", "organisation__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("service_area", "organisation"), name="one_interest_per_borough_and_service_area")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='System',
+            name="System",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product', models.CharField(max_length=200)),
-                ('supplier', models.CharField(max_length=200)),
-                ('contract_start', models.DateField(blank=True, null=True)),
-                ('contract_end', models.DateField(blank=True, help_text='Empty when the contract has no end date', null=True)),
-                ('annual_value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='annual value (£)')),
-                ('notes', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='members.organisation')),
-                ('service_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='members.servicearea')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("product", models.CharField(max_length=200)),
+                ("supplier", models.CharField(max_length=200)),
+                ("contract_start", models.DateField(blank=True, null=True)),
+                ("contract_end", models.DateField(blank=True, help_text="Empty when the contract has no end date", null=True)),
+                (
+                    "annual_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="annual value (£)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="systems", to="members.organisation"),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="systems", to="members.servicearea"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'service_area__name', 'product'],
-                'indexes': [models.Index(fields=['contract_end', 'service_area'], name='system_contract_end')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'service_area', 'product'), name='one_system_per_product_and_service_area', violation_error_message='The borough already lists this product in this service area: change that entry instead.'), models.CheckConstraint(condition=models.Q(('contract_start__isnull', True), ('contract_end__isnull', True), ('contract_end__gte', models.F('contract_start')), _connector='OR'), name='system_contract_ends_after_start'), models.CheckConstraint(condition=models.Q(('annual_value__isnull', True), ('annual_value__gte', 0), _connector='OR'), name='system_annual_value_not_negative'), models.CheckConstraint(condition=models.Q(('product', ''), _negated=True), name='system_has_product'), models.CheckConstraint(condition=models.Q(('supplier', ''), _negated=True), name='system_has_supplier')],
+                "ordering": ["organisation__name", "service_area__name", "product"],
+                "indexes": [models.Index(fields=["contract_end", "service_area"], name="system_contract_end")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "service_area", "product"),
+                        name="one_system_per_product_and_service_area",
+                        violation_error_message="The borough already lists this product in this service area: change that entry instead.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("contract_start__isnull", True),
+                            ("contract_end__isnull", True),
+                            ("contract_end__gte", models.F("contract_start")),
+                            _connector="OR",
+                        ),
+                        name="system_contract_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("annual_value__isnull", True), ("annual_value__gte", 0), _connector="OR"),
+                        name="system_annual_value_not_negative",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("product", ""), _negated=True), name="system_has_product"),
+                    models.CheckConstraint(condition=models.Q(("supplier", ""), _negated=True), name="system_has_supplier"),
+                ],
             },
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_organisation_billing_and_purchase_order'),
-        ('members', '0002_technology_register_and_maturity'),
+        ("members", "0002_organisation_billing_and_purchase_order"),
+        ("members", "0002_technology_register_and_maturity"),
     ]
 
-    operations = [
-    ]
+    operations = []

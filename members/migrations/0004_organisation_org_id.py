@@ -4,23 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_merge_billing_register'),
+        ("members", "0003_merge_billing_register"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='org_id',
-            field=models.CharField(blank=True, default='', help_text="The organisation's identifier from org-id.guide, e.g. GB-LAE-CMD for Camden; empty when not known", max_length=80, verbose_name='org-id'),
+            model_name="organisation",
+            name="org_id",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="The organisation's identifier from org-id.guide, e.g. GB-LAE-CMD for Camden; empty when not known",
+                max_length=80,
+                verbose_name="org-id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('org_id', ''), ('org_id__regex', '^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9._/-]*$'), _connector='OR'), name='organisation_org_id_form'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("org_id", ""), ("org_id__regex", "^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9][A-Za-z0-9._/-]*$"), _connector="OR"
+                ),
+                name="organisation_org_id_form",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('org_id', ''), _negated=True), fields=('org_id',), name='organisation_org_id_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("org_id", ""), _negated=True), fields=("org_id",), name="organisation_org_id_unique"
+            ),
         ),
     ]

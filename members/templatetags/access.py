@@ -1,4 +1,5 @@
 """What the site layout may offer a person (menu items), asked of the same policy the views use."""
+
 from django import template
 
 from members.permissions import is_officer, is_staff

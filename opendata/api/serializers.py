@@ -1,4 +1,5 @@
 """The shapes of the public API: only what the public pages show."""
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +24,9 @@ class ProjectFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=PUBLIC_STATUSES, required=False)
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     borough = serializers.RegexField(
-        r"^E090000(0[1-9]|[12][0-9]|3[0-3])$", required=False, help_text="A London authority's GSS code, e.g. E09000007 for Camden",
+        r"^E090000(0[1-9]|[12][0-9]|3[0-3])$",
+        required=False,
+        help_text="A London authority's GSS code, e.g. E09000007 for Camden",
         error_messages={"invalid": "Give a London authority's GSS code, E09000001 to E09000033."},
     )
     page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
@@ -121,7 +124,7 @@ class ProjectSerializer(ProjectSummarySerializer):
 
 class MoneyLine(serializers.Serializer):
     name = serializers.CharField()
-    amount = serializers.CharField(help_text="Pounds with two decimals, e.g. \"20000.00\"")
+    amount = serializers.CharField(help_text='Pounds with two decimals, e.g. "20000.00"')
 
 
 class ExpenditureLine(MoneyLine):

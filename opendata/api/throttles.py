@@ -1,4 +1,5 @@
 """One limit for every client of the public API, by its address (behind the proxy, the forwarded one)."""
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 

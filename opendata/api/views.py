@@ -3,6 +3,7 @@
 Each answer is kept in the cache under the data version (loti/data_versions.py) and carries an ETag and
 Last-Modified, so a client asking "changed since?" gets 304 until the data under it changes.
 """
+
 import hashlib
 import json
 
@@ -60,7 +61,9 @@ class PublicApiView(APIView):
             response["ETag"] = self.etag
             response["Last-Modified"] = http_date(self.changed_at.timestamp())
             patch_cache_control(response, public=True, no_cache=True)
-            conditional = get_conditional_response(request, etag=self.etag, last_modified=int(self.changed_at.timestamp()), response=response)
+            conditional = get_conditional_response(
+                request, etag=self.etag, last_modified=int(self.changed_at.timestamp()), response=response
+            )
             if conditional is not response:
                 return conditional
         return response
@@ -98,7 +101,9 @@ class ProjectListView(PublicApiView):
 
 
 class ProjectDetailView(PublicApiView):
-    @extend_schema(operation_id="project_retrieve", summary="One public project", responses={200: s.ProjectSerializer, 404: NOT_FOUND, 429: TOO_MANY})
+    @extend_schema(
+        operation_id="project_retrieve", summary="One public project", responses={200: s.ProjectSerializer, 404: NOT_FOUND, 429: TOO_MANY}
+    )
     def get(self, request, slug: str):
         def build():
             project = project_detail_queryset(user=AnonymousUser()).filter(slug=slug).first()
@@ -128,7 +133,11 @@ class GrantsView(PublicApiView):
 
 
 class BudgetYearsView(PublicApiView):
-    @extend_schema(operation_id="budget_years", summary="The years with a published budget", responses={200: s.BudgetYearLink(many=True), 429: TOO_MANY})
+    @extend_schema(
+        operation_id="budget_years",
+        summary="The years with a published budget",
+        responses={200: s.BudgetYearLink(many=True), 429: TOO_MANY},
+    )
     def get(self, request):
         def build():
             return [
@@ -157,7 +166,11 @@ class BudgetYearView(PublicApiView):
 
 
 class StrategyView(PublicApiView):
-    @extend_schema(operation_id="strategy", summary="LOTI's strategy: pillars with their objectives and workstreams", responses={200: s.StrategySerializer, 429: TOO_MANY})
+    @extend_schema(
+        operation_id="strategy",
+        summary="LOTI's strategy: pillars with their objectives and workstreams",
+        responses={200: s.StrategySerializer, 429: TOO_MANY},
+    )
     def get(self, request):
         def build():
             pillars = Pillar.objects.prefetch_related("workstreams").order_by("position", "name")

@@ -8,287 +8,728 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('loti', '0001_initial'),
-        ('members', '0001_initial'),
+        ("loti", "0001_initial"),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pillar',
+            name="Pillar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('objective', models.TextField(blank=True)),
-                ('previously', models.CharField(blank=True, help_text='The Year 1 area this pillar grew from', max_length=80)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("objective", models.TextField(blank=True)),
+                ("previously", models.CharField(blank=True, help_text="The Year 1 area this pillar grew from", max_length=80)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('summary', models.TextField(blank=True)),
-                ('outcome', models.TextField(blank=True, help_text='Which people will be better off in which ways')),
-                ('problems', models.TextField(blank=True)),
-                ('hypotheses', models.TextField(blank=True)),
-                ('phase', models.CharField(choices=[('direct', '1 – Direct'), ('discover', '2 – Discover'), ('define', '3 – Define'), ('develop', '4 – Develop'), ('deliver', '5 – Deliver')], default='direct', max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='proposed', max_length=15)),
-                ('is_data_project', models.BooleanField(default=False)),
-                ('dpia_status', models.CharField(choices=[('not_needed', 'Not needed'), ('needed', 'Needed'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='not_needed', max_length=12, verbose_name='DPIA status')),
-                ('funding_requested', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('funding_approved', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('aligned_with_objectives', models.BooleanField(default=False)),
-                ('replicable', models.BooleanField(default=False, help_text='Designed for wider adoption by other boroughs')),
-                ('outputs_gifted', models.BooleanField(default=False, help_text='Outputs gifted to LOTI for dissemination')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='The document it is named in', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('funder', models.ForeignKey(blank=True, help_text='Who funds it; empty when LOTI funds it from its own budget', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='funded_projects', to='members.organisation')),
-                ('pillar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.pillar')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposed_projects', to=settings.AUTH_USER_MODEL)),
-                ('year', models.ForeignKey(blank=True, help_text='Year it began', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='loti.financialyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("summary", models.TextField(blank=True)),
+                ("outcome", models.TextField(blank=True, help_text="Which people will be better off in which ways")),
+                ("problems", models.TextField(blank=True)),
+                ("hypotheses", models.TextField(blank=True)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("direct", "1 – Direct"),
+                            ("discover", "2 – Discover"),
+                            ("define", "3 – Define"),
+                            ("develop", "4 – Develop"),
+                            ("deliver", "5 – Deliver"),
+                        ],
+                        default="direct",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Proposed"),
+                            ("under_review", "Under review"),
+                            ("approved", "Approved"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=15,
+                    ),
+                ),
+                ("is_data_project", models.BooleanField(default=False)),
+                (
+                    "dpia_status",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed"),
+                            ("needed", "Needed"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                        ],
+                        default="not_needed",
+                        max_length=12,
+                        verbose_name="DPIA status",
+                    ),
+                ),
+                (
+                    "funding_requested",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "funding_approved",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("aligned_with_objectives", models.BooleanField(default=False)),
+                ("replicable", models.BooleanField(default=False, help_text="Designed for wider adoption by other boroughs")),
+                ("outputs_gifted", models.BooleanField(default=False, help_text="Outputs gifted to LOTI for dissemination")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, help_text="The document it is named in", max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "funder",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who funds it; empty when LOTI funds it from its own budget",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funded_projects",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "pillar",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="projects", to="projects.pillar"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposed_projects",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Year it began",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="loti.financialyear",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('phase', models.CharField(choices=[('direct', '1 – Direct'), ('discover', '2 – Discover'), ('define', '3 – Define'), ('develop', '4 – Develop'), ('deliver', '5 – Deliver')], max_length=10)),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5, verbose_name='RAG status')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("direct", "1 – Direct"),
+                            ("discover", "2 – Discover"),
+                            ("define", "3 – Define"),
+                            ("develop", "4 – Develop"),
+                            ("deliver", "5 – Deliver"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")], max_length=5, verbose_name="RAG status"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("project", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="updates", to="projects.project")),
             ],
             options={
-                'ordering': ['-date', '-created_at'],
+                "ordering": ["-date", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Output',
+            name="Output",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('url', models.URLField(max_length=500)),
-                ('gifted_on', models.DateField(blank=True, null=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outputs', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("url", models.URLField(max_length=500)),
+                ("gifted_on", models.DateField(blank=True, null=True)),
+                ("project", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="outputs", to="projects.project")),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBenefit',
+            name="HistoricalBenefit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cashable_saving', 'Cashable saving (£)'), ('time_saved', 'Time saved (hours)'), ('other', 'Other')], max_length=20)),
-                ('description', models.TextField()),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='saving (£)')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='hours saved')),
-                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='loti.financialyear')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cashable_saving", "Cashable saving (£)"), ("time_saved", "Time saved (hours)"), ("other", "Other")],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="saving (£)",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="hours saved",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="loti.financialyear",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical benefit',
-                'verbose_name_plural': 'historical benefits',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical benefit",
+                "verbose_name_plural": "historical benefits",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField()),
-                ('year', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='survey', to='loti.financialyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opens_on", models.DateField()),
+                ("closes_on", models.DateField()),
+                ("year", models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name="survey", to="loti.financialyear")),
             ],
             options={
-                'ordering': ['-year__start_date'],
+                "ordering": ["-year__start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Workstream',
+            name="Workstream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('objective', models.TextField(blank=True)),
-                ('introduced', models.CharField(blank=True, help_text='Financial year it began, e.g. 2019/20', max_length=7)),
-                ('active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('pillar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='workstreams', to='projects.pillar')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("objective", models.TextField(blank=True)),
+                ("introduced", models.CharField(blank=True, help_text="Financial year it began, e.g. 2019/20", max_length=7)),
+                ("active", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pillar",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="workstreams", to="projects.pillar"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pillar__position', 'position', 'name'],
+                "ordering": ["pillar__position", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent_email', models.EmailField(help_text='Kept so imported answers stay unique per person', max_length=254)),
-                ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('loti_added_value', models.BooleanField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='members.organisation')),
-                ('respondent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='survey_responses', to=settings.AUTH_USER_MODEL)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='projects.survey')),
-                ('workstream', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='projects.workstream')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("respondent_email", models.EmailField(help_text="Kept so imported answers stay unique per person", max_length=254)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)]
+                    ),
+                ),
+                ("loti_added_value", models.BooleanField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="survey_responses", to="members.organisation"
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="survey_responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("survey", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="projects.survey")),
+                (
+                    "workstream",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="survey_responses", to="projects.workstream"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['survey', 'workstream', 'organisation'],
+                "ordering": ["survey", "workstream", "organisation"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='workstream',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.workstream'),
+            model_name="project",
+            name="workstream",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="projects", to="projects.workstream"
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(db_index=True, max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('outcome', models.TextField(blank=True, help_text='Which people will be better off in which ways')),
-                ('problems', models.TextField(blank=True)),
-                ('hypotheses', models.TextField(blank=True)),
-                ('phase', models.CharField(choices=[('direct', '1 – Direct'), ('discover', '2 – Discover'), ('define', '3 – Define'), ('develop', '4 – Develop'), ('deliver', '5 – Deliver')], default='direct', max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='proposed', max_length=15)),
-                ('is_data_project', models.BooleanField(default=False)),
-                ('dpia_status', models.CharField(choices=[('not_needed', 'Not needed'), ('needed', 'Needed'), ('in_progress', 'In progress'), ('completed', 'Completed')], default='not_needed', max_length=12, verbose_name='DPIA status')),
-                ('funding_requested', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('funding_approved', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('aligned_with_objectives', models.BooleanField(default=False)),
-                ('replicable', models.BooleanField(default=False, help_text='Designed for wider adoption by other boroughs')),
-                ('outputs_gifted', models.BooleanField(default=False, help_text='Outputs gifted to LOTI for dissemination')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='The document it is named in', max_length=200)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('funder', models.ForeignKey(blank=True, db_constraint=False, help_text='Who funds it; empty when LOTI funds it from its own budget', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('year', models.ForeignKey(blank=True, db_constraint=False, help_text='Year it began', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='loti.financialyear')),
-                ('pillar', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.pillar')),
-                ('workstream', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.workstream')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("title", models.CharField(db_index=True, max_length=200)),
+                ("slug", models.SlugField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("outcome", models.TextField(blank=True, help_text="Which people will be better off in which ways")),
+                ("problems", models.TextField(blank=True)),
+                ("hypotheses", models.TextField(blank=True)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("direct", "1 – Direct"),
+                            ("discover", "2 – Discover"),
+                            ("define", "3 – Define"),
+                            ("develop", "4 – Develop"),
+                            ("deliver", "5 – Deliver"),
+                        ],
+                        default="direct",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Proposed"),
+                            ("under_review", "Under review"),
+                            ("approved", "Approved"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=15,
+                    ),
+                ),
+                ("is_data_project", models.BooleanField(default=False)),
+                (
+                    "dpia_status",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed"),
+                            ("needed", "Needed"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                        ],
+                        default="not_needed",
+                        max_length=12,
+                        verbose_name="DPIA status",
+                    ),
+                ),
+                (
+                    "funding_requested",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "funding_approved",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("aligned_with_objectives", models.BooleanField(default=False)),
+                ("replicable", models.BooleanField(default=False, help_text="Designed for wider adoption by other boroughs")),
+                ("outputs_gifted", models.BooleanField(default=False, help_text="Outputs gifted to LOTI for dissemination")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, help_text="The document it is named in", max_length=200)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                ("history_type", models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "funder",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who funds it; empty when LOTI funds it from its own budget",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Year it began",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="loti.financialyear",
+                    ),
+                ),
+                (
+                    "pillar",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.pillar",
+                    ),
+                ),
+                (
+                    "workstream",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.workstream",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical project',
-                'verbose_name_plural': 'historical projects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical project",
+                "verbose_name_plural": "historical projects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PrioritisationScore',
+            name="PrioritisationScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(choices=[('matters', 'The work matters'), ('expertise', "It plays to LOTI's expertise"), ('power', 'Power to make progress'), ('collaboration', 'Added value from collaboration'), ('financial_reality', "Compatible with members' financial reality")], max_length=20)),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('note', models.TextField(blank=True)),
-                ('scored_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            ("matters", "The work matters"),
+                            ("expertise", "It plays to LOTI's expertise"),
+                            ("power", "Power to make progress"),
+                            ("collaboration", "Added value from collaboration"),
+                            ("financial_reality", "Compatible with members' financial reality"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)]
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "scored_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("project", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="projects.project")),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('project', 'criterion'), name='one_score_per_criterion'), models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='score_between_1_and_5')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("project", "criterion"), name="one_score_per_criterion"),
+                    models.CheckConstraint(condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="score_between_1_and_5"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead'), ('delivery_partner', 'Delivery partner'), ('supporter', 'Supporter'), ('adopter', 'Adopter')], max_length=20)),
-                ('invited_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, help_text='When the organisation agreed to take part', null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='members.organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("delivery_partner", "Delivery partner"),
+                            ("supporter", "Supporter"),
+                            ("adopter", "Adopter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("invited_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, help_text="When the organisation agreed to take part", null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="participations", to="members.organisation"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="participants", to="projects.project"),
+                ),
             ],
             options={
-                'ordering': ['project__title', 'role', 'organisation__name'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'organisation'), name='one_participation_per_organisation')],
+                "ordering": ["project__title", "role", "organisation__name"],
+                "constraints": [models.UniqueConstraint(fields=("project", "organisation"), name="one_participation_per_organisation")],
             },
         ),
         migrations.CreateModel(
-            name='Benefit',
+            name="Benefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cashable_saving', 'Cashable saving (£)'), ('time_saved', 'Time saved (hours)'), ('other', 'Other')], max_length=20)),
-                ('description', models.TextField()),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='saving (£)')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='hours saved')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='benefits', to='members.organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='benefits', to='loti.financialyear')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='benefits', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cashable_saving", "Cashable saving (£)"), ("time_saved", "Time saved (hours)"), ("other", "Other")],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="saving (£)",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="hours saved",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="benefits",
+                        to="members.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("year", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="benefits", to="loti.financialyear")),
+                ("project", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="benefits", to="projects.project")),
             ],
             options={
-                'ordering': ['-year__start_date', 'project__title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='benefit_amount_not_negative'), models.CheckConstraint(condition=models.Q(('hours__isnull', True), ('hours__gte', 0), _connector='OR'), name='benefit_hours_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'cashable_saving'), _negated=True), ('amount__isnull', False), _connector='OR'), name='cashable_saving_has_amount')],
+                "ordering": ["-year__start_date", "project__title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                        name="benefit_amount_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours__isnull", True), ("hours__gte", 0), _connector="OR"), name="benefit_hours_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "cashable_saving"), _negated=True), ("amount__isnull", False), _connector="OR"
+                        ),
+                        name="cashable_saving_has_amount",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_closes_after_opening'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="survey_closes_after_opening"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.UniqueConstraint(fields=('survey', 'respondent_email', 'workstream'), name='one_answer_per_person_per_workstream'),
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "respondent_email", "workstream"), name="one_answer_per_person_per_workstream"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='rating_between_1_and_5'),
+            model_name="surveyresponse",
+            constraint=models.CheckConstraint(condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="rating_between_1_and_5"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('funding_requested__isnull', True), ('funding_requested__gte', 0), _connector='OR'), name='project_funding_requested_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("funding_requested__isnull", True), ("funding_requested__gte", 0), _connector="OR"),
+                name="project_funding_requested_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('funding_approved__isnull', True), ('funding_approved__gte', 0), _connector='OR'), name='project_funding_approved_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("funding_approved__isnull", True), ("funding_approved__gte", 0), _connector="OR"),
+                name="project_funding_approved_not_negative",
+            ),
         ),
     ]

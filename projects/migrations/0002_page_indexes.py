@@ -7,30 +7,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loti', '0002_initial'),
-        ('members', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("loti", "0002_initial"),
+        ("members", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('summary', 'outcome', 'problems', 'hypotheses', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="project",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.SearchVector("title", config="english", weight="A"),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "summary", "outcome", "problems", "hypotheses", config="english", weight="B"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['project', '-date'], name='progress_update_latest'),
+            model_name="progressupdate",
+            index=models.Index(fields=["project", "-date"], name="progress_update_latest"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['-updated_at'], name='project_recently_updated'),
+            model_name="project",
+            index=models.Index(fields=["-updated_at"], name="project_recently_updated"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='project_search'),
+            model_name="project",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="project_search"),
         ),
     ]

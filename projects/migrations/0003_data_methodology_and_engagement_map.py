@@ -5,43 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_page_indexes'),
+        ("projects", "0002_page_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataMethodology',
+            name="DataMethodology",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actions', models.TextField(help_text="WHO could do WHAT differently if they had better information? What's the intervention?")),
-                ('insights', models.TextField(help_text='What would we need to see on a screen to enable the action?')),
-                ('data_needed', models.TextField(help_text='What data is required to create that view?')),
-                ('legal_basis', models.TextField(help_text='Can we access and use it legally and ethically? On what basis?')),
-                ('enablers', models.TextField(help_text='Beyond the data, what else is needed to achieve the outcome?')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='data_methodology', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "actions",
+                    models.TextField(help_text="WHO could do WHAT differently if they had better information? What's the intervention?"),
+                ),
+                ("insights", models.TextField(help_text="What would we need to see on a screen to enable the action?")),
+                ("data_needed", models.TextField(help_text="What data is required to create that view?")),
+                ("legal_basis", models.TextField(help_text="Can we access and use it legally and ethically? On what basis?")),
+                ("enablers", models.TextField(help_text="Beyond the data, what else is needed to achieve the outcome?")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="data_methodology", to="projects.project"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Data Projects Methodology answers',
-                'verbose_name_plural': 'Data Projects Methodology answers',
+                "verbose_name": "Data Projects Methodology answers",
+                "verbose_name_plural": "Data Projects Methodology answers",
             },
         ),
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stakeholder', models.CharField(max_length=200)),
-                ('mode', models.CharField(choices=[('inform', 'Inform'), ('involve', 'Involve'), ('influence', 'Influence')], max_length=10)),
-                ('relationship', models.CharField(choices=[('known', 'Known to us'), ('new', 'New relationship to develop')], max_length=5)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order within its cell of the map')),
-                ('source', models.CharField(blank=True, help_text='The document (and slide) it is named in', max_length=200)),
-                ('pillar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='projects.pillar')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("stakeholder", models.CharField(max_length=200)),
+                (
+                    "mode",
+                    models.CharField(choices=[("inform", "Inform"), ("involve", "Involve"), ("influence", "Influence")], max_length=10),
+                ),
+                (
+                    "relationship",
+                    models.CharField(choices=[("known", "Known to us"), ("new", "New relationship to develop")], max_length=5),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, help_text="Order within its cell of the map")),
+                ("source", models.CharField(blank=True, help_text="The document (and slide) it is named in", max_length=200)),
+                (
+                    "pillar",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="engagements", to="projects.pillar"),
+                ),
             ],
             options={
-                'ordering': ['pillar__position', 'relationship', 'mode', 'position', 'stakeholder'],
-                'constraints': [models.UniqueConstraint(fields=('pillar', 'stakeholder', 'mode', 'relationship'), name='one_engagement_per_cell'), models.CheckConstraint(condition=models.Q(('mode__in', ['inform', 'involve', 'influence'])), name='engagement_mode_known'), models.CheckConstraint(condition=models.Q(('relationship__in', ['known', 'new'])), name='engagement_relationship_known'), models.CheckConstraint(condition=models.Q(('stakeholder', ''), _negated=True), name='engagement_has_stakeholder')],
+                "ordering": ["pillar__position", "relationship", "mode", "position", "stakeholder"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pillar", "stakeholder", "mode", "relationship"), name="one_engagement_per_cell"),
+                    models.CheckConstraint(
+                        condition=models.Q(("mode__in", ["inform", "involve", "influence"])), name="engagement_mode_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("relationship__in", ["known", "new"])), name="engagement_relationship_known"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("stakeholder", ""), _negated=True), name="engagement_has_stakeholder"),
+                ],
             },
         ),
     ]

@@ -4,65 +4,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
-        ('projects', '0002_page_indexes'),
+        ("members", "0001_initial"),
+        ("projects", "0002_page_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproject',
-            name='override_reason',
-            field=models.TextField(blank=True, help_text='Why staff approved more than was asked, or more than the pillar had left'),
+            model_name="historicalproject",
+            name="override_reason",
+            field=models.TextField(blank=True, help_text="Why staff approved more than was asked, or more than the pillar had left"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='return_note',
-            field=models.TextField(blank=True, help_text='What LOTI staff asked the proposers to change'),
+            model_name="historicalproject",
+            name="return_note",
+            field=models.TextField(blank=True, help_text="What LOTI staff asked the proposers to change"),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='withdrawn_at',
+            model_name="historicalproject",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='decline_reason',
+            model_name="participant",
+            name="decline_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='declined_at',
-            field=models.DateTimeField(blank=True, help_text='When the invited organisation said no', null=True),
+            model_name="participant",
+            name="declined_at",
+            field=models.DateTimeField(blank=True, help_text="When the invited organisation said no", null=True),
         ),
         migrations.AddField(
-            model_name='project',
-            name='override_reason',
-            field=models.TextField(blank=True, help_text='Why staff approved more than was asked, or more than the pillar had left'),
+            model_name="project",
+            name="override_reason",
+            field=models.TextField(blank=True, help_text="Why staff approved more than was asked, or more than the pillar had left"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='return_note',
-            field=models.TextField(blank=True, help_text='What LOTI staff asked the proposers to change'),
+            model_name="project",
+            name="return_note",
+            field=models.TextField(blank=True, help_text="What LOTI staff asked the proposers to change"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='withdrawn_at',
+            model_name="project",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='historicalproject',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('returned', 'Returned for changes'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=15),
+            model_name="historicalproject",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("proposed", "Proposed"),
+                    ("under_review", "Under review"),
+                    ("approved", "Approved"),
+                    ("active", "Active"),
+                    ("completed", "Completed"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("returned", "Returned for changes"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="proposed",
+                max_length=15,
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('returned', 'Returned for changes'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=15),
+            model_name="project",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("proposed", "Proposed"),
+                    ("under_review", "Under review"),
+                    ("approved", "Approved"),
+                    ("active", "Active"),
+                    ("completed", "Completed"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("returned", "Returned for changes"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="proposed",
+                max_length=15,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_at__isnull', True), ('declined_at__isnull', True), _connector='OR'), name='participant_not_both_accepted_and_declined'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("accepted_at__isnull", True), ("declined_at__isnull", True), _connector="OR"),
+                name="participant_not_both_accepted_and_declined",
+            ),
         ),
     ]

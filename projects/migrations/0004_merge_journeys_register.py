@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_data_methodology_and_engagement_map'),
-        ('projects', '0003_proposal_journeys'),
+        ("projects", "0003_data_methodology_and_engagement_map"),
+        ("projects", "0003_proposal_journeys"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_evaluation_dates_benefit_kinds_survey_overall'),
-        ('projects', '0004_merge_journeys_register'),
+        ("projects", "0003_evaluation_dates_benefit_kinds_survey_overall"),
+        ("projects", "0004_merge_journeys_register"),
     ]
 
-    operations = [
-    ]
+    operations = []

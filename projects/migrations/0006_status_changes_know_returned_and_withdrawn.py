@@ -4,20 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0005_merge_evaluation'),
+        ("projects", "0005_merge_evaluation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='projectstatuschange',
-            name='previous_status',
-            field=models.CharField(blank=True, choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('returned', 'Returned for changes'), ('withdrawn', 'Withdrawn')], max_length=15),
+            model_name="projectstatuschange",
+            name="previous_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("draft", "Draft"),
+                    ("proposed", "Proposed"),
+                    ("under_review", "Under review"),
+                    ("approved", "Approved"),
+                    ("active", "Active"),
+                    ("completed", "Completed"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("returned", "Returned for changes"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=15,
+            ),
         ),
         migrations.AlterField(
-            model_name='projectstatuschange',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('under_review', 'Under review'), ('approved', 'Approved'), ('active', 'Active'), ('completed', 'Completed'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('returned', 'Returned for changes'), ('withdrawn', 'Withdrawn')], max_length=15),
+            model_name="projectstatuschange",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("proposed", "Proposed"),
+                    ("under_review", "Under review"),
+                    ("approved", "Approved"),
+                    ("active", "Active"),
+                    ("completed", "Completed"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("returned", "Returned for changes"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=15,
+            ),
         ),
     ]

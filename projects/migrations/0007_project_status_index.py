@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loti', '0002_initial'),
-        ('members', '0003_merge_billing_register'),
-        ('projects', '0006_status_changes_know_returned_and_withdrawn'),
+        ("loti", "0002_initial"),
+        ("members", "0003_merge_billing_register"),
+        ("projects", "0006_status_changes_know_returned_and_withdrawn"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['status', 'submitted_at'], include=('id',), name='project_status'),
+            model_name="project",
+            index=models.Index(fields=["status", "submitted_at"], include=("id",), name="project_status"),
         ),
     ]

@@ -3,6 +3,7 @@
 Timings are never asserted here (they belong to `make bench`); only that every figure is produced and every
 available page answered.
 """
+
 import os
 import subprocess
 import sys
@@ -17,8 +18,16 @@ from bench.pages import BARE, BARE_ANONYMOUS
 from bench.run import print_table, run
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ["members_organisation", "members_membership", "projects_project", "projects_participant", "budget_invoice",
-          "budget_payment", "budget_budgetline", "projects_surveyresponse"]
+TABLES = [
+    "members_organisation",
+    "members_membership",
+    "projects_project",
+    "projects_participant",
+    "budget_invoice",
+    "budget_payment",
+    "budget_budgetline",
+    "projects_surveyresponse",
+]
 
 
 @pytest.fixture
@@ -37,15 +46,23 @@ def prefix(server):
 
 
 def generate(server, database, *, seed, scale=0.02):
-    subprocess.run([sys.executable, "-m", "bench.generate", "--scale", str(scale), "--seed", str(seed), "--database", database, "--quiet"],
-                   cwd=ROOT, env={**os.environ, "BENCH_SERVER_URL": server}, check=True, stdout=subprocess.DEVNULL, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "bench.generate", "--scale", str(scale), "--seed", str(seed), "--database", database, "--quiet"],
+        cwd=ROOT,
+        env={**os.environ, "BENCH_SERVER_URL": server},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=300,
+    )
     return db.with_database(server, database)
 
 
 def digest(url):
     with psycopg.connect(url) as connection:
         return {
-            table: connection.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t").fetchone()
+            table: connection.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t"
+            ).fetchone()
             for table in TABLES
         }
 
@@ -66,8 +83,19 @@ def test_the_same_seed_generates_the_same_data_and_another_seed_does_not(server,
 
 def test_quick_bench_answers_every_available_page_and_prints_a_full_table(server, prefix, tmp_path, capsys):
     output = tmp_path / "quick.json"
-    results = run(scales=[0.02], seed=1, seconds=1, runs=1, connections=2, workers=2, regenerate=True, server=server,
-                  database_prefix=prefix, output=output, quiet=True)
+    results = run(
+        scales=[0.02],
+        seed=1,
+        seconds=1,
+        runs=1,
+        connections=2,
+        workers=2,
+        regenerate=True,
+        server=server,
+        database_prefix=prefix,
+        output=output,
+        quiet=True,
+    )
 
     pages = results["scales"]["0.02"]["pages"]
     available = {name: page for name, page in pages.items() if page["available"]}

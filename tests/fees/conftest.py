@@ -1,4 +1,5 @@
 """A small LOTI for the fees tests: a core borough, two councils sharing one IT service, the GLA and London Councils."""
+
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -13,7 +14,7 @@ from tests.factories import OrganisationFactory
 
 
 def make_borough(name: str, gss_code: str) -> Organisation:
-    return OrganisationFactory(name=name, gss_code=gss_code, email_domains=[])
+    return OrganisationFactory.create(name=name, gss_code=gss_code, email_domains=[])
 
 
 def fee_schedules(year: FinancialYear, *, pro_rata: bool = False) -> None:
@@ -40,9 +41,7 @@ def members(db):
     Membership.objects.create(organisation=wandsworth, tier=MembershipTier.SHARED_SERVICE, start_date=start, shared_with=richmond)
     Membership.objects.create(organisation=gla, tier=MembershipTier.FUNDING_PARTNER, start_date=start)
     Membership.objects.create(organisation=london_councils, tier=MembershipTier.FUNDING_PARTNER, start_date=start)
-    return SimpleNamespace(
-        year=year, camden=camden, richmond=richmond, wandsworth=wandsworth, gla=gla, london_councils=london_councils
-    )
+    return SimpleNamespace(year=year, camden=camden, richmond=richmond, wandsworth=wandsworth, gla=gla, london_councils=london_councils)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Actual income by source for a year, beside the budget."""
+
 import datetime
 from decimal import Decimal
 
@@ -28,10 +29,22 @@ def test_actual_income_by_source_for_a_year(members, gla_grant, staff_user):
 
     assert actual_income(year=year) == [
         # Net of VAT: 30,000 + 22,500 invoiced (Wandsworth's 22,500 credited); received 30,000 + 10,000 × 5/6.
-        ActualIncome(name="Membership fees", invoiced=Decimal("52500.00"), received=Decimal("38333.33"), source="fees",
-                     key="membership_fees", count=2),
-        ActualIncome(name="GLA grant for LOTI (MD2373)", invoiced=Decimal("100000.00"), claimed=Decimal("100000.00"),
-                     received=Decimal("100000.00"), source="funder", key=f"agreement:{gla_grant.pk}"),
+        ActualIncome(
+            name="Membership fees",
+            invoiced=Decimal("52500.00"),
+            received=Decimal("38333.33"),
+            source="fees",
+            key="membership_fees",
+            count=2,
+        ),
+        ActualIncome(
+            name="GLA grant for LOTI (MD2373)",
+            invoiced=Decimal("100000.00"),
+            claimed=Decimal("100000.00"),
+            received=Decimal("100000.00"),
+            source="funder",
+            key=f"agreement:{gla_grant.pk}",
+        ),
     ]
     # Actual income: the fees as invoiced (52,500, not the 38,333.33 received) plus the GLA's received instalment.
     assert actual_income_total(year=year) == Decimal("152500.00")
@@ -59,8 +72,9 @@ def test_a_paid_status_is_not_spending_the_ledger_is(members):
     from budget.services.ledger import ledger_entry_record
 
     year = members.year
-    staff = BudgetLine.objects.create(year=year, section=BudgetSection.EXPENDITURE, name="Staff", amount=Decimal("300000.00"),
-                                      status=ExpenditureStatus.PAID)
+    staff = BudgetLine.objects.create(
+        year=year, section=BudgetSection.EXPENDITURE, name="Staff", amount=Decimal("300000.00"), status=ExpenditureStatus.PAID
+    )
     assert actual_expenditure_total(year=year) == Decimal("0.00")
     assert not has_actuals(year=year)
     ledger_entry_record(line=staff, date=datetime.date(2020, 4, 30), counterparty="Payroll", amount="25000.10", reference="J1")

@@ -1,4 +1,5 @@
 """What LOTI staff do in the admin: issue the year's invoices, see what is outstanding, credit, record payments."""
+
 import datetime
 from decimal import Decimal
 
@@ -42,8 +43,9 @@ def test_the_list_shows_status_and_balance_and_filters_overdue(members, staff_cl
     from budget.services.payments import payment_record
 
     invoices_issue(year=members.year, issued_on=datetime.date(2020, 4, 1))
-    payment_record(invoice=Invoice.objects.get(organisation=members.camden), amount="36000.00",
-                   received_on=datetime.date(2020, 4, 2), by=staff_user)
+    payment_record(
+        invoice=Invoice.objects.get(organisation=members.camden), amount="36000.00", received_on=datetime.date(2020, 4, 2), by=staff_user
+    )
     response = staff_client.get(INVOICES)
     rows = {row.number: row for row in response.context["cl"].result_list}
     assert (rows["INV-2020-21-0001"].status, rows["INV-2020-21-0001"].balance) == ("paid", Decimal("0.00"))
@@ -84,8 +86,9 @@ def test_credit_action_asks_for_a_reason_and_credits(members, staff_client):
     asked = staff_client.post(INVOICES, {"action": "credit_invoices", "_selected_action": [camden.pk]})
     assert "Credit 1 invoice" in asked.content.decode()
     assert not Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).exists()
-    done = staff_client.post(INVOICES, {"action": "credit_invoices", "_selected_action": [camden.pk], "apply": "1",
-                                        "reason": "Joined in 2021/22 instead"})
+    done = staff_client.post(
+        INVOICES, {"action": "credit_invoices", "_selected_action": [camden.pk], "apply": "1", "reason": "Joined in 2021/22 instead"}
+    )
     assert done.status_code == 302
     note = Invoice.objects.get(kind=InvoiceKind.CREDIT_NOTE)
     assert note.credits == camden and note.issued_by.email == "staff@loti.london"
@@ -97,9 +100,15 @@ def test_payments_are_added_on_the_invoice_and_over_payment_is_refused(members, 
     invoices_issue(year=members.year)
     invoice = Invoice.objects.get(organisation=members.richmond)
     url = f"{INVOICES}{invoice.pk}/change/"
-    form = {"payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0", "payments-MIN_NUM_FORMS": "0",
-            "payments-MAX_NUM_FORMS": "1000", "payments-0-amount": "27000.01", "payments-0-received_on": TODAY,
-            "payments-0-reference": "BACS-1"}
+    form = {
+        "payments-TOTAL_FORMS": "1",
+        "payments-INITIAL_FORMS": "0",
+        "payments-MIN_NUM_FORMS": "0",
+        "payments-MAX_NUM_FORMS": "1000",
+        "payments-0-amount": "27000.01",
+        "payments-0-received_on": TODAY,
+        "payments-0-reference": "BACS-1",
+    }
     refused = staff_client.post(url, form)
     assert refused.status_code == 200
     assert "would overpay INV-2020-21-0002: only £27,000.00 is outstanding" in refused.content.decode()

@@ -1,4 +1,5 @@
 """Two members of staff issuing the same year's invoices at the same moment."""
+
 import threading
 
 import pytest
@@ -12,9 +13,16 @@ from members.models import Membership, MembershipTier
 
 from .conftest import fee_schedules, make_borough
 
-BOROUGHS = [("Barking and Dagenham", "E09000002"), ("Barnet", "E09000003"), ("Bexley", "E09000004"),
-            ("Brent", "E09000005"), ("Bromley", "E09000006"), ("Camden", "E09000007"),
-            ("Croydon", "E09000008"), ("Ealing", "E09000009")]
+BOROUGHS = [
+    ("Barking and Dagenham", "E09000002"),
+    ("Barnet", "E09000003"),
+    ("Bexley", "E09000004"),
+    ("Brent", "E09000005"),
+    ("Bromley", "E09000006"),
+    ("Camden", "E09000007"),
+    ("Croydon", "E09000008"),
+    ("Ealing", "E09000009"),
+]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,7 +40,7 @@ def test_two_concurrent_runs_leave_gapless_unique_numbers_and_no_duplicates():
         try:
             barrier.wait()  # both start together, each on its own database connection
             results.append(invoices_issue(year=FinancialYear.objects.get(pk=year.pk)))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -1,4 +1,5 @@
 """Money is never deleted: an invoice is cancelled by a credit note."""
+
 import datetime
 import re
 from decimal import Decimal

@@ -1,4 +1,5 @@
 """Exports with the columns of DESIGN.md, and the instalments import."""
+
 import datetime
 from decimal import Decimal
 
@@ -6,9 +7,9 @@ import pytest
 import tablib
 
 from budget.models import Instalment, InstalmentStatus
+from budget.selectors.invoices import invoice_for
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.payments import payment_record
-from budget.selectors.invoices import invoice_for
 from loti.imports import resource_for
 from loti.models import FinancialYear
 

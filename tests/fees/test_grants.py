@@ -1,4 +1,5 @@
 """Funders' agreements: the GLA's right to terminate during 2020/21 (MD2373)."""
+
 import datetime
 from decimal import Decimal
 

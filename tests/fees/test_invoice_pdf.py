@@ -1,4 +1,5 @@
 """The invoice PDF a borough's officers download: A4, and it says what the admin says (tests/invoices checks it item by item)."""
+
 import datetime
 import io
 
@@ -25,10 +26,18 @@ def test_the_invoice_pdf_shows_number_borough_net_vat_and_gross(members):
 
     assert data.startswith(b"%PDF")
     text, reader = pdf_text(data)
-    for expected in ["VAT invoice", "Invoice number INV-2020-21-0002", "Richmond upon Thames", "Date of issue 1 April 2020",
-                     "Due date 1 May 2020", "Total net (excluding VAT) £22,500.00", "VAT at 20% £4,500.00",
-                     "Total to pay (including VAT) £27,000.00", "LOTI shared service membership fee 2020/21",
-                     "Payment reference INV-2020-21-0002"]:
+    for expected in [
+        "VAT invoice",
+        "Invoice number INV-2020-21-0002",
+        "Richmond upon Thames",
+        "Date of issue 1 April 2020",
+        "Due date 1 May 2020",
+        "Total net (excluding VAT) £22,500.00",
+        "VAT at 20% £4,500.00",
+        "Total to pay (including VAT) £27,000.00",
+        "LOTI shared service membership fee 2020/21",
+        "Payment reference INV-2020-21-0002",
+    ]:
         assert expected in text, expected
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(float(width) * 25.4 / 72), round(float(height) * 25.4 / 72)) == (210, 297)  # A4 in mm

@@ -1,4 +1,5 @@
 """Issuing the year's membership invoices: the right fee, VAT to the penny, gapless numbers, once only."""
+
 import datetime
 from decimal import Decimal
 
@@ -66,9 +67,18 @@ def test_dry_run_shows_the_invoices_and_issues_none(members, capsys):
 def test_the_database_refuses_a_second_fee_invoice_for_the_same_year(members):
     [camden, *_] = invoices_issue(year=members.year)
     duplicate = Invoice(
-        kind=InvoiceKind.INVOICE, year=members.year, sequence=99, number="INV-2020-21-0099", organisation=members.camden,
-        description="again", issued_on=camden.issued_on, due_on=camden.due_on,
-        net=camden.net, vat_rate=camden.vat_rate, vat=camden.vat, gross=camden.gross,
+        kind=InvoiceKind.INVOICE,
+        year=members.year,
+        sequence=99,
+        number="INV-2020-21-0099",
+        organisation=members.camden,
+        description="again",
+        issued_on=camden.issued_on,
+        due_on=camden.due_on,
+        net=camden.net,
+        vat_rate=camden.vat_rate,
+        vat=camden.vat,
+        gross=camden.gross,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()

@@ -1,4 +1,5 @@
 """The finance system's CSV of payments: matched by invoice number; one bad row and nothing is written."""
+
 import datetime
 from decimal import Decimal
 
@@ -32,8 +33,7 @@ def run(text: str, *, user=None, dry_run=False):
 
 def test_payments_are_matched_by_invoice_number(members, issued, staff_user):
     result = run(
-        "INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\n"
-        "INV-2020-21-0002,10000.00,2020-05-03,FIN-1002\n",
+        "INV-2020-21-0001,36000.00,2020-04-28,FIN-1001\nINV-2020-21-0002,10000.00,2020-05-03,FIN-1002\n",
         user=staff_user,
     )
     assert not result.has_errors() and not result.has_validation_errors()
@@ -59,10 +59,7 @@ def test_one_bad_row_writes_nothing_and_names_the_row(issued):
 
 
 def test_two_rows_that_together_overpay_are_refused(issued):
-    result = run(
-        "INV-2020-21-0002,20000.00,2020-04-28,FIN-2001\n"
-        "INV-2020-21-0002,7000.01,2020-05-28,FIN-2002\n"
-    )
+    result = run("INV-2020-21-0002,20000.00,2020-04-28,FIN-2001\nINV-2020-21-0002,7000.01,2020-05-28,FIN-2002\n")
     [bad] = result.invalid_rows
     assert bad.number == 2
     assert bad.field_specific_errors["amount"] == ["£7,000.01 would overpay INV-2020-21-0002: only £7,000.00 is outstanding."]
@@ -148,8 +145,9 @@ def test_the_fees_lists_link_a_csv_template_that_imports(kind, changelist, membe
 def test_a_payment_dated_before_its_invoice_is_refused(issued):
     result = run("INV-2020-21-0001,36000.00,2020-03-31,FIN-1001\n")
     [bad] = result.invalid_rows
-    assert bad.field_specific_errors == {"received_on": [
-        "received on 2020-03-31, before INV-2020-21-0001 was issued on 2020-04-01; check the date and the invoice number"]}
+    assert bad.field_specific_errors == {
+        "received_on": ["received on 2020-03-31, before INV-2020-21-0001 was issued on 2020-04-01; check the date and the invoice number"]
+    }
     assert not Payment.objects.exists()
     # The day of issue itself is fine.
     assert not run("INV-2020-21-0001,36000.00,2020-04-01,FIN-1001\n").has_validation_errors()

@@ -1,4 +1,5 @@
 """The daily job that reminds officers of overdue invoices: once per interval, however often it runs."""
+
 import datetime
 from threading import Barrier, Thread
 
@@ -16,7 +17,10 @@ from budget.tasks.reminders import send_overdue_reminders
 
 def officer(django_user_model, organisation, email, approved=True):
     return django_user_model.objects.create_user(
-        username=email, email=email, password="correct horse battery", organisation=organisation,
+        username=email,
+        email=email,
+        password="correct horse battery",
+        organisation=organisation,
         organisation_approved_at=timezone.now() if approved else None,
     )
 
@@ -28,8 +32,12 @@ def overdue(members, django_user_model, staff_user):
     officer(django_user_model, members.camden, "new.starter@camden.gov.uk", approved=False)
     officer(django_user_model, members.richmond, "cio@richmond.gov.uk")
     # Wandsworth has paid; nobody from it is on the portal anyway.
-    payment_record(invoice=Invoice.objects.get(organisation=members.wandsworth), amount="27000.00",
-                   received_on=datetime.date(2020, 4, 10), by=staff_user)
+    payment_record(
+        invoice=Invoice.objects.get(organisation=members.wandsworth),
+        amount="27000.00",
+        received_on=datetime.date(2020, 4, 10),
+        by=staff_user,
+    )
     return members
 
 
@@ -48,8 +56,9 @@ def test_the_reminder_job_run_twice_sends_one_email_per_overdue_invoice(overdue,
 
 
 @pytest.mark.django_db
-def test_the_reminder_links_to_the_invoice_page_the_officer_can_open(overdue, settings, client, django_user_model,
-                                                                      django_capture_on_commit_callbacks):
+def test_the_reminder_links_to_the_invoice_page_the_officer_can_open(
+    overdue, settings, client, django_user_model, django_capture_on_commit_callbacks
+):
     settings.PORTAL_URL = "https://portal.loti.example/"
     with django_capture_on_commit_callbacks(execute=True):
         send_overdue_reminders()
@@ -85,7 +94,7 @@ def test_two_runs_at_once_send_one_email_per_invoice(overdue):
         try:
             barrier.wait()
             counts.append(send_overdue_reminders())
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

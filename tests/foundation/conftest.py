@@ -1,4 +1,5 @@
 """Simple factories: one saved object per model the admin shows, each making what it needs."""
+
 import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from budget.models import (
     ReportRecipient,
     ReportRun,
 )
-from loti.models import FinancialYear, ImportRecord, SentEmail
+from loti.models import ImportRecord, SentEmail
 from loti.services import financial_year_get_or_create
 from members.models import (
     Invitation,
@@ -56,21 +57,15 @@ def organisation(name="Camden", gss_code="E09000007", kind="london_borough"):
 
 
 def membership():
-    return Membership.objects.get_or_create(
-        organisation=organisation(), start_date=datetime.date(2020, 4, 1), defaults={"tier": "core"}
-    )[0]
+    return Membership.objects.get_or_create(organisation=organisation(), start_date=datetime.date(2020, 4, 1), defaults={"tier": "core"})[0]
 
 
 def officer():
-    return User.objects.get_or_create(
-        username="officer", defaults={"email": "officer@camden.gov.uk", "organisation": organisation()}
-    )[0]
+    return User.objects.get_or_create(username="officer", defaults={"email": "officer@camden.gov.uk", "organisation": organisation()})[0]
 
 
 def invitation():
-    return Invitation.objects.get_or_create(
-        token="a" * 40, defaults={"email": "new@camden.gov.uk", "organisation": organisation()}
-    )[0]
+    return Invitation.objects.get_or_create(token="a" * 40, defaults={"email": "new@camden.gov.uk", "organisation": organisation()})[0]
 
 
 def pillar(name="Covid Recovery"):
@@ -167,7 +162,8 @@ def budget_line():
 
 def ledger_entry():
     return LedgerEntry.objects.get_or_create(
-        year=year(), reference="LC-JNL-1",
+        year=year(),
+        reference="LC-JNL-1",
         defaults={"budget_line": budget_line(), "date": datetime.date(2020, 5, 1), "counterparty": "Camden", "amount": Decimal("10.00")},
     )[0]
 
@@ -189,7 +185,9 @@ def report_recipient():
 
 
 def import_record():
-    return ImportRecord.objects.get_or_create(filename="orgs.csv", defaults={"kind": "organisations", "sha256": "0" * 64, "via": "command"})[0]
+    return ImportRecord.objects.get_or_create(
+        filename="orgs.csv", defaults={"kind": "organisations", "sha256": "0" * 64, "via": "command"}
+    )[0]
 
 
 def sent_email():
@@ -212,7 +210,9 @@ def email_address():
 def authenticator():
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.get_or_create(user=officer(), type="recovery_codes", defaults={"data": {"seed": "0" * 40, "used_mask": 0}})[0]
+    return Authenticator.objects.get_or_create(
+        user=officer(), type="recovery_codes", defaults={"data": {"seed": "0" * 40, "used_mask": 0}}
+    )[0]
 
 
 def interval_schedule():
@@ -242,7 +242,9 @@ def clocked_schedule():
 def periodic_task():
     from django_celery_beat.models import PeriodicTask
 
-    return PeriodicTask.objects.get_or_create(name="Invoice reminders", defaults={"task": "budget.tasks.remind", "interval": interval_schedule()})[0]
+    return PeriodicTask.objects.get_or_create(
+        name="Invoice reminders", defaults={"task": "budget.tasks.remind", "interval": interval_schedule()}
+    )[0]
 
 
 def service_area():

@@ -1,4 +1,5 @@
 """The admin's import: a preview first, the same per-row errors as import_data, nothing written until confirmed."""
+
 import csv
 import io
 from decimal import Decimal
@@ -158,7 +159,11 @@ def test_staff_without_rights_on_the_model_cannot_import_or_export_it(client, dj
 def test_a_file_that_cannot_be_read_gets_the_reason_on_the_form(staff_client):
     response = staff_client.post(
         IMPORT_URL,
-        {"import_file": SimpleUploadedFile("o.csv", "name,kind\nTower Hamlets £,funder\n".encode("latin-1")), "format": CSV_FORMAT, "resource": "0"},
+        {
+            "import_file": SimpleUploadedFile("o.csv", "name,kind\nTower Hamlets £,funder\n".encode("latin-1")),
+            "format": CSV_FORMAT,
+            "resource": "0",
+        },
     )
     assert "not UTF-8" in response.content.decode()
 
@@ -174,4 +179,8 @@ def test_admin_imports_record_who_changed_the_money(staff_client, staff_user):
     from budget.models import FeeSchedule
 
     change = FeeSchedule.history.get()
-    assert (change.history_user, change.history_change_reason, change.annual_fee) == (staff_user, "Imported from fees.csv", Decimal("52500.00"))
+    assert (change.history_user, change.history_change_reason, change.annual_fee) == (
+        staff_user,
+        "Imported from fees.csv",
+        Decimal("52500.00"),
+    )

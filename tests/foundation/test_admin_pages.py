@@ -3,6 +3,7 @@
 The list comes from the admin registry, so a new model is covered as soon as it is registered; give it a
 factory in conftest.py.
 """
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -47,7 +48,8 @@ def test_changelist_add_and_change_pages_render(staff_client, staff_user, model,
 
 
 @pytest.mark.parametrize(
-    "model, model_admin", [(m, a) for m, a in REGISTERED if isinstance(a, SpreadsheetAdminMixin)],
+    "model, model_admin",
+    [(m, a) for m, a in REGISTERED if isinstance(a, SpreadsheetAdminMixin)],
     ids=[m._meta.label for m, a in REGISTERED if isinstance(a, SpreadsheetAdminMixin)],
 )
 def test_spreadsheet_models_have_import_and_export_pages(staff_client, model, model_admin):
@@ -60,6 +62,14 @@ def test_every_spreadsheet_kind_has_an_admin():
     from loti.imports import importable_kinds
 
     in_admin = {a.import_kind for a in admin.site._registry.values() if isinstance(a, SpreadsheetAdminMixin)}
-    assert {"organisations", "memberships", "fee-schedules", "budget-lines", "projects", "participants",
-            "survey-responses", "benefits"} <= in_admin
+    assert {
+        "organisations",
+        "memberships",
+        "fee-schedules",
+        "budget-lines",
+        "projects",
+        "participants",
+        "survey-responses",
+        "benefits",
+    } <= in_admin
     assert in_admin <= set(importable_kinds())

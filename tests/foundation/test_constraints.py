@@ -1,4 +1,5 @@
 """The database itself keeps the data true: these rows are refused by PostgreSQL, not only by a form."""
+
 import datetime
 from decimal import Decimal
 
@@ -66,9 +67,17 @@ def test_a_duplicate_invoice_sequence_in_a_year_is_refused():
 
     def second(year, number):
         return Invoice.objects.create(
-            year=year, sequence=first.sequence, number=number, organisation=hackney, description="Fee",
-            issued_on=first.issued_on, due_on=first.due_on, net=Decimal("100.00"), vat_rate=Decimal("0.2"),
-            vat=Decimal("20.00"), gross=Decimal("120.00"),
+            year=year,
+            sequence=first.sequence,
+            number=number,
+            organisation=hackney,
+            description="Fee",
+            issued_on=first.issued_on,
+            due_on=first.due_on,
+            net=Decimal("100.00"),
+            vat_rate=Decimal("0.2"),
+            vat=Decimal("20.00"),
+            gross=Decimal("120.00"),
         )
 
     refused(lambda: second(first.year, "INV-2020-21-0001b"))
@@ -99,7 +108,9 @@ def test_overlapping_financial_years_are_refused_even_in_raw_sql():
 def test_the_database_refuses_actuals_on_a_line_that_is_not_income():
     year = financial_year_get_or_create(label="2020/21")
     with pytest.raises(IntegrityError):
-        BudgetLine.objects.create(year=year, section="expenditure", name="Personnel", amount=1, status="paid", actuals_from="membership_fees")
+        BudgetLine.objects.create(
+            year=year, section="expenditure", name="Personnel", amount=1, status="paid", actuals_from="membership_fees"
+        )
 
 
 @pytest.mark.django_db

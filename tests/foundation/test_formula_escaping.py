@@ -5,6 +5,7 @@ django-import-export 4's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (on in settings
 prefix such cells with an apostrophe instead — one escaping, in CSV and XLSX, from the command, the admin's export
 and its templates — and the apostrophe comes off again on import.
 """
+
 import csv
 import io
 
@@ -69,7 +70,11 @@ def test_export_data_csv_escapes_every_dangerous_text_cell(dangerous_organisatio
 def test_admin_csv_export_escapes_them_too(staff_client, dangerous_organisations):
     response = staff_client.post(
         reverse("admin:members_organisation_export"),
-        {"format": "0", "resource": "0", **{f"organisationresource_{column}": "on" for column in ["name", "kind", "gss_code", "email_domains"]}},
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"organisationresource_{column}": "on" for column in ["name", "kind", "gss_code", "email_domains"]},
+        },
     )
     assert response.status_code == 200
     assert exported_names(response.content.decode()) == sorted("'" + name for name in DANGEROUS)
@@ -78,7 +83,11 @@ def test_admin_csv_export_escapes_them_too(staff_client, dangerous_organisations
 def test_admin_xlsx_export_writes_text_cells_not_formulae(staff_client, dangerous_organisations):
     response = staff_client.post(
         reverse("admin:members_organisation_export"),
-        {"format": "1", "resource": "0", **{f"organisationresource_{column}": "on" for column in ["name", "kind", "gss_code", "email_domains"]}},
+        {
+            "format": "1",
+            "resource": "0",
+            **{f"organisationresource_{column}": "on" for column in ["name", "kind", "gss_code", "email_domains"]},
+        },
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]

@@ -1,5 +1,6 @@
 """Big files: an import's queries do not grow with its rows, and writing the rows together keeps every promise a
 small import makes (each bad row named, nothing written on any problem, history of who changed the money)."""
+
 import csv
 import io
 from decimal import Decimal
@@ -37,10 +38,16 @@ def budget_lines(count: int, *, prefix="Line", amount="1000.50") -> bytes:
     rows = []
     for i in range(count):
         section = ["income", "expenditure", "allocation"][i % 3]
-        rows.append([
-            YEARS[i % len(YEARS)], section, f"{prefix} {i:05d}", amount,
-            "committed" if section == "expenditure" else "", pillars[i % 2] if section == "allocation" else "",
-        ])
+        rows.append(
+            [
+                YEARS[i % len(YEARS)],
+                section,
+                f"{prefix} {i:05d}",
+                amount,
+                "committed" if section == "expenditure" else "",
+                pillars[i % 2] if section == "allocation" else "",
+            ]
+        )
     return table(["year", "section", "name", "amount", "status", "pillar"], rows)
 
 
@@ -173,7 +180,10 @@ def test_bulk_writes_record_who_changed_the_money_and_why(plan_reference, staff_
     assert (again.new, again.updated) == (0, 1500)
     assert BudgetLine.objects.filter(amount=Decimal("2000.00")).count() == 1500
     line = BudgetLine.objects.get(name="Line 00042")
-    assert [(change.history_type, change.amount, change.history_user, change.history_change_reason) for change in line.history.order_by("history_id")] == [
+    assert [
+        (change.history_type, change.amount, change.history_user, change.history_change_reason)
+        for change in line.history.order_by("history_id")
+    ] == [
         ("+", Decimal("1000.50"), staff_user, "Imported from plan.csv"),
         ("~", Decimal("2000.00"), staff_user, "Imported from plan-revised.csv"),
     ]

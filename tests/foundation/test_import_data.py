@@ -1,4 +1,5 @@
 """import_data and export_data as staff use them: all rows or none, clear reasons, same file twice changes nothing."""
+
 import datetime
 import io
 import os
@@ -70,7 +71,9 @@ def test_the_command_exits_non_zero_from_the_shell(write_file):
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
     result = subprocess.run(
         [sys.executable, "manage.py", "import_data", "organisations", str(path), "--settings=loti.settings.test"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode != 0
     assert "line 4: kind: 'borough' is not one of" in result.stderr
@@ -309,12 +312,33 @@ def _csv(dataset):
 
 def test_projects_participants_benefits_and_survey_answers_round_trip(strategy, write_file):
     make.organisation("Hackney", "E09000012")
-    run("import_data", "projects", str(write_file("p.csv", "title,status,funding_requested,is_data_project\nOpen data portal,active,1000,yes\n")))
+    run(
+        "import_data",
+        "projects",
+        str(write_file("p.csv", "title,status,funding_requested,is_data_project\nOpen data portal,active,1000,yes\n")),
+    )
     run("import_data", "participants", str(write_file("pa.csv", "project,organisation,role\nOpen data portal,Hackney,delivery_partner\n")))
-    run("import_data", "benefits", str(write_file("b.csv", "project,year,organisation,kind,description,amount,hours\n"
-                                                              "Open data portal,2020/21,,cashable_saving,Licences,1500,\n")))
-    run("import_data", "survey-responses", str(write_file("s.csv", "year,respondent_email,organisation,workstream,rating,loti_added_value,comment\n"
-                                                                    "2020/21,CIO@Hackney.gov.uk,Hackney,Data Collaboration,5,,\n")))
+    run(
+        "import_data",
+        "benefits",
+        str(
+            write_file(
+                "b.csv",
+                "project,year,organisation,kind,description,amount,hours\nOpen data portal,2020/21,,cashable_saving,Licences,1500,\n",
+            )
+        ),
+    )
+    run(
+        "import_data",
+        "survey-responses",
+        str(
+            write_file(
+                "s.csv",
+                "year,respondent_email,organisation,workstream,rating,loti_added_value,comment\n"
+                "2020/21,CIO@Hackney.gov.uk,Hackney,Data Collaboration,5,,\n",
+            )
+        ),
+    )
     project = Project.objects.get(title="Open data portal")
     assert project.slug == "open-data-portal" and project.is_data_project and project.status == "active"
     assert Participant.objects.get(project=project).role == "delivery_partner"
@@ -342,22 +366,33 @@ def test_a_survey_answer_needs_the_years_survey_and_a_rating_from_1_to_5(strateg
 
 def test_export_data_filters_by_year_and_writes_to_a_file(tmp_path, write_file):
     make.pillar()
-    run("import_data", "budget-lines", str(write_file("b.csv",
-        "year,section,name,amount,status,pillar\n"
-        "2020/21,income,Borough contributions,850000,,\n"
-        "2021/22,income,Borough contributions,900000,,\n")))
+    run(
+        "import_data",
+        "budget-lines",
+        str(
+            write_file(
+                "b.csv",
+                "year,section,name,amount,status,pillar\n"
+                "2020/21,income,Borough contributions,850000,,\n"
+                "2021/22,income,Borough contributions,900000,,\n",
+            )
+        ),
+    )
     output = tmp_path / "out.csv"
 
     run("export_data", "budget-lines", "--year", "2021/22", "--output", str(output))
 
     assert output.read_text().splitlines() == [
-        "year,section,name,amount,status,pillar,actuals_from,funding_agreement", "2021/22,income,Borough contributions,900000.00,,,ledger,"
+        "year,section,name,amount,status,pillar,actuals_from,funding_agreement",
+        "2021/22,income,Borough contributions,900000.00,,,ledger,",
     ]
 
 
 def test_export_data_by_year_of_memberships_keeps_those_overlapping_the_year():
     make.organisation()
-    Membership.objects.create(organisation=make.organisation(), tier="core", start_date=datetime.date(2019, 4, 1), end_date=datetime.date(2020, 3, 31))
+    Membership.objects.create(
+        organisation=make.organisation(), tier="core", start_date=datetime.date(2019, 4, 1), end_date=datetime.date(2020, 3, 31)
+    )
     Membership.objects.create(organisation=make.organisation(), tier="core", start_date=datetime.date(2020, 4, 1))
     stdout, _ = run("export_data", "memberships", "--year", "2021/22")
     assert stdout.splitlines()[1:] == ["Camden,core,2020-04-01,,,"]  # ..., end_date, declaration signed, purchase_order

@@ -1,4 +1,5 @@
 """docs/imports.md documents every kind and every column, and its examples import as written."""
+
 import io
 import re
 from pathlib import Path

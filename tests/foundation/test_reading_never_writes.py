@@ -1,4 +1,5 @@
 """Read paths never write: naming a year the portal does not hold creates no year (issue 14)."""
+
 import io
 
 import pytest

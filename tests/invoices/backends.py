@@ -1,4 +1,5 @@
 """Mail servers that fail: the first N sends (then deliver to Django's test outbox), or every send."""
+
 import smtplib
 
 from django.core.mail.backends.locmem import EmailBackend

@@ -1,4 +1,5 @@
 """Invoices as a borough's finance team gets them: billing details with a multi-line, accented address and a long PO."""
+
 import subprocess
 
 import pytest

@@ -1,4 +1,5 @@
 """Billing details: imported and kept by staff, seen by the borough's officers, who ask staff to change them."""
+
 import datetime
 import io
 from decimal import Decimal
@@ -21,8 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def officer_of(organisation, email, *, approved=True):
     user = User.objects.create_user(
-        username=email, email=email, password="x", organisation=organisation,
-        organisation_approved_at=timezone.now() if approved else None, first_name="Zoë", last_name="Brontë",
+        username=email,
+        email=email,
+        password="x",
+        organisation=organisation,
+        organisation_approved_at=timezone.now() if approved else None,
+        first_name="Zoë",
+        last_name="Brontë",
     )
     client = Client()
     client.force_login(user)
@@ -36,19 +42,27 @@ def write(tmp_path, name, text):
 
 
 def test_organisations_import_a_multi_line_billing_address_and_an_accounts_payable_email(members, tmp_path):
-    path = write(tmp_path, "organisations.csv", (
-        "name,kind,gss_code,email_domains,billing_address,invoice_email\n"
-        'Camden,london_borough,E09000007,camden.gov.uk,"Attn: Zoë Brontë-Łukasiewicz, Accounts Payable\r\n'
-        'Finance Directorate, Pièce 4.12\n\n5 Pancras Square  \nLondon\nN1C 4AG",ap.invoices@camden.example\n'
-    ))
+    path = write(
+        tmp_path,
+        "organisations.csv",
+        (
+            "name,kind,gss_code,email_domains,billing_address,invoice_email\n"
+            'Camden,london_borough,E09000007,camden.gov.uk,"Attn: Zoë Brontë-Łukasiewicz, Accounts Payable\r\n'
+            'Finance Directorate, Pièce 4.12\n\n5 Pancras Square  \nLondon\nN1C 4AG",ap.invoices@camden.example\n'
+        ),
+    )
     call_command("import_data", "organisations", path, stdout=io.StringIO())
     camden = Organisation.objects.get(name="Camden")
     assert camden.billing_address == ADDRESS and camden.invoice_email == "ap.invoices@camden.example"
 
 
 def test_an_organisations_file_without_the_billing_columns_keeps_them(billed, tmp_path):
-    call_command("import_data", "organisations", write(tmp_path, "o.csv", "name,kind,gss_code\nCamden,london_borough,E09000007\n"),
-                 stdout=io.StringIO())
+    call_command(
+        "import_data",
+        "organisations",
+        write(tmp_path, "o.csv", "name,kind,gss_code\nCamden,london_borough,E09000007\n"),
+        stdout=io.StringIO(),
+    )
     billed.camden.refresh_from_db()
     assert billed.camden.billing_address == ADDRESS
 
@@ -62,19 +76,27 @@ def test_a_bad_accounts_payable_email_is_refused_naming_the_line(members, tmp_pa
 
 
 def test_memberships_import_a_purchase_order(members, tmp_path):
-    path = write(tmp_path, "m.csv", (
-        "organisation,tier,start_date,end_date,local_digital_declaration_signed,purchase_order\n"
-        f"E09000007,core,2019-07-15,,2019-07-15,{PO}\n"
-    ))
+    path = write(
+        tmp_path,
+        "m.csv",
+        (
+            "organisation,tier,start_date,end_date,local_digital_declaration_signed,purchase_order\n"
+            f"E09000007,core,2019-07-15,,2019-07-15,{PO}\n"
+        ),
+    )
     call_command("import_data", "memberships", path, stdout=io.StringIO())
     assert Membership.objects.get(organisation=members.camden).purchase_order == PO
 
 
 def test_a_purchase_order_too_long_is_refused(members, tmp_path):
-    path = write(tmp_path, "m.csv", (
-        "organisation,tier,start_date,end_date,local_digital_declaration_signed,purchase_order\n"
-        f"E09000007,core,2019-07-15,,2019-07-15,{'P' * 61}\n"
-    ))
+    path = write(
+        tmp_path,
+        "m.csv",
+        (
+            "organisation,tier,start_date,end_date,local_digital_declaration_signed,purchase_order\n"
+            f"E09000007,core,2019-07-15,,2019-07-15,{'P' * 61}\n"
+        ),
+    )
     with pytest.raises(CommandError):
         call_command("import_data", "memberships", path, stdout=io.StringIO(), stderr=(errors := io.StringIO()))
     assert "purchase_order" in errors.getvalue() and "60" in errors.getvalue()
@@ -141,8 +163,16 @@ def test_an_officer_sees_their_invoice_page_and_another_borough_gets_404(billed)
     invoice = Invoice.objects.get(organisation=billed.camden)
     _, camden = officer_of(billed.camden, "zoe@camden.example")
     page = camden.get(f"/invoices/{invoice.pk}/").content.decode()
-    for expected in ["Invoice INV-2020-21-0001", "£36,000.00", "1 May 2020", PO, "Pièce 4.12", "Core",
-                     f'href="/invoices/{invoice.pk}/pdf/"', 'href="/members/billing/"']:
+    for expected in [
+        "Invoice INV-2020-21-0001",
+        "£36,000.00",
+        "1 May 2020",
+        PO,
+        "Pièce 4.12",
+        "Core",
+        f'href="/invoices/{invoice.pk}/pdf/"',
+        'href="/members/billing/"',
+    ]:
         assert expected in page, expected
     _, richmond = officer_of(billed.richmond, "rich@richmond.example")
     assert richmond.get(f"/invoices/{invoice.pk}/").status_code == 404
@@ -160,12 +190,20 @@ def test_the_home_page_links_each_invoice_and_the_billing_details(billed):
 def test_staff_correct_the_po_on_an_issued_invoice_and_the_history_says_who(billed, staff_client, staff_user):
     invoices_issue(year=billed.year, issued_on=datetime.date(2020, 4, 1))
     invoice = Invoice.objects.get(organisation=billed.richmond)
-    response = staff_client.post(f"/admin/budget/invoice/{invoice.pk}/change/", {
-        "billing_address": "Accounts Payable\r\nYork House\r\nTwickenham\r\nTW1 3AA",
-        "purchase_order": "PO-RICH-2020-0042",
-        "payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0", "payments-MIN_NUM_FORMS": "0", "payments-MAX_NUM_FORMS": "1000",
-        "payments-0-amount": "", "payments-0-received_on": "", "payments-0-reference": "",
-    })
+    response = staff_client.post(
+        f"/admin/budget/invoice/{invoice.pk}/change/",
+        {
+            "billing_address": "Accounts Payable\r\nYork House\r\nTwickenham\r\nTW1 3AA",
+            "purchase_order": "PO-RICH-2020-0042",
+            "payments-TOTAL_FORMS": "1",
+            "payments-INITIAL_FORMS": "0",
+            "payments-MIN_NUM_FORMS": "0",
+            "payments-MAX_NUM_FORMS": "1000",
+            "payments-0-amount": "",
+            "payments-0-received_on": "",
+            "payments-0-reference": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     invoice.refresh_from_db()
     assert invoice.purchase_order == "PO-RICH-2020-0042"

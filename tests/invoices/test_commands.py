@@ -1,4 +1,5 @@
 """invoice_pdf NUMBER --output PATH, and issuing a past year's invoices dated in that year."""
+
 import datetime
 import io
 

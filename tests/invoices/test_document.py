@@ -1,7 +1,7 @@
 """HMRC's full VAT invoice (VAT Notice 700, section 16), item by item, as pdftotext reads the invoice and the credit note."""
+
 import datetime
 import re
-
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,6 @@ from budget.models import Invoice
 from budget.services.invoice_pdf import invoice_pdf
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.payments import payment_record
-
 from tests.reports.pdf_reading import structure
 
 from .conftest import PO, pdftotext

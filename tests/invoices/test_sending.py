@@ -1,4 +1,5 @@
 """Issued invoices go to the borough's accounts payable as a PDF, after commit, recorded on the invoice; failures retried and shown."""
+
 import datetime
 
 import pytest
@@ -27,8 +28,12 @@ def finance_mail():
 @pytest.fixture
 def officer(billed):
     return User.objects.create_user(
-        username="zoe", email="zoe@camden.example", password="x", organisation=billed.camden,
-        organisation_approved_at=timezone.now(), first_name="Zoë",
+        username="zoe",
+        email="zoe@camden.example",
+        password="x",
+        organisation=billed.camden,
+        organisation_approved_at=timezone.now(),
+        first_name="Zoë",
     )
 
 
@@ -175,13 +180,13 @@ def test_when_the_task_queue_is_down_the_invoice_says_it_is_not_sent_yet(billed,
     invoice = Invoice.objects.get(organisation=billed.camden)
     assert invoice.sent_at is None
     assert invoice.send_error == (
-        "Not sent yet: the task queue could not be reached. It is tried again within 75 minutes, "
-        "or choose “Send to finance again”."
+        "Not sent yet: the task queue could not be reached. It is tried again within 75 minutes, or choose “Send to finance again”."
     )
     assert invoice.send_pending_since is not None  # the sweep will find it
 
 
 # The sweep: an invoice whose hand-over was lost, or whose every attempt failed, is sent later all the same.
+
 
 def sweep(at: datetime.datetime, capture) -> list[int]:
     from budget.services.invoice_sending import invoices_send_pending

@@ -1,15 +1,15 @@
 """Who invoices comes from the environment; production refuses to issue while any of it is missing, naming it."""
+
 import datetime
 import importlib
 import sys
 
 import pytest
-
-import loti.settings
-import loti.settings.base
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+import loti.settings
+import loti.settings.base
 from budget.models import Invoice
 from budget.services.invoicing import invoice_credit, invoices_issue
 from budget.services.supplier import SUPPLIER_SETTINGS, supplier_details
@@ -40,8 +40,9 @@ def test_production_takes_no_demo_values(monkeypatch):
 
 
 def test_production_refuses_to_issue_without_the_supplier_settings_naming_each(monkeypatch, settings, members):
-    production = production_settings(monkeypatch, LOTI_INVOICE_FROM="London Councils\n59½ Southwark Street\nLondon SE1 0AL",
-                                     LOTI_INVOICE_CONTACT="loti@example.org")
+    production = production_settings(
+        monkeypatch, LOTI_INVOICE_FROM="London Councils\n59½ Southwark Street\nLondon SE1 0AL", LOTI_INVOICE_CONTACT="loti@example.org"
+    )
     for name in SUPPLIER_SETTINGS:
         setattr(settings, name, getattr(production, name))
     with pytest.raises(ValidationError) as refused:
@@ -128,8 +129,7 @@ def test_without_the_settings_staff_are_told_which_are_missing(settings, members
     for url in ("/admin/budget/invoice/", f"/admin/budget/invoice/{invoice.pk}/change/", "/admin/budget/invoice/issue/"):
         text = staff_client.get(url).content.decode()
         assert (
-            "Invoices cannot be issued, credited, made into PDFs or sent to finance: LOTI_VAT_NUMBER, "
-            "LOTI_BANK_SORT_CODE are not set"
+            "Invoices cannot be issued, credited, made into PDFs or sent to finance: LOTI_VAT_NUMBER, LOTI_BANK_SORT_CODE are not set"
         ) in text, url
 
 

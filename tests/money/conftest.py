@@ -13,6 +13,7 @@ Year 2020/21 (label 2020/21). Plan and what is recorded against it:
 - Website (paid), plan 8,000.00: an entry of 8,499.99 (over plan).
 - Smarter London allocation 50,000.00; one approved project of the pillar in the year with 20,000.00 approved.
 """
+
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -41,19 +42,27 @@ LABEL = "2020/21"
 
 
 def borough(name: str, gss: str) -> Organisation:
-    return OrganisationFactory(name=name, gss_code=gss, email_domains=[])
+    return OrganisationFactory.create(name=name, gss_code=gss, email_domains=[])
 
 
 def line(year, section, name, amount, position, **extra) -> BudgetLine:
-    return BudgetLineFactory(year=year, section=section, name=name, amount=Decimal(amount), position=position, **extra)
+    return BudgetLineFactory.create(year=year, section=section, name=name, amount=Decimal(amount), position=position, **extra)
 
 
 @pytest.fixture
 def books(db, staff_user):
     year = financial_year_get_or_create(label=LABEL)
-    for tier, fee in [(MembershipTier.CORE, "30000.00"), (MembershipTier.SHARED_SERVICE, "22500.00"), (MembershipTier.FUNDING_PARTNER, "0.00")]:
+    for tier, fee in [
+        (MembershipTier.CORE, "30000.00"),
+        (MembershipTier.SHARED_SERVICE, "22500.00"),
+        (MembershipTier.FUNDING_PARTNER, "0.00"),
+    ]:
         FeeSchedule.objects.create(year=year, tier=tier, annual_fee=Decimal(fee), vat_rate=Decimal("0.20"))
-    camden, richmond, wandsworth = borough("Camden", "E09000007"), borough("Richmond upon Thames", "E09000027"), borough("Wandsworth", "E09000032")
+    camden, richmond, wandsworth = (
+        borough("Camden", "E09000007"),
+        borough("Richmond upon Thames", "E09000027"),
+        borough("Wandsworth", "E09000032"),
+    )
     gla = Organisation.objects.create(name="Greater London Authority", slug="gla", kind=OrganisationKind.GLA)
     london_councils = Organisation.objects.create(name="London Councils", slug="london-councils", kind=OrganisationKind.LONDON_COUNCILS)
     start = datetime.date(2019, 4, 1)
@@ -62,13 +71,19 @@ def books(db, staff_user):
     Membership.objects.create(organisation=wandsworth, tier=MembershipTier.SHARED_SERVICE, start_date=start, shared_with=richmond)
 
     gla_grant = FundingAgreement.objects.create(
-        funder=gla, name="GLA grant", kind=AgreementKind.GRANT, total_amount=Decimal("100000.00"),
-        termination_right="The GLA may stop funding during 2020/21", termination_year=year,
+        funder=gla,
+        name="GLA grant",
+        kind=AgreementKind.GRANT,
+        total_amount=Decimal("100000.00"),
+        termination_right="The GLA may stop funding during 2020/21",
+        termination_year=year,
     )
-    Instalment.objects.create(agreement=gla_grant, year=year, amount=Decimal("100000.00"), status=InstalmentStatus.CLAIMED,
-                              claimed_on=datetime.date(2020, 6, 1))
-    lc = FundingAgreement.objects.create(funder=london_councils, name="London Councils contribution", kind=AgreementKind.CONTRIBUTION,
-                                         total_amount=Decimal("100000.00"))
+    Instalment.objects.create(
+        agreement=gla_grant, year=year, amount=Decimal("100000.00"), status=InstalmentStatus.CLAIMED, claimed_on=datetime.date(2020, 6, 1)
+    )
+    lc = FundingAgreement.objects.create(
+        funder=london_councils, name="London Councils contribution", kind=AgreementKind.CONTRIBUTION, total_amount=Decimal("100000.00")
+    )
     Instalment.objects.create(agreement=lc, year=year, amount=Decimal("100000.00"))
 
     income = "income"
@@ -84,8 +99,15 @@ def books(db, staff_user):
     )
     pillar = Pillar.objects.create(name="Smarter London", slug="smarter-london", position=1)
     lines.allocation = line(year, "allocation", "Smarter London", "50000.00", 1, pillar=pillar)
-    Project.objects.create(title="Shared data platform", slug="shared-data-platform", pillar=pillar, status="approved", year=year,
-                           funding_requested=Decimal("25000.00"), funding_approved=Decimal("20000.00"))
+    Project.objects.create(
+        title="Shared data platform",
+        slug="shared-data-platform",
+        pillar=pillar,
+        status="approved",
+        year=year,
+        funding_requested=Decimal("25000.00"),
+        funding_approved=Decimal("20000.00"),
+    )
 
     invoices_issue(year=year, issued_on=datetime.date(2020, 4, 1))
     invoices = {invoice.organisation.name: invoice for invoice in Invoice.objects.filter(year=year).select_related("organisation")}

@@ -1,5 +1,6 @@
 """Closing a year: it freezes, its balance is carried forward, and every later write to it is refused, by the
 services, the commands, the import, the admin and the database alike."""
+
 import datetime
 import io
 
@@ -53,7 +54,9 @@ def test_a_dry_run_changes_nothing(books):
 
 
 def test_a_deficit_is_carried_as_expenditure(books):
-    ledger_entry_record(line=books.lines.personnel, date=datetime.date(2021, 1, 5), counterparty="Payroll", amount="100000.00", reference="P-3")
+    ledger_entry_record(
+        line=books.lines.personnel, date=datetime.date(2021, 1, 5), counterparty="Payroll", amount="100000.00", reference="P-3"
+    )
     year_close(year=books.year)
     deficit = BudgetLine.objects.get(year__label="2021/22", name="Deficit brought forward from 2020/21")
     assert (deficit.section, str(deficit.amount), deficit.actuals_from) == ("expenditure", "44903.67", "brought_forward")
@@ -64,7 +67,9 @@ def test_writes_to_a_closed_year_are_refused_by_every_service(books):
     with pytest.raises(ValidationError, match=CLOSED):
         ledger_entry_record(line=books.lines.personnel, date=datetime.date(2020, 6, 1), counterparty="X", amount="1", reference="P-9")
     with pytest.raises(ValidationError, match=CLOSED):
-        payment_record(invoice=books.invoices["Richmond upon Thames"], amount="100.00", received_on=datetime.date(2020, 6, 1), reference="B")
+        payment_record(
+            invoice=books.invoices["Richmond upon Thames"], amount="100.00", received_on=datetime.date(2020, 6, 1), reference="B"
+        )
     with pytest.raises(ValidationError, match=CLOSED):
         invoice_credit(invoice=books.invoices["Richmond upon Thames"], reason="mistake", by=books.user)
     with pytest.raises(ValidationError, match=CLOSED):
@@ -160,14 +165,26 @@ def test_admin_refuses_a_change_to_a_closed_year_but_takes_commentary(books, sta
     year_close(year=books.year)
     line = books.lines.personnel
     url = f"/admin/budget/budgetline/{line.pk}/change/"
-    data = {"year": line.year_id, "section": "expenditure", "name": "Personnel", "amount": "1.00", "status": "estimated",
-            "pillar": "", "position": 1, "actuals_from": "ledger", "funding_agreement": "", "commentary": ""}
+    data = {
+        "year": line.year_id,
+        "section": "expenditure",
+        "name": "Personnel",
+        "amount": "1.00",
+        "status": "estimated",
+        "pillar": "",
+        "position": 1,
+        "actuals_from": "ledger",
+        "funding_agreement": "",
+        "commentary": "",
+    }
     page = staff_client.post(url, data)
     assert page.status_code == 200 and CLOSED in page.content.decode()
     staff_client.post(url, {**data, "amount": "150000.00", "commentary": "Two posts were vacant until June."})
     line.refresh_from_db()
     assert line.amount == 150000 and line.commentary == "Two posts were vacant until June."
-    ledger = staff_client.post("/admin/budget/ledgerentry/add/", {
-        "budget_line": line.pk, "date": "2020-06-01", "counterparty": "X", "description": "", "amount": "5.00", "reference": "Z-1"})
+    ledger = staff_client.post(
+        "/admin/budget/ledgerentry/add/",
+        {"budget_line": line.pk, "date": "2020-06-01", "counterparty": "X", "description": "", "amount": "5.00", "reference": "Z-1"},
+    )
     assert ledger.status_code == 200 and CLOSED in ledger.content.decode()
     assert not LedgerEntry.objects.filter(reference="Z-1").exists()

@@ -1,4 +1,5 @@
 """Every actual, variance, forecast and total of the budget report on books made in conftest, to the penny."""
+
 import datetime
 import io
 import json
@@ -102,7 +103,10 @@ def test_pillars_show_allocated_approved_remaining(books):
 def test_aged_debt_by_days_overdue(books):
     debt = aged_debt(year=books.year, today=datetime.date(2020, 7, 15))  # due 1 May: 75 days overdue
     assert [(band.label, band.invoices, band.amount) for band in debt.bands] == [
-        ("0–30 days", 0, 0), ("31–60 days", 0, 0), ("61–90 days", 1, 17000), ("Over 90 days", 0, 0),
+        ("0–30 days", 0, 0),
+        ("31–60 days", 0, 0),
+        ("61–90 days", 1, 17000),
+        ("Over 90 days", 0, 0),
     ]  # Richmond owes 27,000 − 10,000; Camden paid in full; Wandsworth was credited
     assert [invoice.organisation for invoice in debt.invoices] == ["Richmond upon Thames"]
     later = aged_debt(year=books.year, today=datetime.date(2020, 8, 1))

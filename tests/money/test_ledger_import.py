@@ -1,4 +1,5 @@
 """import_data ledger: every refusal names its line and nothing is written; the same file twice changes nothing."""
+
 import io
 
 import pytest
@@ -104,7 +105,10 @@ def test_budget_lines_take_actuals_from(books):
     outcome = run_import(kind="budget-lines", data=good.encode(), filename="b.csv", fmt="csv", via="command", dry_run=False)
     assert outcome.ok
     assert dict(BudgetLine.objects.filter(year__label="2021/22").values_list("name", "actuals_from")) == {
-        "London Councils": "funding_agreement", "Sponsorship": "ledger", "Personnel": "ledger"}
+        "London Councils": "funding_agreement",
+        "Sponsorship": "ledger",
+        "Personnel": "ledger",
+    }
     again = run_import(kind="budget-lines", data=good.encode(), filename="b.csv", fmt="csv", via="command", dry_run=False)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
 

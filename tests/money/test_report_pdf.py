@@ -1,5 +1,6 @@
 """The budget report's PDF as PDF/UA asks: header cells with Scope (and an IDTree for Headers), each chart a Figure
 with its caption inside, links described by their text; page 1 the summary, not a cover."""
+
 import io
 from typing import Any
 
@@ -62,7 +63,9 @@ def test_links_are_described_by_their_text(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     contents = [
         str(annotation.get_object()["/Contents"])
-        for page in reader.pages for annotation in page.get("/Annots", []) if annotation.get_object()["/Subtype"] == "/Link"
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object()["/Subtype"] == "/Link"
     ]
     assert "1. Plan, actual and forecast by line" in contents
     assert not any(text in ("variance", "budget", "summary", "trend") for text in contents)
@@ -71,8 +74,16 @@ def test_links_are_described_by_their_text(pdf):
 def test_page_one_is_the_summary_ceLC_reads(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     first = reader.pages[0].extract_text()
-    for words in ("Annual Budget Report", "Purpose", "Income recorded", "Spending recorded", "Forecast outturn",
-                  "Key messages", "Borough Contributions are £22,500 above plan", "CELC is asked to note the position."):
+    for words in (
+        "Annual Budget Report",
+        "Purpose",
+        "Income recorded",
+        "Spending recorded",
+        "Forecast outturn",
+        "Key messages",
+        "Borough Contributions are £22,500 above plan",
+        "CELC is asked to note the position.",
+    ):
         assert words in first, words
     assert "£167,346" in first and "£55,096" in first and "£101,346" in first  # income, balance, forecast outturn
     text = pdf_text(pdf)

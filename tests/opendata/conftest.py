@@ -1,4 +1,5 @@
 """Data made for the open-data tests, and the 360Giving schema read from the shared standards folder."""
+
 import datetime
 import json
 from decimal import Decimal
@@ -46,8 +47,12 @@ def organisation(name, *, gss_code=None, kind="london_borough", org_id=""):
 def take_part(project, organisation, role, *, accepted=True, declined=False):
     now = timezone.now()
     return Participant.objects.create(
-        project=project, organisation=organisation, role=role, invited_at=now,
-        accepted_at=now if accepted and not declined else None, declined_at=now if declined else None,
+        project=project,
+        organisation=organisation,
+        role=role,
+        invited_at=now,
+        accepted_at=now if accepted and not declined else None,
+        declined_at=now if declined else None,
     )
 
 
@@ -60,8 +65,12 @@ def grants(db):
     mhclg = organisation("MHCLG", kind="funder")
     pillar, _ = Pillar.objects.get_or_create(name="Smarter London", defaults={"slug": "smarter-london"})
     café = Project.objects.create(
-        title='Café “quoted” data — Ünïcode, "straight" too', slug="cafe-quoted-data", status="active", pillar=pillar,
-        funding_requested=Decimal("15000.00"), funding_approved=Decimal("12345.67"),
+        title='Café “quoted” data — Ünïcode, "straight" too',
+        slug="cafe-quoted-data",
+        status="active",
+        pillar=pillar,
+        funding_requested=Decimal("15000.00"),
+        funding_approved=Decimal("12345.67"),
     )
     take_part(café, hackney, "lead")
     take_part(café, camden, "delivery_partner")
@@ -69,14 +78,23 @@ def grants(db):
     ProjectStatusChange.objects.create(project=café, status="approved", previous_status="under_review", date=datetime.date(2021, 5, 4))
     ProjectStatusChange.objects.create(project=café, status="active", previous_status="approved", date=datetime.date(2021, 6, 1))
     tools = Project.objects.create(
-        title="Shared tools", slug="shared-tools", status="completed", summary="Tools the boroughs share.",
-        funding_approved=Decimal("1000.50"), start_date=datetime.date(2020, 9, 1), end_date=datetime.date(2021, 3, 31),
+        title="Shared tools",
+        slug="shared-tools",
+        status="completed",
+        summary="Tools the boroughs share.",
+        funding_approved=Decimal("1000.50"),
+        start_date=datetime.date(2020, 9, 1),
+        end_date=datetime.date(2021, 3, 31),
     )
     take_part(tools, camden, "lead")
     take_part(tools, southwark, "delivery_partner")
-    no_lead = Project.objects.create(title="No lead", slug="no-lead", status="active", funding_approved=Decimal("500.00"), start_date=datetime.date(2019, 5, 1))
+    no_lead = Project.objects.create(
+        title="No lead", slug="no-lead", status="active", funding_approved=Decimal("500.00"), start_date=datetime.date(2019, 5, 1)
+    )
     take_part(no_lead, camden, "supporter")
-    elsewhere = Project.objects.create(title="Funded by MHCLG", slug="mhclg", status="active", funding_approved=Decimal("9.99"), funder=mhclg)
+    elsewhere = Project.objects.create(
+        title="Funded by MHCLG", slug="mhclg", status="active", funding_approved=Decimal("9.99"), funder=mhclg
+    )
     take_part(elsewhere, camden, "lead")
     draft = Project.objects.create(title="A secret draft", slug="secret-draft", status="draft", funding_approved=Decimal("77.00"))
     take_part(draft, camden, "lead")

@@ -1,4 +1,5 @@
 """The grants LOTI makes, in 360Giving: valid against the standard's schema, stable ids, the flat CSV, the public file."""
+
 import csv
 import io
 import json
@@ -35,7 +36,10 @@ def test_a_grant_says_who_gets_it_where_and_when(grants, settings):
     assert café["awardDate"] == "2021-05-04"  # the approval decision
     assert café["grantProgramme"] == [{"code": "smarter-london", "title": "Smarter London"}]
     # Beneficiaries: the boroughs taking part, not one that was only invited.
-    assert [(place["name"], place["geoCode"]) for place in café["beneficiaryLocation"]] == [("Camden", "E09000007"), ("Hackney", "E09000012")]
+    assert [(place["name"], place["geoCode"]) for place in café["beneficiaryLocation"]] == [
+        ("Camden", "E09000007"),
+        ("Hackney", "E09000012"),
+    ]
     assert café["description"]  # no summary or outcome, yet the standard needs a description
     assert café["id"].startswith("360G-")
     tools = by_title(grants_package().package)["Shared tools"]

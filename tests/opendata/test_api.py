@@ -1,4 +1,5 @@
 """The public read API: what it shows, what it never shows, its limits, and "changed since?"."""
+
 import datetime
 import json
 from decimal import Decimal
@@ -8,8 +9,6 @@ from django.core.management import call_command
 
 from budget.models import BudgetLine, Invoice, LedgerEntry
 from loti.models import FinancialYear
-
-from .conftest import organisation, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +76,29 @@ def test_nothing_private_ever_appears(reference_data, grants, client):
     assert line is not None
     line.commentary = "PRIVATE-COMMENTARY on the overspend"
     line.save()
-    LedgerEntry.objects.create(year=year, budget_line=line, date=datetime.date(2020, 6, 1), counterparty="PRIVATE-SUPPLIER Ltd",
-                               description="PRIVATE-LEDGER line", amount=Decimal("4321.09"), reference="PRIV-1")
+    LedgerEntry.objects.create(
+        year=year,
+        budget_line=line,
+        date=datetime.date(2020, 6, 1),
+        counterparty="PRIVATE-SUPPLIER Ltd",
+        description="PRIVATE-LEDGER line",
+        amount=Decimal("4321.09"),
+        reference="PRIV-1",
+    )
     secrets = ["A secret draft", "secret-draft", "PRIVATE-", "4321.09"] + list(Invoice.objects.values_list("number", flat=True))
     assert len(secrets) > 5  # invoices were issued
-    urls = ["/api/projects/", "/api/grants/", "/api/budget/", "/api/budget/2020-21/", "/api/strategy/", "/api/openapi.json",
-            "/open-data/", "/open-data/projects.csv", "/open-data/budget.csv", "/open-data/budget.json"]
+    urls = [
+        "/api/projects/",
+        "/api/grants/",
+        "/api/budget/",
+        "/api/budget/2020-21/",
+        "/api/strategy/",
+        "/api/openapi.json",
+        "/open-data/",
+        "/open-data/projects.csv",
+        "/open-data/budget.csv",
+        "/open-data/budget.json",
+    ]
     page = 1
     while True:
         _, listing = get(client, f"/api/projects/?page={page}")
@@ -134,6 +150,8 @@ def test_the_schema_and_its_docs_are_served(client):
     response = client.get("/api/openapi.json")
     schema = json.loads(response.content)
     assert response.status_code == 200 and schema["openapi"].startswith("3.")
-    assert {"/api/projects/", "/api/projects/{slug}/", "/api/grants/", "/api/budget/", "/api/budget/{year}/", "/api/strategy/"} <= set(schema["paths"])
+    assert {"/api/projects/", "/api/projects/{slug}/", "/api/grants/", "/api/budget/", "/api/budget/{year}/", "/api/strategy/"} <= set(
+        schema["paths"]
+    )
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower() and b"cdn" not in docs.content.lower()

@@ -3,6 +3,7 @@
 Any finding (a 500, an answer that does not match the schema, bad input accepted, a wrong status or content type)
 fails the build. The schema is read from the running portal (its WSGI application), as a client would read it.
 """
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started

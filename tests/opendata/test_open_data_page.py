@@ -1,11 +1,12 @@
 """/open-data/ lists every dataset with licence, format, size and last change; org-ids come with the organisations."""
+
 import csv
 import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
 from members.models import Organisation
 
@@ -14,8 +15,16 @@ pytestmark = pytest.mark.django_db
 
 def test_the_page_lists_every_dataset_with_its_facts(grants, client):
     page = client.get("/open-data/").content.decode()
-    for href in ("/open-data/360giving.json", "/open-data/360giving.csv", "/open-data/projects.csv", "/open-data/budget.csv",
-                 "/open-data/budget.json", "/register/public.csv", "/api/docs/", "/api/openapi.json"):
+    for href in (
+        "/open-data/360giving.json",
+        "/open-data/360giving.csv",
+        "/open-data/projects.csv",
+        "/open-data/budget.csv",
+        "/open-data/budget.json",
+        "/register/public.csv",
+        "/api/docs/",
+        "/api/openapi.json",
+    ):
         assert f'href="{href}"' in page, href
         assert client.get(href).status_code == 200, href
     assert "Open Government Licence v3.0" in page and page.count("OGL v3.0") >= 7
@@ -41,7 +50,14 @@ def test_the_published_budget_files(reference_data, client, settings):
     years = json.loads(client.get("/open-data/budget.json").content)["years"]
     assert years[0]["year"] == "2020/21" and years[0]["funds_remaining"] == "444000.00" and "commentary" not in json.dumps(years)
     rows = list(csv.DictReader(io.StringIO(client.get("/open-data/budget.csv").content.decode())))
-    assert {"year": "2020/21", "section": "expenditure", "name": "Thirty3 Platform", "amount": "57000.00", "status": "paid", "pillar": ""} in rows
+    assert {
+        "year": "2020/21",
+        "section": "expenditure",
+        "name": "Thirty3 Platform",
+        "amount": "57000.00",
+        "status": "paid",
+        "pillar": "",
+    } in rows
     settings.PUBLISH_BUDGET_SUMMARY = False
     cache.clear()  # a setting, not data: it changes with a restart, which starts an empty local cache
     assert client.get("/open-data/budget.csv").status_code == 404
@@ -65,8 +81,8 @@ def test_org_ids_import_and_a_bad_one_is_named(db, tmp_path):
     errors = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_data", "organisations", str(bad), stdout=io.StringIO(), stderr=errors)
-    errors = errors.getvalue()
-    assert "line 2" in errors.lower() and "org_id" in errors and "GB-LAE-CMD" in errors
+    said = errors.getvalue()
+    assert "line 2" in said.lower() and "org_id" in said and "GB-LAE-CMD" in said
     assert not Organisation.objects.filter(name="Hackney").exists()
 
 

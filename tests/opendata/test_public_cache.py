@@ -1,5 +1,6 @@
 """Public pages and open files from cache: the same answer for every anonymous visitor until the data changes, then
 the very next request sees the change; never a signed-in person's page; a fresh CSP nonce on every response."""
+
 import re
 
 import pytest

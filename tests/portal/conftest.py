@@ -1,4 +1,5 @@
 """A small LOTI for the portal tests: three member boroughs, a non-member, officers of each, staff with an authenticator."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -34,14 +35,14 @@ def staff_mfa(settings):
 
 
 def borough(name: str, gss: str, domain: str, *, member: bool = True) -> Organisation:
-    organisation = OrganisationFactory(name=name, gss_code=gss, email_domains=[domain])
+    organisation = OrganisationFactory.create(name=name, gss_code=gss, email_domains=[domain])
     if member:
-        MembershipFactory(organisation=organisation)
+        MembershipFactory.create(organisation=organisation)
     return organisation
 
 
 def person(email: str, organisation: Organisation | None = None, *, approved: bool = True, staff: bool = False) -> User:
-    return UserFactory(email=email, organisation=organisation, approved=approved, is_staff=staff)
+    return UserFactory.create(email=email, organisation=organisation, approved=approved, is_staff=staff)
 
 
 def give_totp(user: User) -> str:
@@ -68,8 +69,15 @@ def loti(db):
     other_workstream = Workstream.objects.create(name="Digital Inclusion", slug="digital-inclusion", pillar=other_pillar)
     staff = person("programme.manager@loti.london", staff=True)
     return SimpleNamespace(
-        year=year, camden=camden, hackney=hackney, islington=islington, bromley=bromley,
-        pillar=pillar, workstream=workstream, other_pillar=other_pillar, other_workstream=other_workstream,
+        year=year,
+        camden=camden,
+        hackney=hackney,
+        islington=islington,
+        bromley=bromley,
+        pillar=pillar,
+        workstream=workstream,
+        other_pillar=other_pillar,
+        other_workstream=other_workstream,
         camden_officer=person("cio@camden.gov.uk", camden),
         hackney_officer=person("data.lead@hackney.gov.uk", hackney),
         islington_officer=person("digital@islington.gov.uk", islington),
@@ -78,8 +86,10 @@ def loti(db):
     )
 
 
-def make_project(title: str, *, lead: Organisation, status=ProjectStatus.APPROVED, others=(), pillar=None, accepted=True, scored=False) -> Project:
-    project = ProjectFactory(title=title, slug=title.lower().replace(" ", "-"), status=status, pillar=pillar)
+def make_project(
+    title: str, *, lead: Organisation, status=ProjectStatus.APPROVED, others=(), pillar=None, accepted=True, scored=False
+) -> Project:
+    project = ProjectFactory.create(title=title, slug=title.lower().replace(" ", "-"), status=status, pillar=pillar)
     ParticipantFactory(project=project, organisation=lead, role=ParticipantRole.LEAD)
     for organisation in others:
         ParticipantFactory(project=project, organisation=organisation, accepted=accepted)
@@ -96,7 +106,14 @@ import os  # noqa: E402
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ anonymous: sent to sign in (public pages: the directory and public project pages
 right: an officer of the borough the object belongs to; other: an officer of another borough
 (a private object does not exist for them: 404); staff: LOTI staff. A new portal URL without a case fails.
 """
+
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -46,44 +47,128 @@ LOGIN = "login"
 CASES: dict[str, dict[str, Any]] = {
     # Anonymous `/` is the landing page; signed in, 'My borough'.
     "home": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "site:accessibility": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
-    "site:privacy": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
-    "site:cookies": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
-    "site:contact": {"object": None, "answers": {role: (200, 405) for role in ("anonymous", "right", "other", "staff")}},
-    "projects:directory": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "projects:propose": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
-    "projects:project": {"object": "draft", "answers": {"anonymous": (404, 405), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
-    "projects:support": {"object": "draft_invited", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
-    "projects:decline": {"object": "draft_invited", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
+    "site:accessibility": {"object": None, "answers": dict.fromkeys(("anonymous", "right", "other", "staff"), (200, 405))},
+    "site:privacy": {"object": None, "answers": dict.fromkeys(("anonymous", "right", "other", "staff"), (200, 405))},
+    "site:cookies": {"object": None, "answers": dict.fromkeys(("anonymous", "right", "other", "staff"), (200, 405))},
+    "site:contact": {"object": None, "answers": dict.fromkeys(("anonymous", "right", "other", "staff"), (200, 405))},
+    "projects:directory": {
+        "object": None,
+        "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
+    "projects:propose": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)},
+    },
+    "projects:project": {
+        "object": "draft",
+        "answers": {"anonymous": (404, 405), "right": (200, 405), "other": (404, 405), "staff": (200, 405)},
+    },
+    "projects:support": {
+        "object": "draft_invited",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)},
+    },
+    "projects:decline": {
+        "object": "draft_invited",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)},
+    },
     # An empty post to the change page shows the required fields' errors.
-    "projects:edit": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)}},
-    "projects:withdraw": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)}},
-    "projects:submit": {"object": "draft", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)}},
-    "projects:update": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
-    "projects:output": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
-    "projects:benefit": {"object": "approved", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
+    "projects:edit": {
+        "object": "draft",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)},
+    },
+    "projects:withdraw": {
+        "object": "draft",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 302), "other": (404, 404), "staff": (403, 403)},
+    },
+    "projects:submit": {
+        "object": "draft",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (404, 404), "staff": (403, 403)},
+    },
+    "projects:update": {
+        "object": "approved",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)},
+    },
+    "projects:output": {
+        "object": "approved",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)},
+    },
+    "projects:benefit": {
+        "object": "approved",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)},
+    },
     # The open survey is every member officer's own (an empty post shows the questions' errors); staff do not answer it.
-    "projects:survey": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
-    "projects:survey_answers": {"object": "open_survey", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (403, 403)}},
-    "members:invitation": {"object": "invitation", "answers": {"anonymous": (200, LOGIN), "right": (200, 302), "other": (200, 400), "staff": (200, 400)}},
-    "budget:invoice_pdf": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    "projects:survey": {
+        "object": "open_survey",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)},
+    },
+    "projects:survey_answers": {
+        "object": "open_survey",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (403, 403)},
+    },
+    "members:invitation": {
+        "object": "invitation",
+        "answers": {"anonymous": (200, LOGIN), "right": (200, 302), "other": (200, 400), "staff": (200, 400)},
+    },
+    "budget:invoice_pdf": {
+        "object": "invoice",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)},
+    },
     # The technology register is shared among members (every officer sees every borough's); a borough's own officers
     # change its entries (staff keep it in the admin); the public register and its CSV are open.
-    "register:index": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "register:borough": {"object": "borough", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "register:add": {"object": "borough", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
-    "register:change": {"object": "system", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)}},
-    "register:opportunities": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "register:interest": {"object": "service_area", "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)}},
-    "register:public": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
-    "register:public_csv": {"object": None, "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)}},
+    "register:index": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
+    "register:borough": {
+        "object": "borough",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
+    "register:add": {
+        "object": "borough",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)},
+    },
+    "register:change": {
+        "object": "system",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (403, 403), "staff": (403, 403)},
+    },
+    "register:opportunities": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
+    "register:interest": {
+        "object": "service_area",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)},
+    },
+    "register:public": {
+        "object": None,
+        "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
+    "register:public_csv": {
+        "object": None,
+        "answers": {"anonymous": (200, 405), "right": (200, 405), "other": (200, 405), "staff": (200, 405)},
+    },
     # Maturity: each officer's own borough only (an empty post shows the questions' errors); staff read it in the admin.
-    "register:maturity": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)}},
-    "register:maturity_sharing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)}},
-    "strategy:engagement_map": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (403, 403), "other": (403, 403), "staff": (200, 405)}},
-    "budget:invoice": {"object": "invoice", "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)}},
+    "register:maturity": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (403, 403)},
+    },
+    "register:maturity_sharing": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (405, 302), "other": (405, 302), "staff": (403, 403)},
+    },
+    "strategy:engagement_map": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (403, 403), "other": (403, 403), "staff": (200, 405)},
+    },
+    "budget:invoice": {
+        "object": "invoice",
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 405), "other": (404, 405), "staff": (200, 405)},
+    },
     # Each officer's own borough's billing details (an empty post shows the form's error); staff keep them in the admin.
-    "members:billing": {"object": None, "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (404, 404)}},
+    "members:billing": {
+        "object": None,
+        "answers": {"anonymous": (LOGIN, LOGIN), "right": (200, 200), "other": (200, 200), "staff": (404, 404)},
+    },
 }
 # Who "right" is for each object: the draft's lead is Camden, its invited borough Islington; "other" is Hackney.
 RIGHT_FOR = {"draft_invited": "islington_officer"}
@@ -119,7 +204,8 @@ def test_every_portal_url_has_a_case():
     unknown = [
         f"{namespace}:{name}" if namespace else name
         for namespace, name in every_url_name()
-        if namespace not in COVERED_ELSEWHERE and namespace not in PORTAL_NAMESPACES
+        if namespace not in COVERED_ELSEWHERE
+        and namespace not in PORTAL_NAMESPACES
         and not (namespace is None and (name in PORTAL_TOP_LEVEL or name.startswith(ALLAUTH_PREFIXES)))
     ]
     assert not unknown, f"URLs that no access test covers: {unknown}"
@@ -197,8 +283,9 @@ def test_an_officer_cannot_report_on_a_project_their_borough_is_not_on(client, l
 
 
 def test_lists_and_pdfs_carry_no_other_boroughs_private_rows(client, loti, objects):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     client.force_login(loti.camden_officer)
     home = client.get(reverse("home")).content.decode()

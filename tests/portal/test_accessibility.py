@@ -1,4 +1,5 @@
 """axe-core in Chromium on every portal page (and each form showing its errors): no WCAG 2.2 A/AA violation."""
+
 import datetime
 from decimal import Decimal
 
@@ -17,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_every_portal_page_passes_axe(loti, open_page):
     draft = make_project("Camden draft proposal", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.islington], accepted=False)
-    returned = make_project("Returned proposal", lead=loti.camden, status=ProjectStatus.RETURNED, others=[loti.islington], pillar=loti.pillar)
+    returned = make_project(
+        "Returned proposal", lead=loti.camden, status=ProjectStatus.RETURNED, others=[loti.islington], pillar=loti.pillar
+    )
     returned.return_note = "Say how you will measure it"
     returned.save()
     withdrawn = make_project("Withdrawn proposal", lead=loti.camden, status=ProjectStatus.WITHDRAWN, others=[loti.islington])
@@ -26,11 +29,20 @@ def test_every_portal_page_passes_axe(loti, open_page):
     invoices_issue(year=loti.year, issued_by=loti.staff)
     Invitation.objects.create(email="someone@islington.gov.uk", organisation=loti.islington, token="an-invitation")
     today = timezone.localdate()
-    survey = Survey.objects.create(year=loti.year, opens_on=today - datetime.timedelta(days=7), closes_on=today + datetime.timedelta(days=21))
+    survey = Survey.objects.create(
+        year=loti.year, opens_on=today - datetime.timedelta(days=7), closes_on=today + datetime.timedelta(days=21)
+    )
 
     anonymous = open_page()
-    for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/projects/", f"/projects/{approved.slug}/",
-                 "/members/invitations/an-invitation/", f"/projects/?search=cyber&pillar={loti.pillar.pk}"]:
+    for path in [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/projects/",
+        f"/projects/{approved.slug}/",
+        "/members/invitations/an-invitation/",
+        f"/projects/?search=cyber&pillar={loti.pillar.pk}",
+    ]:
         anonymous.goto(path)
         assert_accessible(anonymous)
     # Forms showing their errors.
@@ -44,12 +56,29 @@ def test_every_portal_page_passes_axe(loti, open_page):
 
     officer = open_page()
     sign_in(officer, loti.camden_officer.email)
-    pages = ["/", "/projects/", "/projects/propose/", f"/projects/{draft.slug}/", f"/projects/{draft.slug}/submit/",
-             f"/projects/{draft.slug}/edit/", f"/projects/{draft.slug}/withdraw/", f"/projects/{returned.slug}/",
-             f"/projects/{returned.slug}/edit/", f"/projects/{returned.slug}/submit/", f"/projects/{withdrawn.slug}/",
-             f"/projects/{approved.slug}/", f"/projects/{approved.slug}/updates/new/", f"/projects/{approved.slug}/outputs/new/",
-             f"/projects/{approved.slug}/benefits/new/", "/projects/survey/answers/", "/projects/survey/",
-             "/accounts/2fa/", "/accounts/password/change/", "/accounts/email/", "/accounts/logout/"]
+    pages = [
+        "/",
+        "/projects/",
+        "/projects/propose/",
+        f"/projects/{draft.slug}/",
+        f"/projects/{draft.slug}/submit/",
+        f"/projects/{draft.slug}/edit/",
+        f"/projects/{draft.slug}/withdraw/",
+        f"/projects/{returned.slug}/",
+        f"/projects/{returned.slug}/edit/",
+        f"/projects/{returned.slug}/submit/",
+        f"/projects/{withdrawn.slug}/",
+        f"/projects/{approved.slug}/",
+        f"/projects/{approved.slug}/updates/new/",
+        f"/projects/{approved.slug}/outputs/new/",
+        f"/projects/{approved.slug}/benefits/new/",
+        "/projects/survey/answers/",
+        "/projects/survey/",
+        "/accounts/2fa/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/logout/",
+    ]
     for path in pages:
         officer.goto(path)
         assert_accessible(officer)

@@ -1,5 +1,6 @@
 """The admin changes a project's status and approved funding only through the approval actions (issue 14): the change
 form shows them read-only, and a crafted post that names them changes nothing."""
+
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,5 @@
 """The budget page in Chromium: axe finds nothing, and it fits a 320px-wide screen (wide tables scroll in place)."""
+
 import pytest
 
 from members.models import Organisation

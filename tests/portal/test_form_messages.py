@@ -1,5 +1,6 @@
 """The portal's project forms in GOV.UK style: the error summary first, messages that say what to do, implausible values
 and endless text refused with a message (never a 500), and workstreams offered under their pillars without JavaScript."""
+
 import datetime
 
 import pytest
@@ -31,7 +32,7 @@ def test_an_empty_proposal_says_what_to_enter_and_the_summary_comes_first(client
     assert errors["outcome"] == "Enter the outcome: which people will be better off, and in which ways"
     assert errors["pillar"] == "Choose the pillar the project belongs to"
     page = response.content.decode()
-    main = page[page.index("<main"):]
+    main = page[page.index("<main") :]
     assert main.index("govuk-error-summary") < main.index("<h1")
     assert '<a href="#id_title">Enter a project name</a>' in page
     assert page.count("govuk-error-summary__title") == 1
@@ -54,7 +55,14 @@ def test_an_amount_says_how_to_write_it(client, loti, amount, message):
 
 def test_an_amount_is_taken_as_people_write_it(client, loti):
     client.force_login(loti.camden_officer)
-    data = {"title": "Pounds", "outcome": "x", "problems": "x", "hypotheses": "x", "pillar": loti.pillar.pk, "funding_requested": "£25,000.50"}
+    data = {
+        "title": "Pounds",
+        "outcome": "x",
+        "problems": "x",
+        "hypotheses": "x",
+        "pillar": loti.pillar.pk,
+        "funding_requested": "£25,000.50",
+    }
     assert client.post(reverse("projects:propose"), data).status_code == 302
     assert str(Project.objects.get().funding_requested) == "25000.50"
 
@@ -75,12 +83,19 @@ def test_workstreams_are_offered_under_their_pillar_with_no_dashes(client, loti)
     assert '<option value="" selected>Choose a pillar</option>' in page
     smarter = page.index('<optgroup label="Smarter London">')
     assert page.index("Data Collaboration") > smarter
-    assert 'No particular workstream' in page
+    assert "No particular workstream" in page
 
 
 def test_a_workstream_of_another_pillar_says_what_to_do(client, loti):
     client.force_login(loti.camden_officer)
-    data = {"title": "Mixed", "outcome": "x", "problems": "x", "hypotheses": "x", "pillar": loti.pillar.pk, "workstream": loti.other_workstream.pk}
+    data = {
+        "title": "Mixed",
+        "outcome": "x",
+        "problems": "x",
+        "hypotheses": "x",
+        "pillar": loti.pillar.pk,
+        "workstream": loti.other_workstream.pk,
+    }
     errors = messages_on(client.post(reverse("projects:propose"), data))
     assert errors["workstream"] == "Digital Inclusion is not an area of Smarter London: choose one of its areas, or none"
 

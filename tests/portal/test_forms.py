@@ -1,4 +1,5 @@
 """Bad input on every portal form gets a message on the field and saves nothing; a crafted POST changes nothing it should not."""
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -58,9 +59,14 @@ def test_bad_proposals_are_refused_on_the_field(client, loti, change, field):
 def test_a_good_proposal_is_a_draft_led_by_the_proposers_borough_whatever_the_post_says(client, loti):
     client.force_login(loti.camden_officer)
     crafted = GOOD_PROPOSAL | {
-        "pillar": loti.pillar.pk, "invited_boroughs": [loti.hackney.pk],
-        "status": "approved", "funding_approved": "99999", "organisation": loti.hackney.pk, "proposed_by": loti.hackney_officer.pk,
-        "aligned_with_objectives": "on", "decided_by": loti.staff.pk,
+        "pillar": loti.pillar.pk,
+        "invited_boroughs": [loti.hackney.pk],
+        "status": "approved",
+        "funding_approved": "99999",
+        "organisation": loti.hackney.pk,
+        "proposed_by": loti.hackney_officer.pk,
+        "aligned_with_objectives": "on",
+        "decided_by": loti.staff.pk,
     }
     response = client.post(reverse("projects:propose"), crafted)
     assert response.status_code == 302
@@ -132,14 +138,29 @@ def test_a_benefit_belongs_to_the_officers_borough_whatever_the_post_says(client
     client.force_login(loti.camden_officer)
     response = client.post(
         reverse("projects:benefit", kwargs={"slug": approved.slug}),
-        {"kind": "cashable_saving", "description": "Cheaper licences", "year": "2020/21", "amount": "1200.005",
-         "organisation": loti.hackney.pk, "project": 999, "recorded_by": loti.hackney_officer.pk},
+        {
+            "kind": "cashable_saving",
+            "description": "Cheaper licences",
+            "year": "2020/21",
+            "amount": "1200.005",
+            "organisation": loti.hackney.pk,
+            "project": 999,
+            "recorded_by": loti.hackney_officer.pk,
+        },
     )
     assert response.status_code == 200  # three decimals: refused on the field
     response = client.post(
         reverse("projects:benefit", kwargs={"slug": approved.slug}),
-        {"kind": "cashable_saving", "confidence": "realised", "description": "Cheaper licences", "year": "2020/21", "amount": "1200.50",
-         "organisation": loti.hackney.pk, "project": 999, "recorded_by": loti.hackney_officer.pk},
+        {
+            "kind": "cashable_saving",
+            "confidence": "realised",
+            "description": "Cheaper licences",
+            "year": "2020/21",
+            "amount": "1200.50",
+            "organisation": loti.hackney.pk,
+            "project": 999,
+            "recorded_by": loti.hackney_officer.pk,
+        },
     )
     assert response.status_code == 302
     benefit = Benefit.objects.get()
@@ -153,16 +174,44 @@ def test_an_officer_records_an_estimate_or_a_reach_with_its_evidence(client, lot
     page = client.get(url).content.decode()
     assert 'value="realised" checked' in page and "Estimated: a forecast or a potential benefit" in page
     # A cost avoided needs its pounds; a reach needs its number and what it counts.
-    refused = client.post(url, {"kind": "cost_avoidance", "confidence": "estimated", "description": "Fewer agency staff", "year": "2020/21"})
+    refused = client.post(
+        url, {"kind": "cost_avoidance", "confidence": "estimated", "description": "Fewer agency staff", "year": "2020/21"}
+    )
     assert "Enter the amount in pounds, like 12000." in refused.content.decode()
-    refused = client.post(url, {"kind": "reach", "confidence": "realised", "description": "Residents helped", "year": "2020/21", "reach": "40"})
+    refused = client.post(
+        url, {"kind": "reach", "confidence": "realised", "description": "Residents helped", "year": "2020/21", "reach": "40"}
+    )
     assert "Say what the number counts, like learners." in refused.content.decode()
     assert not Benefit.objects.exists()
-    client.post(url, {"kind": "cost_avoidance", "confidence": "estimated", "description": "Fewer agency staff", "year": "2020/21",
-                      "amount": "3000", "evidence": "Agency rates, March 2021", "evidence_url": "https://example.org/rates"})
-    client.post(url, {"kind": "reach", "confidence": "realised", "description": "Residents helped", "year": "2020/21", "reach": "40", "unit": "residents"})
+    client.post(
+        url,
+        {
+            "kind": "cost_avoidance",
+            "confidence": "estimated",
+            "description": "Fewer agency staff",
+            "year": "2020/21",
+            "amount": "3000",
+            "evidence": "Agency rates, March 2021",
+            "evidence_url": "https://example.org/rates",
+        },
+    )
+    client.post(
+        url,
+        {
+            "kind": "reach",
+            "confidence": "realised",
+            "description": "Residents helped",
+            "year": "2020/21",
+            "reach": "40",
+            "unit": "residents",
+        },
+    )
     saved = {b.kind: b for b in Benefit.objects.all()}
-    assert (saved["cost_avoidance"].confidence, saved["cost_avoidance"].amount, saved["cost_avoidance"].evidence) == ("estimated", 3000, "Agency rates, March 2021")
+    assert (saved["cost_avoidance"].confidence, saved["cost_avoidance"].amount, saved["cost_avoidance"].evidence) == (
+        "estimated",
+        3000,
+        "Agency rates, March 2021",
+    )
     assert (saved["reach"].reach, saved["reach"].unit, saved["reach"].confidence) == (40, "residents", "realised")
 
 
@@ -170,8 +219,15 @@ def test_a_crafted_update_cannot_change_the_projects_status_or_amount(client, lo
     client.force_login(loti.camden_officer)
     client.post(
         reverse("projects:update", kwargs={"slug": approved.slug}),
-        {"date": timezone.localdate().isoformat(), "phase": "define", "rag": "amber", "text": "On track",
-         "status": "completed", "funding_approved": "1000000", "project": 0},
+        {
+            "date": timezone.localdate().isoformat(),
+            "phase": "define",
+            "rag": "amber",
+            "text": "On track",
+            "status": "completed",
+            "funding_approved": "1000000",
+            "project": 0,
+        },
     )
     approved.refresh_from_db()
     assert approved.status == ProjectStatus.ACTIVE and approved.funding_approved is None and approved.phase == "define"
@@ -218,7 +274,10 @@ def test_staff_invitation_joins_the_invited_person_once_they_confirm_their_addre
     assert "/members/invitations/" in link
     anonymous = client.get(link.replace("http://testserver", ""))
     assert "Create an account with lead@islington.gov.uk" in anonymous.content.decode()
-    client.post(reverse("account_signup"), {"email": "lead@islington.gov.uk", "password1": "river-boat-lantern-42", "password2": "river-boat-lantern-42"})
+    client.post(
+        reverse("account_signup"),
+        {"email": "lead@islington.gov.uk", "password1": "river-boat-lantern-42", "password2": "river-boat-lantern-42"},
+    )
     user = User.objects.get(email="lead@islington.gov.uk")
     assert user.organisation == loti.islington and user.organisation_approved_at is None
     confirmation = [m for m in mailoutbox if "lead@islington.gov.uk" in m.to and "confirm-email" in m.body][-1]

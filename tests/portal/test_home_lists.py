@@ -1,4 +1,5 @@
 """The borough home shows a few projects and a few things to do, then says how many more and where they are."""
+
 import re
 
 from projects.models import ProgressUpdate, Project

@@ -1,5 +1,6 @@
 """In Chromium: an officer follows the "invoices issued" email to the invoice page, downloads the PDF finance was sent,
 and asks LOTI to change the billing details; every page passes axe and fits 320px without JavaScript-only parts."""
+
 from decimal import Decimal
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 
 Each page on the way is also checked with axe-core for WCAG 2.2 A/AA.
 """
+
 import datetime
 import io
 import re
@@ -132,7 +133,9 @@ def test_propose_support_submit_approve_then_post_an_update(loti, open_page, sta
     assert project.status == ProjectStatus.PROPOSED
 
     # LOTI staff score the five criteria in the admin and approve it with an amount within the ask and the pillar's allocation.
-    BudgetLine.objects.create(year=loti.year, section=BudgetSection.ALLOCATION, name="Smarter London", amount=Decimal("100000"), pillar=loti.pillar)
+    BudgetLine.objects.create(
+        year=loti.year, section=BudgetSection.ALLOCATION, name="Smarter London", amount=Decimal("100000"), pillar=loti.pillar
+    )
     staff = open_page()
     staff_keys = sign_in(staff, loti.staff.email, totp_secret=staff_secret, path="/admin/")
     staff_keys.start(f"/admin/projects/project/{project.pk}/change/")

@@ -2,6 +2,7 @@
 
 Each task sends through loti.services.email_send_once, which records a SentEmail per notification and recipient.
 """
+
 import smtplib
 from decimal import Decimal
 from unittest import mock
@@ -22,7 +23,9 @@ from .conftest import make_project, person
 
 @pytest.fixture
 def submitted(loti):
-    project = make_project("Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True)
+    project = make_project(
+        "Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True
+    )
     Project.objects.filter(pk=project.pk).update(proposed_by=loti.camden_officer, year=loti.year, funding_requested=Decimal("30000"))
     project.refresh_from_db()
     return project

@@ -3,6 +3,7 @@
 A staff member editing a project in the admin sees who is on it and what each said, but no field changes it; they can
 record another organisation taking part (a row never invited, which the evaluation counts as taking part).
 """
+
 from html.parser import HTMLParser
 
 import pytest
@@ -59,7 +60,15 @@ def change_form(staff_client, project) -> dict:
 
 @pytest.fixture
 def proposal(loti):
-    return make_project("Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], accepted=False, pillar=loti.pillar, scored=True)
+    return make_project(
+        "Shared cyber pilot",
+        lead=loti.camden,
+        status=ProjectStatus.PROPOSED,
+        others=[loti.hackney],
+        accepted=False,
+        pillar=loti.pillar,
+        scored=True,
+    )
 
 
 def test_the_participants_inline_shows_the_answers_and_offers_no_field_to_change_them(staff_client, loti, proposal):
@@ -75,10 +84,14 @@ def test_posting_an_agreement_through_the_change_form_changes_nothing(staff_clie
     # A crafted post: agree on Hackney's behalf, move it to another borough, delete it.
     rows = {data[f"participants-{i}-id"][0]: i for i in range(int(data["participants-TOTAL_FORMS"][0]))}
     row = rows[str(hackney.pk)]
-    data.update({
-        f"participants-{row}-accepted_at_0": ["2020-05-01"], f"participants-{row}-accepted_at_1": ["10:00"],
-        f"participants-{row}-organisation": [str(loti.camden.pk)], f"participants-{row}-DELETE": ["on"],
-    })
+    data.update(
+        {
+            f"participants-{row}-accepted_at_0": ["2020-05-01"],
+            f"participants-{row}-accepted_at_1": ["10:00"],
+            f"participants-{row}-organisation": [str(loti.camden.pk)],
+            f"participants-{row}-DELETE": ["on"],
+        }
+    )
     response = staff_client.post(f"/admin/projects/project/{proposal.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     hackney.refresh_from_db()

@@ -1,5 +1,6 @@
 """The directory's filters draw their selects in Python (loti.widgets.PlainSelect); a screen reader, a browser and the
 filters' tests must see exactly what Django's own Select would have drawn."""
+
 import pytest
 from django import forms
 from django.test.html import parse_html
@@ -7,7 +8,7 @@ from django.test.html import parse_html
 from loti.widgets import PlainSelect
 from projects.forms import DirectoryFilterForm
 
-CHOICES = [("", "Any"), ("a", "Apples & pears"), ("Fruit <b>", [("b", "Bananas"), ("c", "Cherries \"red\"")])]
+CHOICES = [("", "Any"), ("a", "Apples & pears"), ("Fruit <b>", [("b", "Bananas"), ("c", 'Cherries "red"')])]
 
 
 @pytest.mark.parametrize("value", ["", "a", "c", None])

@@ -1,5 +1,6 @@
 """A project's status changes are recorded with their day and who made them, and the services set the start and
 end dates the evaluation counts by; the admin lists what keeps an evaluation figure from being right."""
+
 import datetime
 from decimal import Decimal
 
@@ -20,7 +21,9 @@ DAY = datetime.timedelta(days=1)
 
 
 def changes(project):
-    return list(ProjectStatusChange.objects.filter(project=project).values_list("previous_status", "status", "date", "changed_by__email", "note"))
+    return list(
+        ProjectStatusChange.objects.filter(project=project).values_list("previous_status", "status", "date", "changed_by__email", "note")
+    )
 
 
 def test_approval_and_the_first_update_record_the_change_and_start_the_project(loti):
@@ -120,13 +123,15 @@ def test_the_admin_lists_what_keeps_a_figure_from_being_right_each_record_linked
     dated = make_project("Well kept", lead=loti.camden, status=ProjectStatus.ACTIVE)
     dated.start_date = timezone.localdate()
     dated.save()
-    services.progress_update_post(project=dated, author=loti.camden_officer, date=timezone.localdate(), phase="discover", rag="green", text="Going")
+    services.progress_update_post(
+        project=dated, author=loti.camden_officer, date=timezone.localdate(), phase="discover", rag="green", text="Going"
+    )
     benefit = Benefit.objects.create(project=dated, year=None, kind="time_saved", description="No year given", hours=Decimal("5"))
     client.force_login(loti.staff)
     page = client.get(reverse("admin:projects_data_quality")).content.decode()
     projects = reverse("admin:projects_project_changelist")
     assert f'<a href="{projects}?quality=undated">Approved, active or completed projects with neither a start date nor a year</a>' in page
-    assert f'{reverse("admin:projects_benefit_changelist")}?quality=benefit_no_year' in page.replace("&amp;", "&")
+    assert f"{reverse('admin:projects_benefit_changelist')}?quality=benefit_no_year" in page.replace("&amp;", "&")
     # The filtered list links each record to fix.
     listed = client.get(projects, {"quality": "undated"}).content.decode()
     assert reverse("admin:projects_project_change", args=[undated.pk]) in listed

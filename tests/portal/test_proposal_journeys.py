@@ -3,6 +3,7 @@
 Change then submit a draft; withdraw; decline to support; LOTI returns it for changes; LOTI approves more than was asked,
 with a reason. Each journey also checks who was emailed and that the email links to the page.
 """
+
 import re
 from decimal import Decimal
 
@@ -30,16 +31,24 @@ def link_in(message) -> str:
 @pytest.fixture
 def draft(loti):
     """Camden's draft: Hackney has agreed, but nobody ticked that its outputs are gifted to LOTI."""
-    project = make_project("Temporary accommodation data", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.hackney], pillar=loti.pillar)
-    Project.objects.filter(pk=project.pk).update(outputs_gifted=False, proposed_by=loti.camden_officer, year=loti.year, problems="Scattered", hypotheses="Sharing helps")
+    project = make_project(
+        "Temporary accommodation data", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.hackney], pillar=loti.pillar
+    )
+    Project.objects.filter(pk=project.pk).update(
+        outputs_gifted=False, proposed_by=loti.camden_officer, year=loti.year, problems="Scattered", hypotheses="Sharing helps"
+    )
     Participant.objects.create(project=project, organisation=loti.islington, role="supporter")
     project.refresh_from_db()
     return project
 
 
 def submitted_project(loti) -> Project:
-    project = make_project("Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True)
-    Project.objects.filter(pk=project.pk).update(proposed_by=loti.camden_officer, year=loti.year, funding_requested=Decimal("30000"), problems="x", hypotheses="y")
+    project = make_project(
+        "Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True
+    )
+    Project.objects.filter(pk=project.pk).update(
+        proposed_by=loti.camden_officer, year=loti.year, funding_requested=Decimal("30000"), problems="x", hypotheses="y"
+    )
     project.refresh_from_db()
     return project
 
@@ -161,7 +170,9 @@ def test_staff_return_a_proposal_for_changes(loti, open_page, staff_mfa):
 
 def test_approve_more_than_was_asked_with_a_reason(loti, open_page, staff_mfa):
     project = submitted_project(loti)
-    BudgetLine.objects.create(year=loti.year, section=BudgetSection.ALLOCATION, name="Smarter London", amount=Decimal("200000"), pillar=loti.pillar)
+    BudgetLine.objects.create(
+        year=loti.year, section=BudgetSection.ALLOCATION, name="Smarter London", amount=Decimal("200000"), pillar=loti.pillar
+    )
     staff = open_page()
     keys = sign_in(staff, loti.staff.email, totp_secret=give_totp(loti.staff), path="/admin/")
     staff_choose_action(staff, keys, project, "Approve with")

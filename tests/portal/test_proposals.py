@@ -3,6 +3,7 @@
 Each transition is a service that locks the row and re-reads it before its guards; each tells people by email from a
 task that starts after the transaction commits, with a link to the page.
 """
+
 import re
 import threading
 from decimal import Decimal
@@ -34,7 +35,9 @@ def draft(loti):
 
 @pytest.fixture
 def submitted(loti):
-    project = make_project("Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True)
+    project = make_project(
+        "Shared cyber pilot", lead=loti.camden, status=ProjectStatus.PROPOSED, others=[loti.hackney], pillar=loti.pillar, scored=True
+    )
     Project.objects.filter(pk=project.pk).update(proposed_by=loti.camden_officer, year=loti.year, funding_requested=Decimal("30000"))
     project.refresh_from_db()
     return project
@@ -42,7 +45,10 @@ def submitted(loti):
 
 def allocate(loti, amount: str, pillar=None):
     return BudgetLine.objects.create(
-        year=loti.year, section=BudgetSection.ALLOCATION, name=f"{(pillar or loti.pillar).name} allocation", amount=Decimal(amount),
+        year=loti.year,
+        section=BudgetSection.ALLOCATION,
+        name=f"{(pillar or loti.pillar).name} allocation",
+        amount=Decimal(amount),
         pillar=pillar or loti.pillar,
     )
 
@@ -57,9 +63,16 @@ def link_in(message) -> str:
 
 def proposal_post(project, **change) -> dict:
     data = {
-        "title": project.title, "summary": project.summary, "outcome": project.outcome, "problems": "Data is scattered",
-        "hypotheses": "Sharing speeds placements", "pillar": project.pillar_id or "", "workstream": project.workstream_id or "",
-        "funding_requested": "30000", "replicable": "on", "outputs_gifted": "on",
+        "title": project.title,
+        "summary": project.summary,
+        "outcome": project.outcome,
+        "problems": "Data is scattered",
+        "hypotheses": "Sharing speeds placements",
+        "pillar": project.pillar_id or "",
+        "workstream": project.workstream_id or "",
+        "funding_requested": "30000",
+        "replicable": "on",
+        "outputs_gifted": "on",
         "invited_boroughs": list(project.participants.exclude(role="lead").values_list("organisation_id", flat=True)),
     }
     return data | change
@@ -98,8 +111,16 @@ def test_a_borough_that_agreed_cannot_be_taken_off_a_draft_but_one_only_invited_
 
 
 def test_only_the_lead_changes_a_proposal_and_only_while_it_is_a_draft_or_returned(loti, draft, submitted):
-    fields = {"title": "New name", "outcome": "x", "problems": "x", "hypotheses": "x", "pillar": loti.pillar, "workstream": None,
-              "funding_requested": None, "invited": []}
+    fields = {
+        "title": "New name",
+        "outcome": "x",
+        "problems": "x",
+        "hypotheses": "x",
+        "pillar": loti.pillar,
+        "workstream": None,
+        "funding_requested": None,
+        "invited": [],
+    }
     with pytest.raises(ValidationError, match="Only an officer of the borough leading"):
         services.project_update(project=draft, edited_by=loti.hackney_officer, **fields)
     with pytest.raises(ValidationError, match="only a draft or a proposal returned for changes"):
@@ -118,8 +139,15 @@ def test_an_inactive_workstream_is_refused_on_a_new_proposal_and_not_offered(cli
     assert '<optgroup label="Smarter London">' not in page and '<optgroup label="Covid Recovery">' in page
     with pytest.raises(ValidationError, match="no longer an active workstream"):
         services.project_propose(
-            proposer=loti.camden_officer, title="Closed area", outcome="x", problems="x", hypotheses="x", pillar=loti.pillar,
-            workstream=loti.workstream, funding_requested=None, invited=[],
+            proposer=loti.camden_officer,
+            title="Closed area",
+            outcome="x",
+            problems="x",
+            hypotheses="x",
+            pillar=loti.pillar,
+            workstream=loti.workstream,
+            funding_requested=None,
+            invited=[],
         )
 
 
@@ -158,7 +186,9 @@ def test_a_decline_reason_of_two_megabytes_is_refused_with_a_message(client, lot
 # --- Withdrawing ---
 
 
-def test_the_lead_withdraws_a_submitted_proposal_it_is_kept_and_the_supporters_are_told(client, loti, submitted, django_capture_on_commit_callbacks):
+def test_the_lead_withdraws_a_submitted_proposal_it_is_kept_and_the_supporters_are_told(
+    client, loti, submitted, django_capture_on_commit_callbacks
+):
     client.force_login(loti.camden_officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("projects:withdraw", kwargs={"slug": submitted.slug}))
@@ -207,7 +237,10 @@ def test_staff_return_a_proposal_the_lead_changes_and_resubmits_it(client, loti,
     page = client.get(reverse("projects:edit", kwargs={"slug": submitted.slug})).content.decode()
     assert "Say how<br>you will measure it" in page
     assert "Hackney (agreed to support it)" in page
-    response = client.post(reverse("projects:edit", kwargs={"slug": submitted.slug}), proposal_post(submitted, hypotheses="Placements take half the time, measured monthly"))
+    response = client.post(
+        reverse("projects:edit", kwargs={"slug": submitted.slug}),
+        proposal_post(submitted, hypotheses="Placements take half the time, measured monthly"),
+    )
     assert response.status_code == 302
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -359,8 +392,15 @@ def test_a_new_proposal_emails_the_invited_boroughs_officers_with_a_link(client,
     person("second@hackney.gov.uk", loti.hackney)
     person("not.yet@hackney.gov.uk", loti.hackney, approved=False)
     client.force_login(loti.camden_officer)
-    data = {"title": "Shared housing data", "outcome": "x", "problems": "x", "hypotheses": "x", "pillar": loti.pillar.pk,
-            "replicable": "on", "invited_boroughs": [loti.hackney.pk, loti.islington.pk]}
+    data = {
+        "title": "Shared housing data",
+        "outcome": "x",
+        "problems": "x",
+        "hypotheses": "x",
+        "pillar": loti.pillar.pk,
+        "replicable": "on",
+        "invited_boroughs": [loti.hackney.pk, loti.islington.pk],
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("projects:propose"), data)
     assert response.status_code == 302
@@ -379,9 +419,18 @@ CRLF_TITLE = "Shared\r\nBcc: everyone@example.com\r\nhousing data"
 def test_a_title_with_line_breaks_through_every_form_gives_no_error_and_every_email(client, loti, django_capture_on_commit_callbacks):
     allocate(loti, "1000000")
     client.force_login(loti.camden_officer)
-    data = {"title": CRLF_TITLE, "summary": "One\r\ntwo", "outcome": "Families\r\nhoused", "problems": "x\r\ny", "hypotheses": "a\nb",
-            "pillar": loti.pillar.pk, "funding_requested": "30000", "replicable": "on", "outputs_gifted": "on",
-            "invited_boroughs": [loti.hackney.pk]}
+    data = {
+        "title": CRLF_TITLE,
+        "summary": "One\r\ntwo",
+        "outcome": "Families\r\nhoused",
+        "problems": "x\r\ny",
+        "hypotheses": "a\nb",
+        "pillar": loti.pillar.pk,
+        "funding_requested": "30000",
+        "replicable": "on",
+        "outputs_gifted": "on",
+        "invited_boroughs": [loti.hackney.pk],
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("projects:propose"), data)
     assert response.status_code == 302
@@ -436,7 +485,16 @@ def test_the_admin_change_form_has_no_field_for_status_or_approved_funding(rf, l
     request.user = loti.staff
     for obj in (None, submitted):
         form = model_admin.get_form(request, obj)
-        state = {"status", "funding_approved", "decided_by", "decided_at", "override_reason", "return_note", "withdrawn_at", "rejection_reason"}
+        state = {
+            "status",
+            "funding_approved",
+            "decided_by",
+            "decided_at",
+            "override_reason",
+            "return_note",
+            "withdrawn_at",
+            "rejection_reason",
+        }
         assert not state & set(form.base_fields), sorted(state & set(form.base_fields))
     assert {"approve_with_amount", "return_for_changes", "reject_with_reason"} <= set(model_admin.get_actions(request))
 
@@ -459,14 +517,28 @@ def test_approving_several_at_once_is_refused_each_has_its_own_amount(staff_clie
         (lambda p, d, s: services.project_submit(project=d, submitted_by=p.hackney_officer), "Only an officer of the borough leading"),
         (lambda p, d, s: services.project_submit(project=s, submitted_by=p.camden_officer), "already been submitted"),
         (lambda p, d, s: services.project_withdraw(project=d, withdrawn_by=p.hackney_officer), "Only an officer of the borough leading"),
-        (lambda p, d, s: services.participant_decline(project=d, organisation_id=p.camden.pk, declined_by=p.camden_officer), "cannot decline"),
-        (lambda p, d, s: services.participant_decline(project=s, organisation_id=p.hackney.pk, declined_by=p.hackney_officer), "already agreed"),
-        (lambda p, d, s: services.participant_decline(project=d, organisation_id=p.hackney.pk, declined_by=p.hackney_officer, reason="x" * 2001), "2,000 characters"),
+        (
+            lambda p, d, s: services.participant_decline(project=d, organisation_id=p.camden.pk, declined_by=p.camden_officer),
+            "cannot decline",
+        ),
+        (
+            lambda p, d, s: services.participant_decline(project=s, organisation_id=p.hackney.pk, declined_by=p.hackney_officer),
+            "already agreed",
+        ),
+        (
+            lambda p, d, s: services.participant_decline(
+                project=d, organisation_id=p.hackney.pk, declined_by=p.hackney_officer, reason="x" * 2001
+            ),
+            "2,000 characters",
+        ),
         (lambda p, d, s: services.project_reject(project=s, reason="", rejected_by=p.staff), "Give the reason"),
         (lambda p, d, s: services.project_reject(project=d, reason="No", rejected_by=p.staff), "only a submitted proposal can be rejected"),
         (lambda p, d, s: services.project_approve(project=s, amount="-1", approved_by=p.staff), "cannot be negative"),
         (lambda p, d, s: services.project_approve(project=s, amount="lots", approved_by=p.staff), "not an amount of money"),
-        (lambda p, d, s: services.project_approve(project=d, amount="1", approved_by=p.staff, override_reason="x"), "only a submitted proposal can be approved"),
+        (
+            lambda p, d, s: services.project_approve(project=d, amount="1", approved_by=p.staff, override_reason="x"),
+            "only a submitted proposal can be approved",
+        ),
     ],
 )
 def test_each_step_refuses_what_it_should_and_writes_nothing(loti, draft, submitted, step, match):

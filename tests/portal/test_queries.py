@@ -1,4 +1,5 @@
 """The project directory and the borough home page run the same number of queries with 10 projects as with 1,000."""
+
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,14 @@ from projects.models import Benefit, Participant, ParticipantRole, ProgressUpdat
 
 def add_projects(loti, count: int, start: int = 0) -> None:
     projects = Project.objects.bulk_create(
-        Project(title=f"Project {n:04d}", slug=f"project-{n:04d}", status=ProjectStatus.ACTIVE, pillar=loti.pillar,
-                workstream=loti.workstream, outcome="Residents better off")
+        Project(
+            title=f"Project {n:04d}",
+            slug=f"project-{n:04d}",
+            status=ProjectStatus.ACTIVE,
+            pillar=loti.pillar,
+            workstream=loti.workstream,
+            outcome="Residents better off",
+        )
         for n in range(start, start + count)
     )
     now = timezone.now()
@@ -27,7 +34,8 @@ def add_projects(loti, count: int, start: int = 0) -> None:
         ProgressUpdate(project=p, date=timezone.localdate(), phase="discover", rag="green", text="ok") for p in projects
     )
     Benefit.objects.bulk_create(
-        Benefit(project=p, year=loti.year, organisation=loti.camden, kind="time_saved", description="x", hours=Decimal("2")) for p in projects
+        Benefit(project=p, year=loti.year, organisation=loti.camden, kind="time_saved", description="x", hours=Decimal("2"))
+        for p in projects
     )
 
 

@@ -6,6 +6,7 @@ same both times (no query per row) and the number pinned here (no query added un
 another query changes the pin, on purpose, in the same commit. The technology register and maturity pages are
 pinned in test_register_queries.py.
 """
+
 import datetime
 from decimal import Decimal
 
@@ -91,8 +92,9 @@ ADMIN = {
 
 def member(n: int) -> Organisation:
     """A paying member that is not a borough (there are only 33 of those), as the bench data has them."""
-    organisation = Organisation.objects.create(name=f"Associate {n:03d}", slug=f"associate-{n:03d}", kind=OrganisationKind.FUNDER,
-                                               email_domains=[f"associate{n}.org.uk"])
+    organisation = Organisation.objects.create(
+        name=f"Associate {n:03d}", slug=f"associate-{n:03d}", kind=OrganisationKind.FUNDER, email_domains=[f"associate{n}.org.uk"]
+    )
     Membership.objects.create(organisation=organisation, tier=MembershipTier.CORE, start_date=datetime.date(2019, 4, 1))
     return organisation
 
@@ -107,13 +109,25 @@ def grow(loti, times: int) -> None:
     for invoice in Invoice.objects.filter(organisation__in=members, kind=InvoiceKind.INVOICE):
         payment_record(invoice=invoice, amount=Decimal("100.00"), received_on=timezone.localdate())
     BudgetLine.objects.bulk_create(
-        BudgetLine(year=loti.year, section=BudgetSection.EXPENDITURE, status=ExpenditureStatus.COMMITTED, name=f"Line {start + n}",
-                   amount=Decimal("1000.00"), pillar=loti.pillar)
+        BudgetLine(
+            year=loti.year,
+            section=BudgetSection.EXPENDITURE,
+            status=ExpenditureStatus.COMMITTED,
+            name=f"Line {start + n}",
+            amount=Decimal("1000.00"),
+            pillar=loti.pillar,
+        )
         for n in range(3 * times)
     )
     survey = Survey.objects.get(year=loti.year)
     SurveyResponse.objects.bulk_create(
-        SurveyResponse(survey=survey, respondent_email=f"person{start + n}@camden.gov.uk", organisation=loti.camden, workstream=loti.workstream, rating=4)
+        SurveyResponse(
+            survey=survey,
+            respondent_email=f"person{start + n}@camden.gov.uk",
+            organisation=loti.camden,
+            workstream=loti.workstream,
+            rating=4,
+        )
         for n in range(3 * times)
     )
 

@@ -1,5 +1,6 @@
 """Who sees and keeps the register: every officer sees every borough's register; only a borough's own officers
 change its entries; the public sees only service area, product, supplier and end date."""
+
 import csv
 import datetime
 import io
@@ -40,8 +41,15 @@ def test_only_a_boroughs_own_officers_change_its_register(client, loti, entries)
     assert client.get("/register/systems/999999/change/").status_code == 404
     assert System.objects.get(pk=entries["camden"].pk).product == "Camden Revs"
     client.force_login(loti.camden_officer)
-    form = {"service_area": entries["area"].pk, "product": "Camden Revs", "supplier": "New Supplier", "contract_start": "2025-04-01",
-            "contract_end": "2031-03-31", "annual_value": "1000.005", "notes": ""}
+    form = {
+        "service_area": entries["area"].pk,
+        "product": "Camden Revs",
+        "supplier": "New Supplier",
+        "contract_start": "2025-04-01",
+        "contract_end": "2031-03-31",
+        "annual_value": "1000.005",
+        "notes": "",
+    }
     response = client.post(f"/register/systems/{entries['camden'].pk}/change/", form)
     assert response.status_code == 200  # three decimal places are refused
     form["annual_value"] = "1000.50"
@@ -53,7 +61,13 @@ def test_only_a_boroughs_own_officers_change_its_register(client, loti, entries)
 
 def test_adding_a_system_and_the_forms_errors(client, loti, entries):
     client.force_login(loti.camden_officer)
-    form = {"service_area": entries["area"].pk, "product": "Camden Revs", "supplier": "S", "contract_start": "2025-04-01", "contract_end": "2024-01-01"}
+    form = {
+        "service_area": entries["area"].pk,
+        "product": "Camden Revs",
+        "supplier": "S",
+        "contract_start": "2025-04-01",
+        "contract_end": "2024-01-01",
+    }
     page = client.post("/register/camden/add/", form).content.decode()
     assert "The contract end must be on or after its start" in page
     form["contract_end"] = ""
@@ -102,7 +116,7 @@ def test_an_empty_service_area_says_so_and_offers_the_way_back(client, loti, ent
     libraries = area("Libraries")
     page = client.get(f"/register/public/?service_area={libraries.pk}").content.decode()
     assert "No borough has listed a contract in Libraries yet." in page
-    assert '<table' not in page and 'href="/register/public/"' in page
+    assert "<table" not in page and 'href="/register/public/"' in page
     page = client.get(f"/register/public/?service_area={entries['area'].pk}").content.decode()
     assert "Camden Revs" in page and "No borough has listed" not in page
 

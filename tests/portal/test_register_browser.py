@@ -1,5 +1,6 @@
 """The register's pages in Debian's Chromium: axe-core finds nothing (forms showing their errors too), every
 page fits a 320px-wide screen without scrolling sideways, and the officer's tasks work by keyboard alone."""
+
 import datetime
 
 import pytest
@@ -10,7 +11,7 @@ from members.models import MaturityScore, ProcurementInterest, System
 from projects.models import DpiaStatus, Phase, Pillar, Project
 from projects.strategy_reference import engagements_load
 
-from .conftest import Keyboard, assert_accessible, make_project, sign_in
+from .conftest import assert_accessible, make_project, sign_in
 from .register_data import area, system
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +21,7 @@ def fits_320(page) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
     width = page.evaluate("document.documentElement.scrollWidth")
     import os
+
     if os.environ.get("SHOTS"):
         name = page.url.split("//", 1)[1].split("/", 1)[1].replace("/", "_").replace("?", "_") or "home"
         page.screenshot(path=f"/tmp/register_shots/{name}-320.png", full_page=True)
@@ -40,8 +42,14 @@ def check(page, path: str | None = None) -> None:
 def register(loti):
     revenues = area("Revenues and benefits")
     soon = timezone.localdate() + datetime.timedelta(days=90)
-    camden = system(loti.camden, revenues, "Revenues and benefits system with a long product name", end=soon, value="120000.00",
-                    supplier="A supplier with a rather long registered company name Ltd")
+    camden = system(
+        loti.camden,
+        revenues,
+        "Revenues and benefits system with a long product name",
+        end=soon,
+        value="120000.00",
+        supplier="A supplier with a rather long registered company name Ltd",
+    )
     system(loti.hackney, revenues, "Hackney Revs", end=soon + datetime.timedelta(days=30))
     Pillar.objects.create(name="Developing Capabilities", slug="developing-capabilities", position=2)
     engagements_load(tally=LoadTally())
@@ -57,8 +65,15 @@ def test_every_register_page_passes_axe_and_fits_320px(loti, register, open_page
 
     officer = open_page()
     sign_in(officer, loti.camden_officer.email)
-    for path in ["/register/", "/register/camden/", "/register/hackney/", "/register/opportunities/", "/maturity/",
-                 f"/register/systems/{register['camden'].pk}/change/", f"/projects/{register['data_project'].slug}/"]:
+    for path in [
+        "/register/",
+        "/register/camden/",
+        "/register/hackney/",
+        "/register/opportunities/",
+        "/maturity/",
+        f"/register/systems/{register['camden'].pk}/change/",
+        f"/projects/{register['data_project'].slug}/",
+    ]:
         check(officer, path)
     # Forms showing their errors.
     officer.goto("/register/camden/add/")

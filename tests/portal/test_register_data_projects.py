@@ -53,7 +53,10 @@ def test_the_page_shows_the_rule_and_refuses_the_update(client, loti):
     client.force_login(loti.camden_officer)
     page = client.get(f"/projects/{project.slug}/").content.decode()
     assert "cannot move to Develop until its DPIA is completed" in page
-    response = client.post(f"/projects/{project.slug}/updates/new/", {"date": timezone.localdate().isoformat(), "phase": "develop", "rag": "green", "text": "On"})
+    response = client.post(
+        f"/projects/{project.slug}/updates/new/",
+        {"date": timezone.localdate().isoformat(), "phase": "develop", "rag": "green", "text": "On"},
+    )
     assert response.status_code == 200 and "until its DPIA is completed" in response.content.decode()
 
 
@@ -75,10 +78,18 @@ def test_the_admin_refuses_the_move_and_says_why(client, loti):
 
 def proposal(loti, **extra):
     return {
-        "title": "Better housing repairs data", "summary": "", "outcome": "Tenants get repairs first time",
-        "problems": "Repairs data is scattered", "hypotheses": "A shared view cuts repeat visits", "pillar": loti.pillar.pk,
-        "workstream": "", "funding_requested": "", "replicable": "on", "outputs_gifted": "on",
-        "invited_boroughs": [loti.hackney.pk], **extra,
+        "title": "Better housing repairs data",
+        "summary": "",
+        "outcome": "Tenants get repairs first time",
+        "problems": "Repairs data is scattered",
+        "hypotheses": "A shared view cuts repeat visits",
+        "pillar": loti.pillar.pk,
+        "workstream": "",
+        "funding_requested": "",
+        "replicable": "on",
+        "outputs_gifted": "on",
+        "invited_boroughs": [loti.hackney.pk],
+        **extra,
     }
 
 
@@ -92,8 +103,14 @@ def test_the_proposal_form_asks_the_methodology_for_a_data_project(client, loti)
     assert set(errors) == {"data_actions", "data_insights", "data_data_needed", "data_legal_basis", "data_enablers", "data_dpia_needed"}
     assert not Project.objects.filter(title="Better housing repairs data").exists()
     answered = proposal(
-        loti, is_data_project="on", data_actions="Repairs teams could plan visits", data_insights="A map of open repairs",
-        data_data_needed="Repairs logs", data_legal_basis="Public task; DPIA to confirm", data_enablers="Training", data_dpia_needed="yes",
+        loti,
+        is_data_project="on",
+        data_actions="Repairs teams could plan visits",
+        data_insights="A map of open repairs",
+        data_data_needed="Repairs logs",
+        data_legal_basis="Public task; DPIA to confirm",
+        data_enablers="Training",
+        data_dpia_needed="yes",
     )
     assert client.post("/projects/propose/", answered).status_code == 302
     project = Project.objects.get(title="Better housing repairs data")

@@ -1,5 +1,6 @@
 """import_data systems / maturity / engagements: all rows or none, each bad row named by its line; export_data
 engagements; the engagement map loaded from the Year 2 Strategy (every name on slides 30 to 32)."""
+
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +38,7 @@ HEADER = "organisation,service_area,product,supplier,contract_start,contract_end
 def test_systems_import_by_name_or_gss_code_and_again_updates(loti, tmp_path):
     area("Revenues and benefits")
     text = HEADER + (
-        "Camden,Revenues and benefits,Revs,Supplier A,2021-04-01,2026-03-31,\"£120,000.00\"\n"
+        'Camden,Revenues and benefits,Revs,Supplier A,2021-04-01,2026-03-31,"£120,000.00"\n'
         "E09000012,revenues and benefits,Revs,Supplier B,,2027-03-31,\n"
     )
     run_import(tmp_path, "systems", text)
@@ -51,13 +52,13 @@ def test_systems_import_by_name_or_gss_code_and_again_updates(loti, tmp_path):
 def test_bad_systems_rows_are_refused_by_line_and_nothing_is_written(loti, tmp_path):
     area("Revenues and benefits")
     text = HEADER + (
-        "Camden,Revenues and benefits,Good,Supplier,,,\n"                      # line 2: good
-        "Camden,Parking,Meters,Supplier,,,\n"                                   # line 3: unknown service area
+        "Camden,Revenues and benefits,Good,Supplier,,,\n"  # line 2: good
+        "Camden,Parking,Meters,Supplier,,,\n"  # line 3: unknown service area
         "Hackney,Revenues and benefits,Revs,Supplier,2025-04-01,2024-03-31,\n"  # line 4: ends before it starts
-        "Islington,Revenues and benefits,Revs,Supplier,,,-5\n"                  # line 5: negative value
-        "Nowhere,Revenues and benefits,Revs,Supplier,,,\n"                      # line 6: no such organisation
-        "Hackney,Revenues and benefits,Other,,,2030-13-01,\n"                   # line 7: no supplier, no such date
-        "Camden,Revenues and benefits,Good,Supplier,,,\n"                       # line 8: line 2 again
+        "Islington,Revenues and benefits,Revs,Supplier,,,-5\n"  # line 5: negative value
+        "Nowhere,Revenues and benefits,Revs,Supplier,,,\n"  # line 6: no such organisation
+        "Hackney,Revenues and benefits,Other,,,2030-13-01,\n"  # line 7: no supplier, no such date
+        "Camden,Revenues and benefits,Good,Supplier,,,\n"  # line 8: line 2 again
     )
     err = refused(tmp_path, "systems", text)
     assert not any(line.startswith("line 2:") for line in err.splitlines())
@@ -83,13 +84,18 @@ def test_maturity_import_and_its_bad_rows(loti, tmp_path):
     header = "year,organisation,dimension,score,evidence\n"
     run_import(tmp_path, "maturity", header + "2020/21,Camden,data,3,Strategy agreed\n2020/21,E09000012,ict,5,\n")
     assert MaturityScore.objects.count() == 2
-    err = refused(tmp_path, "maturity", header + (
-        "2020/21,Camden,data,4,Better\n"      # line 2: good (an update)
-        "2020/21,Camden,money,3,\n"           # line 3: unknown dimension
-        "2020/21,Hackney,ict,6,\n"            # line 4: score out of range
-        "2020/2021,Islington,culture,2,\n"    # line 5: bad year
-        "2020/21,Islington,culture,,\n"       # line 6: no score
-    ))
+    err = refused(
+        tmp_path,
+        "maturity",
+        header
+        + (
+            "2020/21,Camden,data,4,Better\n"  # line 2: good (an update)
+            "2020/21,Camden,money,3,\n"  # line 3: unknown dimension
+            "2020/21,Hackney,ict,6,\n"  # line 4: score out of range
+            "2020/2021,Islington,culture,2,\n"  # line 5: bad year
+            "2020/21,Islington,culture,,\n"  # line 6: no score
+        ),
+    )
     assert "line 2:" not in err
     assert "line 3: dimension: 'money' is not one of: strategy, ict, adoption, data, culture" in err
     assert "line 4: score: '6' is not a whole number from 1 to 5" in err
@@ -100,13 +106,18 @@ def test_maturity_import_and_its_bad_rows(loti, tmp_path):
 def test_engagements_import_export_and_bad_rows(loti, tmp_path, capsys):
     header = "pillar,stakeholder,mode,relationship\n"
     run_import(tmp_path, "engagements", header + "Smarter London,UCL,involve,known\nSmarter London,NCSC,Influence,known\n")
-    err = refused(tmp_path, "engagements", header + (
-        "Smarter London,BSI,inform,known\n"   # line 2: good
-        "Nowhere,BSI,inform,known\n"          # line 3: no such pillar
-        "Smarter London,BSI,consult,known\n"  # line 4: no such mode
-        "Smarter London,BSI,inform,friend\n"  # line 5: no such relationship
-        "Smarter London,,inform,known\n"      # line 6: no stakeholder
-    ))
+    err = refused(
+        tmp_path,
+        "engagements",
+        header
+        + (
+            "Smarter London,BSI,inform,known\n"  # line 2: good
+            "Nowhere,BSI,inform,known\n"  # line 3: no such pillar
+            "Smarter London,BSI,consult,known\n"  # line 4: no such mode
+            "Smarter London,BSI,inform,friend\n"  # line 5: no such relationship
+            "Smarter London,,inform,known\n"  # line 6: no stakeholder
+        ),
+    )
     assert not any(line.startswith("line 2:") for line in err.splitlines())
     assert "line 3: pillar: there is no pillar with the name 'Nowhere'" in err
     assert "line 4: mode: 'consult' is not one of: inform, involve, influence" in err
@@ -115,14 +126,19 @@ def test_engagements_import_export_and_bad_rows(loti, tmp_path, capsys):
     assert Engagement.objects.count() == 2
     call_command("export_data", "engagements")
     assert capsys.readouterr().out.splitlines() == [
-        "pillar,stakeholder,mode,relationship", "Smarter London,UCL,involve,known", "Smarter London,NCSC,influence,known",
+        "pillar,stakeholder,mode,relationship",
+        "Smarter London,UCL,involve,known",
+        "Smarter London,NCSC,influence,known",
     ]
 
 
 def slide_names(slide: int) -> list[str]:
     """Every bullet on one slide of the Year 2 Strategy, as the seed text has it."""
-    seed = next(folder / "shared" / "seeds" / "002_3504b442ac7cadd9.txt" for folder in Path(settings.BASE_DIR).parents
-                if (folder / "shared" / "seeds").is_dir())
+    seed = next(
+        folder / "shared" / "seeds" / "002_3504b442ac7cadd9.txt"
+        for folder in Path(settings.BASE_DIR).parents
+        if (folder / "shared" / "seeds").is_dir()
+    )
     text = seed.read_text(encoding="utf-8")
     start = text.index(f"\n{slide}\n\nInform")
     end = text.index(f"{slide + 1} of 32") if slide < 32 else len(text)

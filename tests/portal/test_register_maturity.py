@@ -1,4 +1,5 @@
 """Digital maturity: a borough sees its own scores beside London's median, never another's unless it shares."""
+
 import json
 
 import pytest
@@ -21,12 +22,15 @@ def answers(*scores, evidence="evidence"):
 
 def scores_of(organisation, year, *scores):
     MaturityScore.objects.bulk_create(
-        MaturityScore(year=year, organisation=organisation, dimension=d, score=s, evidence="") for d, s in zip(DIMENSIONS, scores, strict=True)
+        MaturityScore(year=year, organisation=organisation, dimension=d, score=s, evidence="")
+        for d, s in zip(DIMENSIONS, scores, strict=True)
     )
 
 
 def test_london_median_per_dimension_with_one_decimal_and_last_years_change(loti):
-    last_year = loti.year.previous() or financial_year_get_or_create(label=f"{loti.year.start_date.year - 1}/{loti.year.start_date.year % 100:02d}")
+    last_year = loti.year.previous() or financial_year_get_or_create(
+        label=f"{loti.year.start_date.year - 1}/{loti.year.start_date.year % 100:02d}"
+    )
     scores_of(loti.camden, loti.year, 1, 2, 3, 4, 5)
     scores_of(loti.hackney, loti.year, 2, 2, 3, 5, 5)
     scores_of(loti.islington, loti.year, 4, 3, 3, 5, 1)
@@ -48,14 +52,16 @@ def test_the_evaluation_json_has_maturity(loti, capsys):
     scores_of(loti.hackney, loti.year, 4, 4, 4, 4, 4)
     call_command("report", "evaluation", "--year", loti.year.label, "--format", "json")
     maturity = json.loads(capsys.readouterr().out)["maturity"]
-    assert {"dimension": "culture", "median": "4.0", "responses": 2} == {k: maturity[-1][k] for k in ("dimension", "median", "responses")}
+    assert {k: maturity[-1][k] for k in ("dimension", "median", "responses")} == {"dimension": "culture", "median": "4.0", "responses": 2}
     assert maturity[0]["median"] == "3.5"
 
 
 def test_an_officer_answers_for_their_borough_and_answering_again_replaces(loti):
     maturity_assess(year=loti.year, answered_by=loti.camden_officer, answers=answers(1, 2, 3, 4, 5))
     maturity_assess(year=loti.year, answered_by=loti.camden_officer, answers=answers(2, 2, 2, 2, 2, evidence="later"))
-    assert list(MaturityScore.objects.filter(organisation=loti.camden).values_list("score", "evidence").order_by().distinct()) == [(2, "later")]
+    assert list(MaturityScore.objects.filter(organisation=loti.camden).values_list("score", "evidence").order_by().distinct()) == [
+        (2, "later")
+    ]
     with pytest.raises(ValidationError) as refused:
         maturity_assess(year=loti.year, answered_by=loti.camden_officer, answers=answers(1, 2, 3, 4, 6))
     assert "score_culture" in refused.value.message_dict

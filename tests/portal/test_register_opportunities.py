@@ -1,4 +1,5 @@
 """Joint procurement opportunities: service areas where two or more boroughs' contracts end inside the window."""
+
 import datetime
 import json
 
@@ -59,10 +60,15 @@ def test_the_command_writes_json_and_csv(loti, tmp_path, capsys):
     system(loti.camden, parking, "Park A", end=D(2031, 9, 30), value="1000.00")
     system(loti.hackney, parking, "Park B", end=D(2032, 3, 31), value=None)
     call_command("procurement_opportunities", "--from", "2031-04-01", "--months", "24", "--format", "json")
-    assert json.loads(capsys.readouterr().out) == [{
-        "service_area": "Parking", "boroughs": ["Camden", "Hackney"], "earliest_end": "2031-09-30",
-        "latest_end": "2032-03-31", "annual_value_total": "1000.00",
-    }]
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "service_area": "Parking",
+            "boroughs": ["Camden", "Hackney"],
+            "earliest_end": "2031-09-30",
+            "latest_end": "2032-03-31",
+            "annual_value_total": "1000.00",
+        }
+    ]
     out = tmp_path / "o.csv"
     call_command("procurement_opportunities", "--from", "2031-04-01", "--months", "24", "--format", "csv", "--output", str(out))
     assert out.read_text().splitlines() == [
@@ -73,10 +79,13 @@ def test_the_command_writes_json_and_csv(loti, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2031-13-01", "--months", "24"], "not a date"),
-    (["--from", "2031-04-01", "--months", "0"], "out of range"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2031-13-01", "--months", "24"], "not a date"),
+        (["--from", "2031-04-01", "--months", "0"], "out of range"),
+    ],
+)
 def test_the_command_refuses_a_bad_window(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("procurement_opportunities", *args)
@@ -93,7 +102,9 @@ def test_officers_mark_interest_and_only_staff_see_who(client, loti):
     response = client.post(f"/register/opportunities/{revenues.pk}/interest/", {"interested": "yes", "next": "/register/opportunities/"})
     assert response.status_code == 302
     client.post(f"/register/opportunities/{revenues.pk}/interest/", {"interested": "yes"})  # twice changes nothing
-    assert list(ProcurementInterest.objects.values_list("organisation__name", "marked_by__email")) == [("Hackney", loti.hackney_officer.email)]
+    assert list(ProcurementInterest.objects.values_list("organisation__name", "marked_by__email")) == [
+        ("Hackney", loti.hackney_officer.email)
+    ]
     client.force_login(loti.camden_officer)
     page = client.get("/register/opportunities/").content.decode()
     assert "Interested</dt>" not in page  # an officer does not see who else is interested

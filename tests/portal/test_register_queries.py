@@ -1,5 +1,6 @@
 """The register and the opportunities at ten times London's scale (33 boroughs × 200 systems) answer in a fixed
 number of queries: the same as with a handful of systems, pinned."""
+
 import datetime
 import random
 from decimal import Decimal
@@ -23,15 +24,18 @@ def fill(boroughs, per_borough: int, *, seed: int = 7) -> None:
     today = timezone.localdate()
     System.objects.bulk_create(
         System(
-            organisation=borough, service_area=areas[n % AREAS], product=f"Product {n:03d}", supplier=f"Supplier {rng.randrange(40)}",
-            contract_start=today - datetime.timedelta(days=700), contract_end=today + datetime.timedelta(days=rng.randrange(-400, 1500)),
+            organisation=borough,
+            service_area=areas[n % AREAS],
+            product=f"Product {n:03d}",
+            supplier=f"Supplier {rng.randrange(40)}",
+            contract_start=today - datetime.timedelta(days=700),
+            contract_end=today + datetime.timedelta(days=rng.randrange(-400, 1500)),
             annual_value=Decimal(rng.randrange(1000, 500000)),
         )
-        for borough in boroughs for n in range(per_borough)
+        for borough in boroughs
+        for n in range(per_borough)
     )
-    ProcurementInterest.objects.bulk_create(
-        ProcurementInterest(service_area=a, organisation=b) for a in areas for b in boroughs[:5]
-    )
+    ProcurementInterest.objects.bulk_create(ProcurementInterest(service_area=a, organisation=b) for a in areas for b in boroughs[:5])
     year = financial_year_get_or_create(on=today)
     MaturityScore.objects.bulk_create(
         MaturityScore(year=year, organisation=b, dimension=d, score=rng.randrange(1, 6)) for b in boroughs for d in MaturityDimension.values

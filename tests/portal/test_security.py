@@ -1,7 +1,7 @@
 """Security headers, sign-in rate limits (portal and admin), two-factor for staff, and the security log."""
+
 import logging
 
-import pytest
 from django.urls import reverse
 
 from .conftest import PASSWORD, give_totp, make_project
@@ -40,7 +40,12 @@ def test_production_turns_on_hsts_and_secure_cookies():
         "print(p.SECURE_HSTS_SECONDS, p.SESSION_COOKIE_SECURE, p.CSRF_COOKIE_SECURE, p.SESSION_COOKIE_HTTPONLY, "
         "'csp.middleware.CSPMiddleware' in p.MIDDLEWARE, p.CACHES['default']['BACKEND'].endswith('RedisCache'))"
     )
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://x@localhost/x", "REDIS_URL": "redis://localhost:6379/3", "SECRET_KEY": "p" * 60}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgres://x@localhost/x",
+        "REDIS_URL": "redis://localhost:6379/3",
+        "SECRET_KEY": "p" * 60,
+    }
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "True"], result.stderr
 

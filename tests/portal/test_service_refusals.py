@@ -1,6 +1,7 @@
 """Every service that changes a row refuses what its rules forbid, with a message naming what is wrong — and checks the
 row as it is in the database, locked, not the caller's copy (a stale copy that still says "proposed" cannot approve a
 project someone else has just decided)."""
+
 import datetime
 import re
 
@@ -29,11 +30,19 @@ def stale(project: Project, status: str) -> Project:
 
 # --- projects ---------------------------------------------------------------------------------------------------
 
+
 def test_propose_refuses_an_officer_without_an_approved_borough(loti):
     with pytest.raises(ValidationError, match="Only an approved officer"):
         services.project_propose(
-            proposer=loti.pending_officer, title="Shared data", outcome="x", problems="", hypotheses="", pillar=None,
-            workstream=None, funding_requested=None, invited=[],
+            proposer=loti.pending_officer,
+            title="Shared data",
+            outcome="x",
+            problems="",
+            hypotheses="",
+            pillar=None,
+            workstream=None,
+            funding_requested=None,
+            invited=[],
         )
     assert not Project.objects.exists()
 
@@ -43,8 +52,15 @@ def test_propose_refuses_inviting_what_is_not_a_borough(loti):
     loti.bromley.save()
     with pytest.raises(ValidationError, match="Not a London borough: Bromley"):
         services.project_propose(
-            proposer=loti.camden_officer, title="Shared data", outcome="x", problems="", hypotheses="", pillar=None,
-            workstream=None, funding_requested=None, invited=[loti.bromley],
+            proposer=loti.camden_officer,
+            title="Shared data",
+            outcome="x",
+            problems="",
+            hypotheses="",
+            pillar=None,
+            workstream=None,
+            funding_requested=None,
+            invited=[loti.bromley],
         )
 
 
@@ -52,8 +68,16 @@ def test_update_refuses_a_submitted_proposal_even_from_a_stale_draft(loti):
     project = make_project("Shared data", lead=loti.camden, status=ProjectStatus.PROPOSED)
     with pytest.raises(ValidationError, match="only a draft or a proposal returned for changes can be changed"):
         services.project_update(
-            project=stale(project, ProjectStatus.DRAFT), edited_by=loti.camden_officer, title="Changed", outcome="x",
-            problems="", hypotheses="", pillar=None, workstream=None, funding_requested=None, invited=[],
+            project=stale(project, ProjectStatus.DRAFT),
+            edited_by=loti.camden_officer,
+            title="Changed",
+            outcome="x",
+            problems="",
+            hypotheses="",
+            pillar=None,
+            workstream=None,
+            funding_requested=None,
+            invited=[],
         )
     assert Project.objects.get(pk=project.pk).title == "Shared data"
 
@@ -62,8 +86,16 @@ def test_update_refuses_anyone_but_the_lead(loti):
     project = make_project("Shared data", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.hackney])
     with pytest.raises(ValidationError, match="Only an officer of the borough leading"):
         services.project_update(
-            project=project, edited_by=loti.hackney_officer, title="Changed", outcome="x", problems="", hypotheses="",
-            pillar=None, workstream=None, funding_requested=None, invited=[],
+            project=project,
+            edited_by=loti.hackney_officer,
+            title="Changed",
+            outcome="x",
+            problems="",
+            hypotheses="",
+            pillar=None,
+            workstream=None,
+            funding_requested=None,
+            invited=[],
         )
 
 
@@ -141,8 +173,12 @@ def test_progress_update_refuses_a_project_not_yet_approved(loti):
     project = make_project("Shared data", lead=loti.camden, status=ProjectStatus.PROPOSED)
     with pytest.raises(ValidationError, match="report on it once it is approved"):
         services.progress_update_post(
-            project=stale(project, ProjectStatus.APPROVED), author=loti.camden_officer, date=TODAY(), phase=Phase.DISCOVER,
-            rag=Rag.GREEN, text="Going well",
+            project=stale(project, ProjectStatus.APPROVED),
+            author=loti.camden_officer,
+            date=TODAY(),
+            phase=Phase.DISCOVER,
+            rag=Rag.GREEN,
+            text="Going well",
         )
 
 
@@ -159,8 +195,11 @@ def test_benefit_record_checks_the_project_as_it_is_now(loti):
     project = make_project("Shared data", lead=loti.camden, status=ProjectStatus.REJECTED)
     with pytest.raises(ValidationError, match="is rejected"):
         services.benefit_record(
-            project=stale(project, ProjectStatus.ACTIVE), recorded_by=loti.camden_officer, kind="other",
-            description="Better", year=loti.year,
+            project=stale(project, ProjectStatus.ACTIVE),
+            recorded_by=loti.camden_officer,
+            kind="other",
+            description="Better",
+            year=loti.year,
         )
 
 
@@ -183,7 +222,9 @@ def test_complete_refuses_a_day_in_the_future(loti):
 def test_survey_answers_are_refused_once_staff_closed_it(loti):
     survey = Survey.objects.create(year=loti.year, opens_on=TODAY(), closes_on=TODAY())
     copy = Survey.objects.get(pk=survey.pk)
-    Survey.objects.filter(pk=survey.pk).update(closes_on=TODAY() - datetime.timedelta(days=1), opens_on=TODAY() - datetime.timedelta(days=9))
+    Survey.objects.filter(pk=survey.pk).update(
+        closes_on=TODAY() - datetime.timedelta(days=1), opens_on=TODAY() - datetime.timedelta(days=9)
+    )
     with pytest.raises(ValidationError, match="answers cannot be taken today"):
         services.survey_answer(survey=copy, respondent=loti.camden_officer, answers=[], overall=4)
 
@@ -192,14 +233,21 @@ def test_data_methodology_refuses_missing_answers(loti):
     project = make_project("Shared data", lead=loti.camden, status=ProjectStatus.DRAFT)
     with pytest.raises(ValidationError) as refused:
         services.data_methodology_record(
-            project=project, recorded_by=loti.camden_officer, actions="Spot need", insights="", data_needed="Rolls",
-            legal_basis="Consent", enablers="Staff", dpia_needed=True,
+            project=project,
+            recorded_by=loti.camden_officer,
+            actions="Spot need",
+            insights="",
+            data_needed="Rolls",
+            legal_basis="Consent",
+            enablers="Staff",
+            dpia_needed=True,
         )
     assert set(refused.value.message_dict) == {"insights"}
     assert not Project.objects.get(pk=project.pk).is_data_project
 
 
 # --- members ----------------------------------------------------------------------------------------------------
+
 
 def test_officer_approve_refuses_a_person_without_an_organisation(loti):
     nobody = person("someone@example.org")
@@ -274,10 +322,10 @@ def test_procurement_interest_refuses_an_officer_not_yet_approved(loti):
 def test_maturity_refuses_a_score_outside_one_to_five_and_another_boroughs_sharing(loti):
     with pytest.raises(ValidationError, match="Choose a whole number from 1 to 5"):
         register_services.maturity_assess(
-            year=loti.year, answered_by=loti.camden_officer,
+            year=loti.year,
+            answered_by=loti.camden_officer,
             answers=dict.fromkeys(["strategy", "ict", "adoption", "data", "culture"], (6, "")),
         )
     with pytest.raises(ValidationError, match="Only the borough's own officers decide"):
         register_services.maturity_sharing_set(organisation_id=loti.camden.pk, shared=True, decided_by=loti.hackney_officer)
     assert not MaturitySharing.objects.exists()
-

@@ -1,4 +1,5 @@
 """The annual satisfaction survey: officers rate each active workstream 1–5, say whether LOTI added value, and comment."""
+
 import datetime
 
 import pytest
@@ -105,7 +106,10 @@ def test_an_imported_answer_with_the_address_spelled_differently_is_replaced_not
 
 @pytest.mark.parametrize(
     "data_rating, message",
-    [("6", "Rate the value of Data Collaboration with a whole number from 1 to 5"), (None, "Rate the value of Data Collaboration from 1 to 5, or say you were not involved")],
+    [
+        ("6", "Rate the value of Data Collaboration with a whole number from 1 to 5"),
+        (None, "Rate the value of Data Collaboration from 1 to 5, or say you were not involved"),
+    ],
     ids=["rating 6", "missing rating"],
 )
 def test_a_bad_rating_is_named_beside_its_question_and_nothing_is_saved(client, loti, survey, data_rating, message):
@@ -119,7 +123,9 @@ def test_a_bad_rating_is_named_beside_its_question_and_nothing_is_saved(client, 
     assert message in error
     assert f'id="id_rating_{loti.other_workstream.pk}-error"' not in page
     # What they typed is kept for them to correct.
-    assert "The data sessions helped us join up" in page and f'name="rating_{loti.other_workstream.pk}" type="radio" value="2" checked' in page
+    assert (
+        "The data sessions helped us join up" in page and f'name="rating_{loti.other_workstream.pk}" type="radio" value="2" checked' in page
+    )
     assert not SurveyResponse.objects.exists()
 
 
@@ -234,7 +240,9 @@ def test_the_service_takes_only_active_workstreams_and_needs_them_all(loti, surv
         )
     errors = raised.value.message_dict
     assert "Sharing & reusing is no longer an active workstream" in errors[f"rating_{old.pk}"][0]
-    assert errors[f"rating_{loti.other_workstream.pk}"] == ["Rate the value of Digital Inclusion from 1 to 5, or say you were not involved."]
+    assert errors[f"rating_{loti.other_workstream.pk}"] == [
+        "Rate the value of Digital Inclusion from 1 to 5, or say you were not involved."
+    ]
     assert not SurveyResponse.objects.exists()
 
 
@@ -308,7 +316,7 @@ def test_not_involved_is_an_answer_kept_apart_from_the_average(client, loti, sur
     client.force_login(loti.camden_officer)
     answers_page = client.get(reverse("projects:survey_answers")).content.decode()
     assert "Not involved" in answers_page and "1 is poor, 5 is excellent" in answers_page
-    assert "None" not in answers_page.split('<main')[1]
+    assert "None" not in answers_page.split("<main")[1]
     assert "LOTI overall" in answers_page and "4 out of 5" in answers_page
 
 

@@ -1,5 +1,6 @@
 """The survey as an officer uses it in Chromium: keyboard only, "not involved" chosen, the answers page passes axe
 and fits a 320px screen."""
+
 import datetime
 
 import pytest
@@ -19,8 +20,12 @@ def test_an_officer_says_not_involved_and_rates_loti_overall_by_keyboard(loti, o
     sign_in(page, loti.camden_officer.email)
     page.goto("/projects/survey/")
     # Radios are chosen with the keyboard: focus, then Space.
-    for selector in ["#id_rating_overall_4", f"#id_rating_{loti.workstream.pk}_3", f"#id_added_value_{loti.workstream.pk}_0",
-                     f"#id_rating_{loti.other_workstream.pk}_5"]:
+    for selector in [
+        "#id_rating_overall_4",
+        f"#id_rating_{loti.workstream.pk}_3",
+        f"#id_added_value_{loti.workstream.pk}_0",
+        f"#id_rating_{loti.other_workstream.pk}_5",
+    ]:
         page.focus(selector)
         page.keyboard.press("Space")
     page.focus(f"#id_comment_{loti.workstream.pk}")

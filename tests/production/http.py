@@ -1,5 +1,6 @@
 """A small HTTP client for the production tests: speaks to gunicorn as the TLS proxy would (X-Forwarded-Proto,
 X-Forwarded-For), keeps cookies, signs in through allauth's forms, and reads the links and assets of a page."""
+
 import gzip
 import http.client
 import os
@@ -58,8 +59,7 @@ class Client:
         self.port, self.client_address = port, client_address
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, *, body: dict | None = None, headers: dict | None = None,
-                https: bool = True) -> Response:
+    def request(self, method: str, path: str, *, body: dict | None = None, headers: dict | None = None, https: bool = True) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         sent = {"Host": HOST, "User-Agent": "loti-production-smoke", "X-Forwarded-For": self.client_address}
         if https:
@@ -160,10 +160,27 @@ class Gunicorn:
         self.port = free_port()
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "loti.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"],
-            cwd=ROOT, env=clean_environ(**env, DJANGO_SETTINGS_MODULE="loti.settings.production", PYTHONPATH=str(ROOT)),
-            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "loti.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=clean_environ(**env, DJANGO_SETTINGS_MODULE="loti.settings.production", PYTHONPATH=str(ROOT)),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:

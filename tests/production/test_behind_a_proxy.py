@@ -2,6 +2,7 @@
 (ALLAUTH_TRUSTED_PROXY_COUNT, from the environment) the client's own address counts the sign-in failures and goes
 in the security log, so one person's failures no longer lock everyone out; without it, a client cannot choose its
 address by sending X-Forwarded-For."""
+
 import logging
 
 import pytest
@@ -32,8 +33,9 @@ def director():
 
 
 def sign_in(client, email: str, password: str, client_address: str):
-    return client.post(reverse("account_login"), {"login": email, "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address)
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address
+    )
 
 
 def test_with_the_proxy_trusted_one_clients_failures_do_not_lock_out_everyone(client, director, settings, caplog):

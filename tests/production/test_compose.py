@@ -1,6 +1,7 @@
 """docker-compose.yml, checked where Docker is absent (CI): the Compose Specification's schema and the production
 shape (TLS at Caddy only, health checks everywhere, start order on health). Where a Docker CLI with Compose is
 installed, `docker compose config` must accept it too."""
+
 import shutil
 import subprocess
 
@@ -22,12 +23,14 @@ def test_the_check_finds_what_compose_would_refuse(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
     cases = {
         "start_period: 120s": ("start_perod: 120s", "services/web/healthcheck: 'start_perod' does not match"),
-        "      redis:\n        condition: service_healthy\n      objects:":
-            ("      redis:\n        condition: service_started\n      objects:", "web: waits for redis to start, not to be healthy"),
-        "    expose:\n      - \"8000\"": ("    ports:\n      - \"8000:8000\"", "only caddy may publish ports"),
+        "      redis:\n        condition: service_healthy\n      objects:": (
+            "      redis:\n        condition: service_started\n      objects:",
+            "web: waits for redis to start, not to be healthy",
+        ),
+        '    expose:\n      - "8000"': ('    ports:\n      - "8000:8000"', "only caddy may publish ports"),
         "${SECRET_KEY:?set SECRET_KEY}": ("${SECRET KEY}", "bad variable interpolation"),
         "      - pgdata:/var/lib/postgresql": ("      - pgdta:/var/lib/postgresql", "volume pgdta is not declared"),
-        "    ALLAUTH_TRUSTED_PROXY_COUNT: \"1\"\n": ("", "web: ALLAUTH_TRUSTED_PROXY_COUNT is not set"),
+        '    ALLAUTH_TRUSTED_PROXY_COUNT: "1"\n': ("", "web: ALLAUTH_TRUSTED_PROXY_COUNT is not set"),
     }
     for old, (new, expected) in cases.items():
         assert old in original, old

@@ -1,6 +1,7 @@
 """`make run`'s embedded PostgreSQL stops with the server every time, also after an earlier unclean stop: the
 demo is started as `make run` starts it, killed (SIGKILL, the whole process group, as a crash or a closed laptop
 would), started again, stopped with SIGINT (Ctrl-C), and no PostgreSQL process of its data folder is left."""
+
 import json
 import os
 import signal
@@ -31,8 +32,14 @@ def postgres_processes(pgdata) -> list:
 def start_demo(pgdata, port: int, log):
     env = {k: v for k, v in clean_environ().items() if k not in ("DATABASE_URL", "REDIS_URL")}
     # Its own process group, as a terminal gives `make run`: Ctrl-C signals the whole group.
-    return subprocess.Popen([sys.executable, "-m", "loti.demo_server", "--address", f"127.0.0.1:{port}", "--pgdata", str(pgdata)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "loti.demo_server", "--address", f"127.0.0.1:{port}", "--pgdata", str(pgdata)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_for(predicate, seconds: float, what: str, log_path):
@@ -64,8 +71,9 @@ def test_the_demo_database_stops_with_the_server_after_an_unclean_stop(tmp_path)
     first = start_demo(pgdata, port, first_log.open("w"))
     try:
         # Killed while it prepares the demo, once PostgreSQL is up and this process holds it.
-        wait_for(lambda: postgres_processes(pgdata) and first.pid in handles(pgdata),
-                 120, "the embedded PostgreSQL did not start", first_log)
+        wait_for(
+            lambda: postgres_processes(pgdata) and first.pid in handles(pgdata), 120, "the embedded PostgreSQL did not start", first_log
+        )
         time.sleep(3)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)

@@ -1,5 +1,6 @@
 """/healthz: 200 when PostgreSQL and Redis answer, 503 naming the one that does not; answered before the host
 check and the HTTPS redirect, because the check comes from inside the network."""
+
 import json
 
 import pytest

@@ -2,6 +2,7 @@
 signed S3 requests, not a mocked client). A real Celery worker, configured only by the environment as
 production is, produces the PDF into the bucket; the portal streams it to those allowed to see it and to no
 one else; nothing is written to the local media folder and nothing is served from /media/."""
+
 import hashlib
 import os
 import time
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
-from budget.models import ReportRun, ReportRunStatus
+from budget.models import ReportRunStatus
 from budget.services.reports import report_request
 from members.models import Membership, Organisation, User
 from tests.reports.celery_control import REDIS_URL, Worker, using_broker
@@ -46,9 +47,16 @@ def s3_settings(s3_endpoint, settings):
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": BUCKET, "endpoint_url": s3_endpoint, "region_name": KEYS["AWS_S3_REGION_NAME"],
-                "access_key": KEYS["AWS_ACCESS_KEY_ID"], "secret_key": KEYS["AWS_SECRET_ACCESS_KEY"], "location": "",
-                "default_acl": "private", "querystring_auth": True, "querystring_expire": 60, "file_overwrite": False,
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "region_name": KEYS["AWS_S3_REGION_NAME"],
+                "access_key": KEYS["AWS_ACCESS_KEY_ID"],
+                "secret_key": KEYS["AWS_SECRET_ACCESS_KEY"],
+                "location": "",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "file_overwrite": False,
                 "addressing_style": "path",
             },
         },
@@ -57,14 +65,24 @@ def s3_settings(s3_endpoint, settings):
 
 
 def bucket_client(endpoint: str):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=KEYS["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=KEYS["AWS_SECRET_ACCESS_KEY"], region_name=KEYS["AWS_S3_REGION_NAME"])
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=KEYS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=KEYS["AWS_SECRET_ACCESS_KEY"],
+        region_name=KEYS["AWS_S3_REGION_NAME"],
+    )
 
 
 def person(email: str, organisation=None, *, approved=True, staff=False) -> User:
     return User.objects.create_user(
-        username=email, email=email, password="a long test password", organisation=organisation,
-        organisation_approved_at=timezone.now() if organisation and approved else None, is_staff=staff, is_superuser=staff,
+        username=email,
+        email=email,
+        password="a long test password",
+        organisation=organisation,
+        organisation_approved_at=timezone.now() if organisation and approved else None,
+        is_staff=staff,
+        is_superuser=staff,
     )
 
 
@@ -88,9 +106,16 @@ def test_a_report_made_by_the_worker_lives_in_the_bucket_and_is_served_only_to_t
     media.mkdir()
     redis.Redis.from_url(REDIS_URL).flushdb()
     database = connection.settings_dict
-    env = {**os.environ, **s3_settings, "DJANGO_SETTINGS_MODULE": "loti.settings.test", "REDIS_URL": REDIS_URL,
-           "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-           "CELERY_BROKER_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "false", "MEDIA_ROOT": str(media)}
+    env = {
+        **os.environ,
+        **s3_settings,
+        "DJANGO_SETTINGS_MODULE": "loti.settings.test",
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(media),
+    }
     worker = Worker("s3", env, tmp_path)
     try:
         worker.wait_ready()

@@ -5,6 +5,7 @@ asset the CSS names resolving. Then the same server with its database unreachabl
 
 Runs in `make test` and `make check`. It fails if collectstatic fails or if any page does.
 """
+
 import json
 import os
 import re
@@ -54,11 +55,17 @@ SUPPLIER = {
 def static_root(tmp_path_factory):
     """collectstatic exactly as the Dockerfile runs it; a missing asset fails here."""
     root = tmp_path_factory.mktemp("staticfiles")
-    env = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "STATIC_ROOT": str(root),
-           "SECRET_KEY": "build-" + secrets.token_urlsafe(40), "DATABASE_URL": "postgres://build@localhost/build",
-           "REDIS_URL": "redis://localhost"}
-    done = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "loti.settings.production",
+        "STATIC_ROOT": str(root),
+        "SECRET_KEY": "build-" + secrets.token_urlsafe(40),
+        "DATABASE_URL": "postgres://build@localhost/build",
+        "REDIS_URL": "redis://localhost",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, f"collectstatic failed under the production settings:\n{done.stdout}\n{done.stderr}"
     manifest = json.loads((root / "staticfiles.json").read_text())
     assert "vendor/portal.css" in manifest["paths"] and "govuk/assets/images/govuk-crest.svg" in manifest["paths"]
@@ -67,9 +74,15 @@ def static_root(tmp_path_factory):
 
 def production_env(static_root, database_url: str, **extra) -> dict:
     return {
-        "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "smoke-" + secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": f"{HOST},127.0.0.1", "STATIC_ROOT": str(static_root), "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
-        "DATABASE_CONNECT_TIMEOUT": "2", "LOG_LEVEL": "WARNING", **extra,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": "smoke-" + secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "DATABASE_CONNECT_TIMEOUT": "2",
+        "LOG_LEVEL": "WARNING",
+        **extra,
     }
 
 
@@ -166,8 +179,11 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
 
         problems: list[str] = []
         assets: set[str] = set()
-        pages = {"visitor": crawl("visitor", visitor, ["/", "/projects/", "/budget/published/", "/accounts/login/", "/accounts/signup/"],
-                                  problems, assets)}
+        pages = {
+            "visitor": crawl(
+                "visitor", visitor, ["/", "/projects/", "/budget/published/", "/accounts/login/", "/accounts/signup/"], problems, assets
+            )
+        }
         officer = Client(server.port, client_address="198.51.100.21")
         officer.sign_in("digital.lead@camden.gov.uk", DEMO_PASSWORD)
         pages["officer"] = crawl("officer", officer, ["/"], problems, assets)
@@ -186,8 +202,10 @@ def test_production_serves_every_page_with_its_assets_and_headers(static_root, t
     assert any(p.startswith("/admin/budget/") for p in pages["staff"])
     assert checked >= 5
     unconfigured_officer_pages(static_root, database_url, tmp_path)
-    print(f"\nproduction smoke: {sum(map(len, pages.values()))} pages ({', '.join(f'{k} {len(v)}' for k, v in pages.items())}), "
-          f"{checked} assets, {time.monotonic() - started:.0f}s (data ready {timings['data']:.0f}s, gunicorn {timings['gunicorn']:.0f}s)")
+    print(
+        f"\nproduction smoke: {sum(map(len, pages.values()))} pages ({', '.join(f'{k} {len(v)}' for k, v in pages.items())}), "
+        f"{checked} assets, {time.monotonic() - started:.0f}s (data ready {timings['data']:.0f}s, gunicorn {timings['gunicorn']:.0f}s)"
+    )
 
 
 def unconfigured_officer_pages(static_root, database_url: str, tmp_path) -> None:
@@ -214,10 +232,22 @@ def axe_violations(url: str, screenshot) -> list:
     and 320px. In a subprocess: Playwright's sync API will not run inside another test's asyncio loop (xdist)."""
     from tests.portal.conftest import AXE_TAGS, CHROMIUM_ARGS
 
-    spec = {"url": url, "widths": [1280, 320], "headers": {"X-Forwarded-Proto": "https"}, "axe_tags": AXE_TAGS,
-            "chromium_args": CHROMIUM_ARGS, "screenshot": str(screenshot)}
-    done = subprocess.run([sys.executable, "-m", "tests.production.axe_page", json.dumps(spec)], cwd=ROOT,
-                          env=clean_environ(), capture_output=True, text=True, timeout=180)
+    spec = {
+        "url": url,
+        "widths": [1280, 320],
+        "headers": {"X-Forwarded-Proto": "https"},
+        "axe_tags": AXE_TAGS,
+        "chromium_args": CHROMIUM_ARGS,
+        "screenshot": str(screenshot),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.production.axe_page", json.dumps(spec)],
+        cwd=ROOT,
+        env=clean_environ(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["statuses"] == {"1280": 503, "320": 503}, answer["statuses"]
@@ -243,7 +273,7 @@ def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, 
     finally:
         server.stop()
     assert violations == [], violations
-    assert {path: r.status for path, r in answers.items()} == {path: 503 for path in answers}
+    assert {path: r.status for path, r in answers.items()} == dict.fromkeys(answers, 503)
     for path, response in answers.items():
         assert response.status == 503, f"{path}: {response.status}\n{response.text[:1500]}"
         assert response.headers["Retry-After"] == "60"
@@ -257,16 +287,32 @@ def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, 
 
 
 def test_the_production_settings_pass_djangos_deployment_checklist():
-    env = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
-           "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
-    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "loti.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://loti@db.internal/loti",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_production_refuses_to_start_without_its_essentials():
-    base = {**clean_environ(), "DJANGO_SETTINGS_MODULE": "loti.settings.production", "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": "postgres://loti@db.internal/loti", "REDIS_URL": "redis://redis.internal:6379/0"}
+    base = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "loti.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://loti@db.internal/loti",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+    }
     for missing in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
         env = {k: v for k, v in base.items() if k != missing}
         done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

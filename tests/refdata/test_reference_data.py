@@ -1,4 +1,5 @@
 """load_reference_data: LOTI's real data from the source documents, loaded once however often it runs."""
+
 import json
 import re
 import subprocess
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
-from budget.models import BudgetLine, FeeSchedule, FundingAgreement, Instalment
+from budget.models import BudgetLine, FeeSchedule, FundingAgreement
 from budget.reference import BUDGET_FILES, reference_data_load
 from budget.reference import DATA_DIR as BUDGET_DATA
 from budget.selectors.plan import budget_plan
@@ -25,17 +26,61 @@ pytestmark = pytest.mark.django_db
 
 # The ONS register, in its order: E09000001 City of London, E09000002 Barking and Dagenham, ... E09000033 Westminster.
 ONS_LONDON = [
-    "City of London", "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "Croydon", "Ealing",
-    "Enfield", "Greenwich", "Hackney", "Hammersmith and Fulham", "Haringey", "Harrow", "Havering", "Hillingdon",
-    "Hounslow", "Islington", "Kensington and Chelsea", "Kingston upon Thames", "Lambeth", "Lewisham", "Merton",
-    "Newham", "Redbridge", "Richmond upon Thames", "Southwark", "Sutton", "Tower Hamlets", "Waltham Forest",
-    "Wandsworth", "Westminster",
+    "City of London",
+    "Barking and Dagenham",
+    "Barnet",
+    "Bexley",
+    "Brent",
+    "Bromley",
+    "Camden",
+    "Croydon",
+    "Ealing",
+    "Enfield",
+    "Greenwich",
+    "Hackney",
+    "Hammersmith and Fulham",
+    "Haringey",
+    "Harrow",
+    "Havering",
+    "Hillingdon",
+    "Hounslow",
+    "Islington",
+    "Kensington and Chelsea",
+    "Kingston upon Thames",
+    "Lambeth",
+    "Lewisham",
+    "Merton",
+    "Newham",
+    "Redbridge",
+    "Richmond upon Thames",
+    "Southwark",
+    "Sutton",
+    "Tower Hamlets",
+    "Waltham Forest",
+    "Wandsworth",
+    "Westminster",
 ]
 # Slide 5 of the Year 2 Strategy (September 2020).
 SLIDE_5_MEMBERS = {
-    "Barnet", "Brent", "Camden", "Ealing", "Enfield", "Greenwich", "Hackney", "Hammersmith and Fulham", "Havering",
-    "Hounslow", "Kensington and Chelsea", "Kingston upon Thames", "Lambeth", "Newham", "Southwark", "Sutton",
-    "Tower Hamlets", "Waltham Forest", "Westminster",
+    "Barnet",
+    "Brent",
+    "Camden",
+    "Ealing",
+    "Enfield",
+    "Greenwich",
+    "Hackney",
+    "Hammersmith and Fulham",
+    "Havering",
+    "Hounslow",
+    "Kensington and Chelsea",
+    "Kingston upon Thames",
+    "Lambeth",
+    "Newham",
+    "Southwark",
+    "Sutton",
+    "Tower Hamlets",
+    "Waltham Forest",
+    "Westminster",
 }
 
 
@@ -108,7 +153,9 @@ def test_the_gla_grant_is_330k_in_four_instalments_with_a_right_to_terminate_in_
 def test_london_councils_gives_100k_a_year_and_mhclg_funds_covid_projects_1_and_6(reference_data):
     contribution = FundingAgreement.objects.get(funder__kind="london_councils")
     assert list(contribution.instalments.values_list("year__label", "amount")) == [
-        ("2019/20", Decimal("100000.00")), ("2020/21", Decimal("100000.00")), ("2021/22", Decimal("100000.00")),
+        ("2019/20", Decimal("100000.00")),
+        ("2020/21", Decimal("100000.00")),
+        ("2021/22", Decimal("100000.00")),
     ]
     fund = FundingAgreement.objects.get(name="MHCLG C-19 Digital Fund")
     assert fund.total_amount == Decimal("0.00") and not fund.instalments.exists()  # the amount is not published
@@ -142,15 +189,33 @@ def test_the_strategy_pillars_areas_and_original_workstreams(reference_data):
 def test_the_named_projects_with_their_boroughs_and_benefits(reference_data):
     covid = Project.objects.filter(pillar__name="Covid Recovery", year__label="2020/21")
     assert covid.count() == 6
-    for title in ["Thirty3", "Digital DPIA tool", "City Tools", "Get Online London", "Pan-London Data-Sharing Agreements",
-                  "Care commons", "Multi-agency data platform", "Apprentice Hub", "Attack Surface Mapping pilot"]:
+    for title in [
+        "Thirty3",
+        "Digital DPIA tool",
+        "City Tools",
+        "Get Online London",
+        "Pan-London Data-Sharing Agreements",
+        "Care commons",
+        "Multi-agency data platform",
+        "Apprentice Hub",
+        "Attack Surface Mapping pilot",
+    ]:
         assert Project.objects.filter(title=title).exists(), title
     rough_sleeping = Project.objects.get(title="Rough Sleeping Insights")
     assert set(rough_sleeping.participants.values_list("organisation__name", flat=True)) == {
-        "Camden", "Hillingdon", "Lambeth", "Westminster"
+        "Camden",
+        "Hillingdon",
+        "Lambeth",
+        "Westminster",
     }
-    assert set(Project.objects.get(title="Care commons").participants.values_list("organisation__name", flat=True)) == {"Hackney", "Southwark"}
-    assert set(Project.objects.get(title="Multi-agency data platform").participants.values_list("organisation__name", flat=True)) == {"Hounslow", "Brent"}
+    assert set(Project.objects.get(title="Care commons").participants.values_list("organisation__name", flat=True)) == {
+        "Hackney",
+        "Southwark",
+    }
+    assert set(Project.objects.get(title="Multi-agency data platform").participants.values_list("organisation__name", flat=True)) == {
+        "Hounslow",
+        "Brent",
+    }
     # The 2024 evaluation's figures, classed as it describes them: none is a realised cashable saving.
     benefits = {(b.project.title, b.kind, b.confidence, b.amount, b.reach, b.unit) for b in Benefit.objects.select_related("project")}
     assert benefits == {
@@ -176,9 +241,15 @@ def test_the_2020_21_budget_is_the_published_table(reference_data):
     assert plan.unallocated == Decimal("44000.00")
     assert [line.name for line in plan.income] == ["Borough Contributions", "GLA", "London Councils", "2019/2020 surplus"]
     assert [(line.name, line.status) for line in plan.expenditure] == [
-        ("Personnel", "estimated"), ("Premises and overheads", "estimated"), ("Software & hosting", "estimated"),
-        ("Design", "estimated"), ("Staff training", "estimated"), ("Meetings + Catering", "estimated"),
-        ("Digital DPIA tool", "paid"), ("Thirty3 Platform", "paid"), ("LOTI website", "paid"),
+        ("Personnel", "estimated"),
+        ("Premises and overheads", "estimated"),
+        ("Software & hosting", "estimated"),
+        ("Design", "estimated"),
+        ("Staff training", "estimated"),
+        ("Meetings + Catering", "estimated"),
+        ("Digital DPIA tool", "paid"),
+        ("Thirty3 Platform", "paid"),
+        ("LOTI website", "paid"),
         ("Innovation in Procurement", "committed"),
     ]
     assert [(line.name, line.amount, line.pillar) for line in plan.allocations] == [
@@ -187,14 +258,18 @@ def test_the_2020_21_budget_is_the_published_table(reference_data):
         ("Smarter London", Decimal("50000.00"), "Smarter London"),
     ]
     assert plan.expenditure_by_status() == {
-        "estimated": Decimal("400000.00"), "paid": Decimal("100000.00"), "committed": Decimal("56000.00")
+        "estimated": Decimal("400000.00"),
+        "paid": Decimal("100000.00"),
+        "committed": Decimal("56000.00"),
     }
 
 
 def test_the_report_command_prints_the_published_budget(reference_data, capsys):
     call_command("report", "budget", "--year", "2020/21", "--format", "json")
     report = json.loads(capsys.readouterr().out)
-    assert {key: report[key] for key in ["year", "income_total", "expenditure_total", "funds_remaining", "allocation_total", "unallocated"]} == {
+    assert {
+        key: report[key] for key in ["year", "income_total", "expenditure_total", "funds_remaining", "allocation_total", "unallocated"]
+    } == {
         "year": "2020/21",
         "income_total": "1000000.00",
         "expenditure_total": "556000.00",
@@ -203,7 +278,11 @@ def test_the_report_command_prints_the_published_budget(reference_data, capsys):
         "unallocated": "44000.00",
     }
     last = report["expenditure"][-1]
-    assert {key: last[key] for key in ("name", "amount", "status")} == {"name": "Innovation in Procurement", "amount": "56000.00", "status": "committed"}
+    assert {key: last[key] for key in ("name", "amount", "status")} == {
+        "name": "Innovation in Procurement",
+        "amount": "56000.00",
+        "status": "committed",
+    }
 
 
 def test_a_second_run_changes_no_row_in_any_table(reference_data):
@@ -272,8 +351,14 @@ def test_a_row_the_database_refuses_is_named(tmp_path):
 
 def test_every_item_in_every_data_file_cites_a_known_source():
     sources = reference_sources()
-    files = [MEMBERS_DATA / "organisations.json", MEMBERS_DATA / "memberships.json", PROJECTS_DATA / "strategy.json",
-             PROJECTS_DATA / "projects.json", BUDGET_DATA / "fees.json", BUDGET_DATA / "funding.json"]
+    files = [
+        MEMBERS_DATA / "organisations.json",
+        MEMBERS_DATA / "memberships.json",
+        PROJECTS_DATA / "strategy.json",
+        PROJECTS_DATA / "projects.json",
+        BUDGET_DATA / "fees.json",
+        BUDGET_DATA / "funding.json",
+    ]
     files += [BUDGET_DATA / name for name in BUDGET_FILES]
     for path in files:
         data = json.loads(path.read_text())
@@ -292,7 +377,9 @@ def test_the_command_runs_as_staff_run_it():
     for _ in range(2):
         result = subprocess.run(
             [sys.executable, "manage.py", "load_reference_data", "--settings=loti.settings.test"],
-            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url},
         )
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)

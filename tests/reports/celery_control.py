@@ -1,4 +1,5 @@
 """Pointing this test process's Celery app at a broker, and running real workers beside it."""
+
 import os
 import signal
 import subprocess
@@ -38,9 +39,28 @@ class Worker:
     def __init__(self, name: str, env: dict, log_dir: Path):
         self.log = log_dir / f"{name}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "loti", "worker", "-n", f"{name}@%h", "--pool=prefork",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "loti",
+                "worker",
+                "-n",
+                f"{name}@%h",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:

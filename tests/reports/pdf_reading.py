@@ -1,4 +1,5 @@
 """Reading a produced PDF back: its text, and its tags (the structure tree PDF/UA asks for)."""
+
 import io
 import re
 from typing import Any

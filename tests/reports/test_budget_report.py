@@ -1,4 +1,5 @@
 """The Annual Budget Report: the published 2020/21 figures in JSON, CSV and an accessible PDF."""
+
 import csv
 import io
 import itertools
@@ -175,7 +176,11 @@ def test_actual_income_sits_beside_the_plan_line_it_belongs_to(reference_data, d
     assert beside["Borough Contributions"]["actual"] == f"{invoiced:.2f}"  # fees are actual when invoiced
     assert beside["Borough Contributions"]["received"] == "30000.00"  # one core fee, net of VAT, shown beside
     assert {k: beside["GLA"][k] for k in ("amount", "actual", "variance", "received")} == {
-        "amount": "100000.00", "actual": "100000.00", "variance": "0.00", "received": "100000.00"}
+        "amount": "100000.00",
+        "actual": "100000.00",
+        "variance": "0.00",
+        "received": "100000.00",
+    }
     assert beside["London Councils"]["actual"] == "0.00"  # only expected: not actual
     assert beside["London Councils"]["forecast"] == "100000.00"  # ... but still to come
     assert beside["2019/2020 surplus"]["actual"] == "350000.00"

@@ -2,6 +2,7 @@
 completed and cancelled across several years, one with no dates, memberships that begin and end, benefits of
 every kind and both confidences, survey answers with "not involved". Each assertion names the rule it checks
 (DESIGN.md, Contracts: "Evaluation JSON" and "Counting projects by their dates"; docs/evaluation.md)."""
+
 import csv
 import datetime
 import io
@@ -31,8 +32,13 @@ def organisation(name: str, kind: str) -> Organisation:
 
 def project(title: str, status: str, *, start=None, end=None, year=None, **extra) -> Project:
     return Project.objects.create(
-        title=title, slug=f"p-{Project.objects.count()}", status=status, start_date=start, end_date=end,
-        year=financial_year_get_or_create(label=year) if year else None, **extra,
+        title=title,
+        slug=f"p-{Project.objects.count()}",
+        status=status,
+        start_date=start,
+        end_date=end,
+        year=financial_year_get_or_create(label=year) if year else None,
+        **extra,
     )
 
 
@@ -68,7 +74,9 @@ def years(db):
     Participant.objects.create(project=cyber, organisation=camden, role="lead")
     Participant.objects.create(project=cyber, organisation=councils, role="supporter")
     # Invited but never agreed: not taking part.
-    Participant.objects.create(project=cyber, organisation=brent, role="supporter", invited_at=datetime.datetime(2020, 7, 1, tzinfo=datetime.UTC))
+    Participant.objects.create(
+        project=cyber, organisation=brent, role="supporter", invited_at=datetime.datetime(2020, 7, 1, tzinfo=datetime.UTC)
+    )
 
     y2020 = FinancialYear.objects.get(label="2020/21")
     for kind, confidence, target, values in [
@@ -93,8 +101,12 @@ def years(db):
         ("c@camden.gov.uk", camden, 4, None, None, None, None),
     ]:
         SurveyResponse.objects.create(survey=survey, respondent_email=email, organisation=org, workstream=None, rating=overall)
-        SurveyResponse.objects.create(survey=survey, respondent_email=email, organisation=org, workstream=data, rating=data_rating, loti_added_value=data_value)
-        SurveyResponse.objects.create(survey=survey, respondent_email=email, organisation=org, workstream=skills, rating=skills_rating, loti_added_value=skills_value)
+        SurveyResponse.objects.create(
+            survey=survey, respondent_email=email, organisation=org, workstream=data, rating=data_rating, loti_added_value=data_value
+        )
+        SurveyResponse.objects.create(
+            survey=survey, respondent_email=email, organisation=org, workstream=skills, rating=skills_rating, loti_added_value=skills_value
+        )
     BudgetLine.objects.create(year=y2020, section="expenditure", name="Personnel", amount=Decimal("50000"), status="estimated")
     return {label: FinancialYear.objects.get(label=label) for label in labels}
 
@@ -142,7 +154,11 @@ def test_the_2020_21_figures(years):
     assert data["projects_successful"] == 1
     # Boroughs per project: London boroughs taking part (agreed), averaged over projects with any recorded.
     assert data["boroughs_per_project"] == "1.5" and data["projects_without_boroughs"] == ["Quiet Delivery"]
-    assert {item["title"]: item["boroughs"] for item in data["active"] + data["delivered"]} == {TITLE: 2, "Cyber Pilot": 1, "Quiet Delivery": 0}
+    assert {item["title"]: item["boroughs"] for item in data["active"] + data["delivered"]} == {
+        TITLE: 2,
+        "Cyber Pilot": 1,
+        "Quiet Delivery": 0,
+    }
     # MD2373: projects LOTI added value to, by the kind of organisation taking part.
     assert data["added_value_to"] == {"gla": 1, "london_councils": 1, "councils": 2}
     assert data["delivery_by_workstream"] == [
@@ -163,7 +179,14 @@ def test_the_2020_21_figures(years):
     # Survey: "not involved" is counted apart and never averaged; overall satisfaction is its own question.
     assert data["survey_answers"] == 3 and data["satisfaction_overall"] == "4.0" and data["satisfaction_overall_answers"] == 3
     assert data["satisfaction"] == [
-        {"workstream": "Data Collaboration", "average": "3.0", "answers": 2, "not_involved": 1, "added_value_yes": 1, "added_value_answers": 2},
+        {
+            "workstream": "Data Collaboration",
+            "average": "3.0",
+            "answers": 2,
+            "not_involved": 1,
+            "added_value_yes": 1,
+            "added_value_answers": 2,
+        },
         {"workstream": "Digital Skills", "average": "5.0", "answers": 1, "not_involved": 2, "added_value_yes": 1, "added_value_answers": 1},
     ]
     # Cost per project delivered: expenditure (the plan here, no actuals) over projects delivered.
@@ -218,14 +241,26 @@ def test_a_fixed_number_of_queries_per_year_however_much_data(years, django_asse
     y2020 = years["2020/21"]
     workstream = Workstream.objects.get(slug="data")
     for n in range(30):  # ten times more of everything the figures read
-        extra = project(f"Extra {n}", ("active", "completed", "approved")[n % 3], start=D(2020, 5, 1),
-                        end=D(2021, 1, 1) if n % 3 == 1 else None, workstream=workstream)
+        extra = project(
+            f"Extra {n}",
+            ("active", "completed", "approved")[n % 3],
+            start=D(2020, 5, 1),
+            end=D(2021, 1, 1) if n % 3 == 1 else None,
+            workstream=workstream,
+        )
         project(f"Extra undated {n}", "active")
         Participant.objects.create(project=extra, organisation=Organisation.objects.get(name="Camden"), role="lead")
         Benefit.objects.create(project=extra, year=y2020, kind="reach", reach=n + 1, unit=f"unit {n % 4}", description="Reach")
-        Benefit.objects.create(project=extra, year=y2020, kind="cost_avoidance", confidence="estimated", amount=Decimal(n), description="Avoided")
-        SurveyResponse.objects.create(survey=y2020.survey, respondent_email=f"x{n}@camden.gov.uk", organisation=Organisation.objects.get(name="Camden"),
-                                      workstream=workstream, rating=None if n % 2 else 3)
+        Benefit.objects.create(
+            project=extra, year=y2020, kind="cost_avoidance", confidence="estimated", amount=Decimal(n), description="Avoided"
+        )
+        SurveyResponse.objects.create(
+            survey=y2020.survey,
+            respondent_email=f"x{n}@camden.gov.uk",
+            organisation=Organisation.objects.get(name="Camden"),
+            workstream=workstream,
+            rating=None if n % 2 else 3,
+        )
     assert queries("2019/20") == first_year and queries("2020/21") == with_previous
     # Each year costs the same: the previous year's figures add exactly one year's queries (the data-quality
     # lists are read once per report).

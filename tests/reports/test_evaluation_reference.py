@@ -1,5 +1,6 @@
 """The 2020/21 and 2023/24 reports on LOTI's reference data claim nothing the documents do not say, and name
 what the data does not hold."""
+
 import json
 
 from budget.reports.documents import report_output

@@ -1,5 +1,6 @@
 """The Evaluation Report: member boroughs, projects delivered and active, boroughs per project, satisfaction
 with its number of answers, savings, cost per project delivered, against the previous year."""
+
 import datetime
 import io
 import json
@@ -43,7 +44,12 @@ def test_json_and_the_previous_year(evaluation_year):
     assert data["member_boroughs"] == 3 and data["projects_delivered"] == 1 and data["projects_active"] == 1
     assert data["savings_total"] == "1642000.50" and data["cost_per_project_delivered"] == "100000.00"
     assert data["satisfaction"][0] == {
-        "workstream": "Data Collaboration", "average": "4.3", "answers": 3, "not_involved": 0, "added_value_yes": 3, "added_value_answers": 3
+        "workstream": "Data Collaboration",
+        "average": "4.3",
+        "answers": 3,
+        "not_involved": 0,
+        "added_value_yes": 3,
+        "added_value_answers": 3,
     }
     # Rule: with neither a start date nor a year a project is counted nowhere, even with an end date; it is listed.
     assert data["previous"]["year"] == "2019/20" and data["previous"]["projects_delivered"] == 0
@@ -60,7 +66,9 @@ def test_the_evaluation_pdf_reads_back_and_is_tagged(evaluation_year):
     assert reader.metadata.title == "Evaluation Report 2020/21"
     figures = [e for e in elements if e["tag"] == "/Figure"]
     assert len(figures) == 3 and all(str(e["alt"]).startswith("Bar chart") for e in figures)
-    assert "Data Collaboration (3 answers) 4.3" in str(figures[1]["alt"]) or any("Data Collaboration (3 answers) 4.3" in str(e["alt"]) for e in figures)
+    assert "Data Collaboration (3 answers) 4.3" in str(figures[1]["alt"]) or any(
+        "Data Collaboration (3 answers) 4.3" in str(e["alt"]) for e in figures
+    )
 
 
 def test_the_evaluation_pdf_prints_whole_pounds_and_the_data_keeps_the_pence(evaluation_year):
@@ -93,5 +101,5 @@ def test_the_maturity_section_gives_londons_median_and_the_change(evaluation_yea
     text = " ".join(pdf_text(report_output(kind="evaluation", year=evaluation_year, fmt="pdf")).split())
     assert "Digital maturity, London's median, 2020/21" in text
     # Data: three boroughs answered, median 3; last year two answered, median 2; so +1.
-    assert "Data governance 3 3.0 2.0 +1.0" in text, text[text.rindex("8. Digital maturity"):][:900]
+    assert "Data governance 3 3.0 2.0 +1.0" in text, text[text.rindex("8. Digital maturity") :][:900]
     assert "no borough's own score is printed" in text

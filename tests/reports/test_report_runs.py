@@ -1,5 +1,6 @@
 """Report runs in-process: one run per pending request, produced once, CELC emailed a signed expiring link,
 the pages and downloads only for staff and approved officers."""
+
 import datetime
 from typing import Any
 from unittest import mock
@@ -16,7 +17,6 @@ from budget.services.reports import (
     report_request,
     report_request_year_end,
 )
-from loti.models import FinancialYear
 from members.models import Organisation
 
 
@@ -26,10 +26,9 @@ def media(settings, tmp_path):
 
 
 def test_the_same_request_twice_gives_one_run(published_budget, staff_user, django_capture_on_commit_callbacks):
-    with mock.patch("budget.tasks.reports.produce_report.apply_async") as enqueue:
-        with django_capture_on_commit_callbacks(execute=True):
-            first = report_request(kind="budget", year=published_budget, by=staff_user)
-            second = report_request(kind="budget", year=published_budget, by=None)
+    with mock.patch("budget.tasks.reports.produce_report.apply_async") as enqueue, django_capture_on_commit_callbacks(execute=True):
+        first = report_request(kind="budget", year=published_budget, by=staff_user)
+        second = report_request(kind="budget", year=published_budget, by=None)
     assert first.pk == second.pk and ReportRun.objects.count() == 1
     assert enqueue.call_count == 1  # handed to the broker once, after the commit
     other = report_request(kind="evaluation", year=published_budget, by=staff_user)
@@ -70,7 +69,6 @@ def test_celc_is_emailed_a_signed_link_that_expires(published_budget, staff_user
     assert signing.TimestampSigner(salt="budget.report-download").unsign(report_download_token(run=run)).startswith(f"{run.pk}:")
 
 
-
 def test_the_celc_email_task_run_twice_sends_each_link_once(published_budget, staff_user, django_capture_on_commit_callbacks):
     from budget.tasks.reports import email_report_link
 
@@ -86,12 +84,9 @@ def test_staff_sending_the_link_again_is_a_new_email(published_budget, staff_use
     with django_capture_on_commit_callbacks(execute=True):
         run = report_request(kind="budget", year=published_budget, by=staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            "/admin/budget/reportrun/", {"action": "email_celc", "_selected_action": [run.pk]}, follow=True
-        )
+        response = staff_client.post("/admin/budget/reportrun/", {"action": "email_celc", "_selected_action": [run.pk]}, follow=True)
     assert "is being emailed to the CELC distribution list" in response.content.decode()
     assert [message.to for message in mail.outbox] == [["chair@celc.example"], ["chair@celc.example"]]
-
 
 
 @pytest.mark.django_db
@@ -114,7 +109,10 @@ def officer(django_user_model, email, approved=True):
         gss_code="E09000007", defaults={"name": "Camden", "slug": "camden", "kind": "london_borough"}
     )
     return django_user_model.objects.create_user(
-        username=email, email=email, password="x" * 12, organisation=borough,
+        username=email,
+        email=email,
+        password="x" * 12,
+        organisation=borough,
         organisation_approved_at=timezone.now() if approved else None,
     )
 
@@ -153,17 +151,27 @@ def test_every_report_url_has_a_case():
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, OFFICER, PENDING, STAFF])
-def test_budget_pages_and_downloads_answer_each_person(published_budget, staff_user, client, django_user_model, role, django_capture_on_commit_callbacks):
+def test_budget_pages_and_downloads_answer_each_person(
+    published_budget, staff_user, client, django_user_model, role, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     with django_capture_on_commit_callbacks(execute=True):
         run = report_request(kind="budget", year=published_budget, by=staff_user)
     run.refresh_from_db()
-    people = {OFFICER: lambda: officer(django_user_model, "cio@camden.gov.uk"), PENDING: lambda: officer(django_user_model, "new@camden.gov.uk", approved=False), STAFF: lambda: staff_user}
+    people = {
+        OFFICER: lambda: officer(django_user_model, "cio@camden.gov.uk"),
+        PENDING: lambda: officer(django_user_model, "new@camden.gov.uk", approved=False),
+        STAFF: lambda: staff_user,
+    }
     if role in people:
         client.force_login(people[role]())
-    kwargs: dict[str, dict[str, Any]] = {"reports:budget-year": {"year": "2020-21"}, "reports:public-budget-year": {"year": "2020-21"},
-              "reports:download": {"pk": run.pk}, "reports:download-link": {"token": report_download_token(run=run)}}
+    kwargs: dict[str, dict[str, Any]] = {
+        "reports:budget-year": {"year": "2020-21"},
+        "reports:public-budget-year": {"year": "2020-21"},
+        "reports:download": {"pk": run.pk},
+        "reports:download-link": {"token": report_download_token(run=run)},
+    }
     for name, answers in PAGES.items():
         url = reverse(name, kwargs=kwargs.get(name))
         response = client.get(url)

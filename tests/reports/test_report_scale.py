@@ -1,5 +1,6 @@
 """The reports as the data grows: the PDFs summarise long lists (the JSON and CSV keep every row), and the
 selectors ask the database the same number of questions however many years and projects there are."""
+
 import datetime
 import json
 from decimal import Decimal
@@ -26,7 +27,7 @@ from members.models import Organisation
 from projects.models import Benefit, Participant, Project
 
 from .conftest import borough, seed_published_budget
-from .pdf_reading import pdf_text, plain_amounts, structure
+from .pdf_reading import pdf_text, structure
 
 
 def add_projects(year: FinancialYear, count: int, *, first: int = 0) -> None:
@@ -84,7 +85,9 @@ def test_a_small_year_is_shown_in_full(evaluation_year):
 
 def test_the_budget_pdf_keeps_every_published_line_and_charts_the_largest_sources(published_budget):
     for n in range(20):
-        BudgetLine.objects.create(year=published_budget, section="income", name=f"Borough grant {n:02d}", amount=Decimal(100 + n), position=10 + n)
+        BudgetLine.objects.create(
+            year=published_budget, section="income", name=f"Borough grant {n:02d}", amount=Decimal(100 + n), position=10 + n
+        )
     content = report_output(kind="budget", year=published_budget, fmt="pdf")
     text = pdf_text(content)
     # The published table (no actuals yet): every line, in whole pounds.
@@ -102,13 +105,22 @@ def add_year_with_actuals(label: str, funder: Organisation, agreement: FundingAg
     year = seed_published_budget(label)
     payer = borough(7, "Camden")
     invoice = Invoice.objects.create(
-        year=year, sequence=1, number=f"LOTI-{number}", organisation=payer, description="Membership",
-        issued_on=year.start_date, due_on=year.start_date, net=Decimal("30000.00"), vat_rate=Decimal("0.2"),
-        vat=Decimal("6000.00"), gross=Decimal("36000.00"),
+        year=year,
+        sequence=1,
+        number=f"LOTI-{number}",
+        organisation=payer,
+        description="Membership",
+        issued_on=year.start_date,
+        due_on=year.start_date,
+        net=Decimal("30000.00"),
+        vat_rate=Decimal("0.2"),
+        vat=Decimal("6000.00"),
+        gross=Decimal("36000.00"),
     )
     Payment.objects.create(invoice=invoice, amount=Decimal("10000.00"), received_on=year.start_date)
-    Instalment.objects.create(agreement=agreement, year=year, amount=Decimal("100000.00"), status=InstalmentStatus.RECEIVED,
-                              received_amount=Decimal("99999.99"))
+    Instalment.objects.create(
+        agreement=agreement, year=year, amount=Decimal("100000.00"), status=InstalmentStatus.RECEIVED, received_amount=Decimal("99999.99")
+    )
     return year
 
 

@@ -2,6 +2,7 @@
 produced and downloadable; a worker killed mid-report is replaced and the report completes once, whether the
 broker redelivers its message or the sweep puts the abandoned run back in the queue; a request made while Redis
 is unreachable is kept and runs once the broker is back."""
+
 import hashlib
 import json
 import os
@@ -147,9 +148,7 @@ def test_a_whole_worker_killed_mid_report_is_put_back_in_the_queue_by_the_sweep(
 def queued_runs() -> list[int]:
     """The run ids of the produce_report messages waiting in this suite's Redis database."""
     messages = [json.loads(raw) for raw in redis.Redis.from_url(REDIS_URL).lrange("celery", 0, -1)]
-    return [
-        json.loads(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"
-    ]
+    return [json.loads(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"]
 
 
 def running_run(year: FinancialYear, *, attempts: int) -> ReportRun:
@@ -221,8 +220,11 @@ def test_a_failed_invoice_send_is_retried_by_the_worker_and_sent_once(workers, b
     mail_dir.mkdir()
     (mail_dir / "failures_left").write_text("2")
     worker = workers(
-        "invoices", **SUPPLIER, TEST_EMAIL_BACKEND="tests.invoices.backends.FileFlakyBackend",
-        FLAKY_MAIL_DIR=str(mail_dir), LOTI_INVOICE_SEND_RETRY_SECONDS="1",
+        "invoices",
+        **SUPPLIER,
+        TEST_EMAIL_BACKEND="tests.invoices.backends.FileFlakyBackend",
+        FLAKY_MAIL_DIR=str(mail_dir),
+        LOTI_INVOICE_SEND_RETRY_SECONDS="1",
     )
     with using_broker(REDIS_URL):
         invoices_issue(year=billed.year)

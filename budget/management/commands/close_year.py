@@ -1,4 +1,5 @@
 """close_year --year 2031/32 [--dry-run]: freeze a year and carry its closing balance into the next."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,9 +27,13 @@ class Command(BaseCommand):
         if already:
             self.stdout.write(f"{financial_year} was already closed; nothing changed.")
         elif dry_run:
-            self.stdout.write(f"Would close {financial_year} with {words} of £{abs(balance):,.2f} brought forward into "
-                              f"{next_year_label(financial_year)} (dry run: nothing changed).")
+            self.stdout.write(
+                f"Would close {financial_year} with {words} of £{abs(balance):,.2f} brought forward into "
+                f"{next_year_label(financial_year)} (dry run: nothing changed)."
+            )
         else:
             assert closing.carried_to is not None  # closing carries the balance to a line of the next year
-            self.stdout.write(f"Closed {financial_year}: {words} of £{abs(balance):,.2f} brought forward into "
-                              f"{next_year_label(financial_year)} as '{closing.carried_to.name}'.")
+            self.stdout.write(
+                f"Closed {financial_year}: {words} of £{abs(balance):,.2f} brought forward into "
+                f"{next_year_label(financial_year)} as '{closing.carried_to.name}'."
+            )

@@ -1,4 +1,5 @@
 """manage.py invoice_pdf NUMBER --output PATH"""
+
 from pathlib import Path
 
 from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
 """manage.py issue_invoices --year 2020/21 [--dry-run] [--issued-on YYYY-MM-DD]"""
+
 import argparse
 import datetime
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, help="Financial year, e.g. 2020/21")
         parser.add_argument("--dry-run", action="store_true", help="Show what would be issued; issue nothing")
         parser.add_argument(
-            "--issued-on", type=issue_date, default=None,
+            "--issued-on",
+            type=issue_date,
+            default=None,
             help="Date of issue (and tax point), YYYY-MM-DD; default today. Dates a past year's invoices in that year.",
         )
 

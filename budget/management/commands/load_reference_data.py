@@ -1,4 +1,5 @@
 """manage.py load_reference_data: LOTI's real data from the source documents. Running it again changes nothing."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.reference import reference_data_load

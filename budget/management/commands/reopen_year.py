@@ -1,4 +1,5 @@
 """reopen_year --year 2031/32 --reason TEXT: undo close_year, recorded with who and why."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,4 +1,5 @@
 """manage.py report budget|evaluation --year 2020/21 --format pdf|json|csv [--output PATH]"""
+
 import sys
 
 from django.core.management.base import BaseCommand, CommandError

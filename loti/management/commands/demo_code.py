@@ -1,4 +1,5 @@
 """Print the demo director's current two-factor code. Refuses outside the demo settings (loti.settings.local)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

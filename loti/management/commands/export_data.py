@@ -1,4 +1,5 @@
 """export_data KIND [--year 2020/21] [--output PATH] [--format csv|json]: CSV with the import columns, or an open file."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

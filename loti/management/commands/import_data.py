@@ -1,4 +1,5 @@
 """import_data KIND FILE [--dry-run]: the admin's import, from the command line (CSV or XLSX)."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

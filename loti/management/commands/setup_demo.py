@@ -1,4 +1,5 @@
 """Prepare the demo: migrate, load LOTI's reference data, make the demo accounts, and say how to sign in."""
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"The LOTI Portal is starting at {host}/"))
         self.stdout.write(f"  Admin (LOTI staff): {host}/admin/")
-        self.stdout.write(f"  Database: {settings.DATABASES['default'].get('NAME')} on {settings.DATABASES['default'].get('HOST') or 'a local socket'}")
+        self.stdout.write(
+            f"  Database: {settings.DATABASES['default'].get('NAME')} on {settings.DATABASES['default'].get('HOST') or 'a local socket'}"
+        )
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email in accounts:
             self.stdout.write(f"    {role:<32} {email}")

@@ -1,5 +1,6 @@
 """Check, before serving, that report PDFs and media can be written, read back and removed where they are kept:
 the S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else the MEDIA_ROOT folder."""
+
 import uuid
 from typing import Any
 

@@ -1,4 +1,5 @@
 """procurement_opportunities --from 2031-04-01 --months 24 --format json|csv [--output PATH]"""
+
 import csv
 import datetime
 import io
@@ -17,7 +18,9 @@ def opportunities_csv(opportunities) -> str:
     for item in opportunities:
         row = item.as_json()
         # Boroughs in one cell, separated by semicolons (borough names have no semicolons; some have commas).
-        writer.writerow([row["service_area"], "; ".join(row["boroughs"]), row["earliest_end"], row["latest_end"], row["annual_value_total"]])
+        writer.writerow(
+            [row["service_area"], "; ".join(row["boroughs"]), row["earliest_end"], row["latest_end"], row["annual_value_total"]]
+        )
     return buffer.getvalue()
 
 

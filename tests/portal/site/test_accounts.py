@@ -1,5 +1,6 @@
 """allauth's pages in the portal's voice: sentence case, labels and no placeholders, a sign-up that says what
 happens next, and people shown by name or email, never by the username generated for them."""
+
 import re
 
 import pytest
@@ -7,7 +8,9 @@ from django.urls import reverse
 
 from ..conftest import PASSWORD
 
-TITLE_CASE = re.compile(r"\b(Sign In|Sign Up|Sign Out|Remember Me|Password Reset|Reset My Password|Email Addresses|Change Password|Two-Factor Authentication|Make Primary|Add Email|Current Password|New Password)\b")
+TITLE_CASE = re.compile(
+    r"\b(Sign In|Sign Up|Sign Out|Remember Me|Password Reset|Reset My Password|Email Addresses|Change Password|Two-Factor Authentication|Make Primary|Add Email|Current Password|New Password)\b"
+)
 
 
 def visible_text(html: str) -> str:

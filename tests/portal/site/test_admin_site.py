@@ -1,4 +1,5 @@
 """The admin as LOTI staff meet it: a dashboard first, money formatted with totals, scheduling plumbing hidden."""
+
 import datetime
 from decimal import Decimal
 
@@ -29,12 +30,17 @@ def test_the_admin_opens_on_a_dashboard(client, loti, money):
     make_project("Proposal waiting", lead=loti.camden, status=ProjectStatus.PROPOSED)
     make_project("Approved already", lead=loti.camden)
     Invoice.objects.filter(organisation=loti.islington).update(
-        issued_on=timezone.localdate() - datetime.timedelta(days=60), due_on=timezone.localdate() - datetime.timedelta(days=30))
+        issued_on=timezone.localdate() - datetime.timedelta(days=60), due_on=timezone.localdate() - datetime.timedelta(days=30)
+    )
     ReportRun.objects.create(kind="budget", year=loti.year, status="failed")
     client.force_login(loti.staff)
     html = client.get("/admin/").content.decode()
     dashboard = html.split('id="dashboard"')[1].split("</table>")[0]
-    assert "Proposals to review</a></th>\n          <td>1" in dashboard and "Proposal waiting" in dashboard and "Approved already" not in dashboard
+    assert (
+        "Proposals to review</a></th>\n          <td>1" in dashboard
+        and "Proposal waiting" in dashboard
+        and "Approved already" not in dashboard
+    )
     assert "Overdue invoices</a></th>\n          <td>1, £36,000.00 owed" in dashboard
     assert f"Money received in {loti.year.label}</a></th>\n          <td>£10,000.50 from 1 payment<" in dashboard
     assert "Annual Budget Report" in dashboard and "failed" in dashboard
@@ -117,14 +123,23 @@ def test_issuing_invoices_says_how_many_in_words(client, loti):
     assert "No invoices to issue" in response.content.decode()
 
 
-@pytest.mark.parametrize("rating, shown", [("5", {"five@camden.gov.uk"}), ("none", {"none@camden.gov.uk"}), ("", {"five@camden.gov.uk", "poor@camden.gov.uk", "none@camden.gov.uk"})])
+@pytest.mark.parametrize(
+    "rating, shown",
+    [
+        ("5", {"five@camden.gov.uk"}),
+        ("none", {"none@camden.gov.uk"}),
+        ("", {"five@camden.gov.uk", "poor@camden.gov.uk", "none@camden.gov.uk"}),
+    ],
+)
 def test_survey_answers_filter_by_rating_without_asking_the_database_for_ratings(client, loti, rating, shown):
     from projects.models import Survey, SurveyResponse
 
     today = timezone.localdate()
     survey = Survey.objects.create(year=loti.year, opens_on=today, closes_on=today)
     for email, value in (("five@camden.gov.uk", 5), ("poor@camden.gov.uk", 1), ("none@camden.gov.uk", None)):
-        SurveyResponse.objects.create(survey=survey, respondent_email=email, organisation=loti.camden, workstream=loti.workstream, rating=value)
+        SurveyResponse.objects.create(
+            survey=survey, respondent_email=email, organisation=loti.camden, workstream=loti.workstream, rating=value
+        )
     client.force_login(loti.staff)
     html = client.get(f"/admin/projects/surveyresponse/?rating={rating}").content.decode()
     assert {email for email in ("five@camden.gov.uk", "poor@camden.gov.uk", "none@camden.gov.uk") if email in html} == shown

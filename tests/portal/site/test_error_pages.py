@@ -1,5 +1,6 @@
 """With DEBUG off, every refusal and failure is the portal's own page: in the site layout, saying what happened
 and what to do next. Never Django's bare "403 Forbidden", its debug 404 listing the URL patterns, or a blank 500."""
+
 import pytest
 from django.test import Client
 

@@ -1,4 +1,5 @@
 """The front door, the statutory pages and the site layout: what a visitor and an officer find, and axe on each."""
+
 import datetime
 from decimal import Decimal
 
@@ -23,7 +24,13 @@ def test_anonymous_home_is_a_landing_page_with_somewhere_to_go(client, loti):
     html = response.content.decode()
     assert response.status_code == 200
     assert "London Office of Technology and Innovation" in html
-    for href in ('href="/projects/"', 'href="/budget/published/"', 'href="/open-data/"', 'href="/accounts/login/"', 'href="/accounts/signup/"'):
+    for href in (
+        'href="/projects/"',
+        'href="/budget/published/"',
+        'href="/open-data/"',
+        'href="/accounts/login/"',
+        'href="/accounts/signup/"',
+    ):
         assert href in html, href
     assert "1 project proposed" in html  # the draft is not counted
 
@@ -41,13 +48,19 @@ def test_every_footer_links_the_statutory_pages(client, loti):
             assert f'href="{link}">{text}' in html, (path, link)
 
 
-@pytest.mark.parametrize("path,heading,must_say", [
-    ("/accessibility/", "Accessibility statement for the LOTI Portal", ["WCAG", "2.2", "partially compliant", "Reporting a problem",
-                                                                         "Enforcement procedure", "Equality and Human Rights Commission"]),
-    ("/privacy/", "Privacy notice", ["data controller", "How long we keep it", "Information Commissioner", "Security records"]),
-    ("/cookies/", "Cookies", ["sessionid", "csrftoken", "messages", "no analytics"]),
-    ("/contact/", "Contact LOTI", ["hello@loti.london"]),
-])
+@pytest.mark.parametrize(
+    "path,heading,must_say",
+    [
+        (
+            "/accessibility/",
+            "Accessibility statement for the LOTI Portal",
+            ["WCAG", "2.2", "partially compliant", "Reporting a problem", "Enforcement procedure", "Equality and Human Rights Commission"],
+        ),
+        ("/privacy/", "Privacy notice", ["data controller", "How long we keep it", "Information Commissioner", "Security records"]),
+        ("/cookies/", "Cookies", ["sessionid", "csrftoken", "messages", "no analytics"]),
+        ("/contact/", "Contact LOTI", ["hello@loti.london"]),
+    ],
+)
 def test_statutory_pages_say_what_the_law_asks(client, loti, path, heading, must_say):
     html = client.get(path).content.decode()
     assert f">{heading}</h1>" in html
@@ -94,7 +107,9 @@ def test_officer_home_leads_with_what_the_borough_owes(client, loti, invoices):
     assert owed < html.index("Membership</h2>")
     assert "£26,000.00</span> across 1 unpaid invoice" in html
     # Once overdue, it says how much is overdue, in red.
-    Invoice.objects.filter(pk=invoices.pk).update(issued_on=timezone.localdate() - datetime.timedelta(days=40), due_on=timezone.localdate() - datetime.timedelta(days=10))
+    Invoice.objects.filter(pk=invoices.pk).update(
+        issued_on=timezone.localdate() - datetime.timedelta(days=40), due_on=timezone.localdate() - datetime.timedelta(days=10)
+    )
     html = client.get("/").content.decode()
     assert "£26,000.00 is overdue" in html and "loti-owed--overdue" in html and "govuk-tag govuk-tag--red" in html
 
@@ -138,9 +153,11 @@ def test_new_pages_pass_axe_at_desktop_and_phone_widths(loti, open_page, staff_m
     staff = open_page()
     sign_in(staff, loti.staff.email, totp_secret=give_totp(loti.staff))
     for width in (1280, 320):
-        for page, paths in ((visitor, ["/", *STATUTORY, "/no-such-page/", "/projects/?page=99"]),
-                            (officer, ["/", "/budget/", "/reports/", "/privacy/", "/no-such-page/"]),
-                            (staff, ["/", "/reports/"])):
+        for page, paths in (
+            (visitor, ["/", *STATUTORY, "/no-such-page/", "/projects/?page=99"]),
+            (officer, ["/", "/budget/", "/reports/", "/privacy/", "/no-such-page/"]),
+            (staff, ["/", "/reports/"]),
+        ):
             page.set_viewport_size({"width": width, "height": 800})
             for path in paths:
                 page.goto(path)
@@ -174,7 +191,13 @@ def test_a_benefit_says_pounds_once(client, loti):
     from projects.models import Benefit
 
     project = make_project("Shared cyber pilot", lead=loti.camden, others=[loti.hackney])
-    Benefit.objects.create(project=project, year=loti.year, organisation=loti.camden, kind="cashable_saving",
-                           description="Licences bought once", amount=Decimal("1500.00"))
+    Benefit.objects.create(
+        project=project,
+        year=loti.year,
+        organisation=loti.camden,
+        kind="cashable_saving",
+        description="Licences bought once",
+        amount=Decimal("1500.00"),
+    )
     html = client.get(f"/projects/{project.slug}/").content.decode()
     assert "Cashable saving, " in html and html.count("£1,500.00") == 1 and "(£)" not in html

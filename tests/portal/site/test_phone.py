@@ -1,5 +1,6 @@
 """Every page on a phone: Chromium at 320px wide crawls the portal as a visitor, an officer and LOTI staff, following
 every link it finds, and fails on any page wider than the screen (a table may scroll inside its own region)."""
+
 import datetime
 from collections import deque
 from decimal import Decimal
@@ -55,23 +56,44 @@ def portal(loti, settings, tmp_path):
     draft = make_project("Camden draft proposal", lead=loti.camden, status=ProjectStatus.DRAFT, others=[loti.islington], accepted=False)
     for number in range(25):  # more than one page of the directory
         make_project(f"Project number {number}", lead=loti.hackney, status=ProjectStatus.ACTIVE, pillar=loti.pillar)
-    ProgressUpdate.objects.create(project=approved, date=timezone.localdate(), phase="develop", rag="amber",
-                                  text="Procurement of the shared platform is under way; three boroughs have signed the data-sharing agreement.")
-    Benefit.objects.create(project=approved, year=loti.year, organisation=loti.camden, kind="cashable_saving",
-                           description="Licences no longer bought separately", amount=Decimal("1234567.89"))
+    ProgressUpdate.objects.create(
+        project=approved,
+        date=timezone.localdate(),
+        phase="develop",
+        rag="amber",
+        text="Procurement of the shared platform is under way; three boroughs have signed the data-sharing agreement.",
+    )
+    Benefit.objects.create(
+        project=approved,
+        year=loti.year,
+        organisation=loti.camden,
+        kind="cashable_saving",
+        description="Licences no longer bought separately",
+        amount=Decimal("1234567.89"),
+    )
     FeeSchedule.objects.create(year=loti.year, tier=MembershipTier.CORE, annual_fee=Decimal("30000.00"), vat_rate=Decimal("0.20"))
     invoices_issue(year=loti.year, issued_by=loti.staff)
     hackney_invoice = Invoice.objects.get(organisation=loti.hackney)
     invoice_credit(invoice=hackney_invoice, reason="Joined late", by=loti.staff)
     payment_record(invoice=Invoice.objects.get(organisation=loti.islington), amount=Decimal("12000.00"), received_on=timezone.localdate())
-    for position, (section, name, amount, status) in enumerate([
-        ("income", "Borough contributions", "990000.00", ""), ("income", "GLA grant", "100000.00", ""),
-        ("expenditure", "Personnel and programme delivery across every pillar", "1250000.00", "committed"),
-        ("expenditure", "Premises and overheads", "45000.00", "estimated"),
-        ("allocation", "Smarter London", "50000.00", ""),
-    ]):
-        BudgetLine.objects.create(year=loti.year, section=section, name=name, amount=Decimal(amount), status=status,
-                                  position=position, pillar=loti.pillar if section == "allocation" else None)
+    for position, (section, name, amount, status) in enumerate(
+        [
+            ("income", "Borough contributions", "990000.00", ""),
+            ("income", "GLA grant", "100000.00", ""),
+            ("expenditure", "Personnel and programme delivery across every pillar", "1250000.00", "committed"),
+            ("expenditure", "Premises and overheads", "45000.00", "estimated"),
+            ("allocation", "Smarter London", "50000.00", ""),
+        ]
+    ):
+        BudgetLine.objects.create(
+            year=loti.year,
+            section=section,
+            name=name,
+            amount=Decimal(amount),
+            status=status,
+            position=position,
+            pillar=loti.pillar if section == "allocation" else None,
+        )
     ReportRun.objects.create(kind="budget", year=loti.year, status="failed", message="The worker stopped; asked again it resumes.")
     Invitation.objects.create(email="someone@islington.gov.uk", organisation=loti.islington, token="an-invitation")
     today = timezone.localdate()
@@ -118,13 +140,37 @@ def phone(open_page):
 
 def test_every_page_fits_a_320px_screen(loti, portal, open_page, staff_mfa):
     approved, draft = portal["approved"], portal["draft"]
-    visitor_pages = ["/", "/accessibility/", "/privacy/", "/cookies/", "/contact/", "/projects/", "/budget/published/",
-                     "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/members/invitations/an-invitation/",
-                     "/projects/?page=99", "/no-such-page/"]
-    officer_pages = ["/", "/projects/propose/", f"/projects/{draft.slug}/", f"/projects/{draft.slug}/submit/",
-                     f"/projects/{approved.slug}/updates/new/", f"/projects/{approved.slug}/outputs/new/",
-                     f"/projects/{approved.slug}/benefits/new/", "/projects/survey/", "/projects/survey/answers/",
-                     "/budget/", "/reports/", "/accounts/2fa/", "/accounts/email/", "/accounts/password/change/"]
+    visitor_pages = [
+        "/",
+        "/accessibility/",
+        "/privacy/",
+        "/cookies/",
+        "/contact/",
+        "/projects/",
+        "/budget/published/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/members/invitations/an-invitation/",
+        "/projects/?page=99",
+        "/no-such-page/",
+    ]
+    officer_pages = [
+        "/",
+        "/projects/propose/",
+        f"/projects/{draft.slug}/",
+        f"/projects/{draft.slug}/submit/",
+        f"/projects/{approved.slug}/updates/new/",
+        f"/projects/{approved.slug}/outputs/new/",
+        f"/projects/{approved.slug}/benefits/new/",
+        "/projects/survey/",
+        "/projects/survey/answers/",
+        "/budget/",
+        "/reports/",
+        "/accounts/2fa/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+    ]
     failures, counted = [], {}
 
     visitor = phone(open_page)

@@ -1,5 +1,6 @@
 """Security of signed-in pages: staff without two-factor see no private data anywhere, every signed-in page and
 file says `Cache-Control: private, no-store`, and a deactivated CELC recipient's link stops working."""
+
 import datetime
 from decimal import Decimal
 
@@ -96,8 +97,13 @@ def cache_control(response) -> set[str]:
 def test_every_signed_in_page_and_file_is_private_and_not_stored(client, loti, private):
     client.force_login(loti.camden_officer)
     urls = [url for url in private_urls(private) if not url.startswith("/admin/")] + [
-        "/accessibility/", "/projects/propose/", f"/projects/{private['approved'].slug}/updates/new/", "/projects/survey/",
-        "/accounts/email/", "/accounts/2fa/", "/no-such-page/",
+        "/accessibility/",
+        "/projects/propose/",
+        f"/projects/{private['approved'].slug}/updates/new/",
+        "/projects/survey/",
+        "/accounts/email/",
+        "/accounts/2fa/",
+        "/no-such-page/",
     ]
     for url in urls:
         response = client.get(url)

@@ -1,4 +1,5 @@
 """Years outside the ones LOTI can have are refused wherever a year is named: a label, an import, a command."""
+
 import io
 
 import pytest
