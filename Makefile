@@ -23,7 +23,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+## The portal's stylesheet, built again whenever its sources change (npm ci builds it too).
+static/vendor/portal.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build
+
+install: $(VENV)/.installed node_modules/.installed static/vendor/portal.css
 
 ## The portal on http://127.0.0.1:8000 with the reference data (embedded PostgreSQL unless DATABASE_URL is set).
 ## One process owns the embedded PostgreSQL and stops it when the server stops (Ctrl-C, SIGTERM, a closed terminal).

@@ -256,7 +256,9 @@ def axe_violations(url: str, screenshot) -> list:
 
 
 def test_an_unreachable_database_answers_503_from_the_portals_page(static_root, tmp_path):
-    # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
+    # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts. An empty cache, so the
+    # public pages are not served from what an earlier test left in it.
+    redis.Redis.from_url(REDIS_URL).flushdb()
     server = Gunicorn(production_env(static_root, "postgres://loti@127.0.0.1:1/loti"), tmp_path / "gunicorn.log", workers=1)
     try:
         server.wait_ready()

@@ -3,6 +3,7 @@ produced and downloadable; a worker killed mid-report is replaced and the report
 broker redelivers its message or the sweep puts the abandoned run back in the queue; a request made while Redis
 is unreachable is kept and runs once the broker is back."""
 
+import ast
 import hashlib
 import json
 import os
@@ -148,7 +149,8 @@ def test_a_whole_worker_killed_mid_report_is_put_back_in_the_queue_by_the_sweep(
 def queued_runs() -> list[int]:
     """The run ids of the produce_report messages waiting in this suite's Redis database."""
     messages = [json.loads(raw) for raw in redis.Redis.from_url(REDIS_URL).lrange("celery", 0, -1)]
-    return [json.loads(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"]
+    # argsrepr is the repr of the args tuple, e.g. "(12,)".
+    return [ast.literal_eval(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"]
 
 
 def running_run(year: FinancialYear, *, attempts: int) -> ReportRun:
