@@ -150,7 +150,9 @@ def queued_runs() -> list[int]:
     """The run ids of the produce_report messages waiting in this suite's Redis database."""
     messages = [json.loads(raw) for raw in redis.Redis.from_url(REDIS_URL).lrange("celery", 0, -1)]
     # argsrepr is the repr of the args tuple, e.g. "(12,)".
-    return [ast.literal_eval(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"]
+    return [
+        ast.literal_eval(m["headers"]["argsrepr"])[0] for m in messages if m["headers"]["task"] == "budget.tasks.reports.produce_report"
+    ]
 
 
 def running_run(year: FinancialYear, *, attempts: int) -> ReportRun:
