@@ -226,6 +226,8 @@ SESSION_COOKIE_HTTPONLY = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LOTI Portal] "
+# Its emails are sent by the send_email task after commit, like the portal's own (members/accounts.py).
+ACCOUNT_ADAPTER = "members.accounts.PortalAccountAdapter"
 MFA_TOTP_ISSUER = "LOTI Portal"
 # Accept the code of the 30-second step either side of now: phones drift, and a code typed as the step turns
 # over is still the person at the keyboard.

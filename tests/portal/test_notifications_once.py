@@ -106,3 +106,31 @@ def test_email_send_once_keys_by_notification_and_recipient(db):
     assert email_send_once(key="test:2", recipient="a@camden.example", subject="Hi", body="Hello")
     assert mail.outbox[0].subject == "Line one line two"
     assert len(mail.outbox) == 3
+
+
+SIGN_UP = {"email": "new.lead@camden.gov.uk", "password1": "river-boat-lantern-42", "password2": "river-boat-lantern-42"}
+
+
+def confirmations() -> list:
+    return [m for m in mail.outbox if m.to == [SIGN_UP["email"]] and "confirm-email" in m.body]
+
+
+def test_allauths_confirmation_is_sent_by_the_task_after_the_sign_up_commits_and_once(client, loti, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/accounts/signup/", SIGN_UP)
+    assert response.status_code == 302 and confirmations() == []  # nothing is mailed inside the request
+    for callback in callbacks:
+        callback()
+    [message] = confirmations()
+    assert message.subject.startswith("[LOTI Portal] ") and "http://testserver/accounts/confirm-email/" in message.body
+    for callback in callbacks:  # the same task delivered again
+        callback()
+    assert len(confirmations()) == 1
+
+
+def test_a_mail_server_that_is_down_does_not_fail_the_sign_up_page(client, loti, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.invoices.backends.DownBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", SIGN_UP)
+    assert response.status_code == 302 and confirmations() == []
+    assert not SentEmail.objects.filter(recipient=SIGN_UP["email"]).exists()  # not claimed: a retry still sends it
