@@ -3,7 +3,6 @@
 import datetime
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,10 +12,9 @@ from referencing.jsonschema import DRAFT202012
 
 from members.models import Organisation
 from projects.models import Participant, Pillar, Project, ProjectStatusChange
+from tests.shared_folder import shared_folder
 
-STANDARD = Path(__file__).resolve().parents[3] / "shared" / "standards" / "360giving"
-if not STANDARD.exists():  # a worktree elsewhere: the shared folder beside the main checkout
-    STANDARD = Path("/work/shared/standards/360giving")
+STANDARD = shared_folder() / "standards" / "360giving"
 GRANT_SCHEMA_URL = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
 
 

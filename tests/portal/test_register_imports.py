@@ -3,14 +3,13 @@ engagements; the engagement map loaded from the Year 2 Strategy (every name on s
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from members.models import MaturityScore, System
 from projects.models import Engagement
+from tests.shared_folder import shared_folder
 
 from .register_data import area
 
@@ -134,11 +133,7 @@ def test_engagements_import_export_and_bad_rows(loti, tmp_path, capsys):
 
 def slide_names(slide: int) -> list[str]:
     """Every bullet on one slide of the Year 2 Strategy, as the seed text has it."""
-    seed = next(
-        folder / "shared" / "seeds" / "002_3504b442ac7cadd9.txt"
-        for folder in Path(settings.BASE_DIR).parents
-        if (folder / "shared" / "seeds").is_dir()
-    )
+    seed = shared_folder() / "seeds" / "002_3504b442ac7cadd9.txt"
     text = seed.read_text(encoding="utf-8")
     start = text.index(f"\n{slide}\n\nInform")
     end = text.index(f"{slide + 1} of 32") if slide < 32 else len(text)
