@@ -35,7 +35,6 @@ import psycopg
 
 from bench import db
 from bench.load import LOOPBACK, Gunicorn, django_env, free_port, python, request
-from loti.services import financial_year_get_or_create
 
 REDIS_PORT = 6390
 SWEEP_SECONDS = 5
@@ -291,6 +290,7 @@ def request_report_in_process(kind: str, year: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from bench.pages import STAFF_EMAIL
+    from loti.services import financial_year_get_or_create  # after django.setup(): it imports the models
 
     for module_name, function_name in REPORT_REQUEST_CANDIDATES:
         try:
