@@ -535,7 +535,8 @@ def run(*, scale: float, seconds: float, writes: int, page_requests: int, report
             .stdout.strip()
             .splitlines()[-1]
         )
-        pages = [(p["path"], setup["sessions"][p["user"]]) for p in setup["pages"] if p["available"]]
+        # Officers' and staff's pages (the public ones are served from the cache and have no session).
+        pages = [(p["path"], setup["sessions"][p["user"]]) for p in setup["pages"] if p["available"] and p["user"] in setup["sessions"]]
         server = Gunicorn(env, workers=3, log=folder / "gunicorn.log")
         started.append(server)
         server.wait_ready()
